@@ -1,0 +1,9 @@
+/**
+ * The list of commands. Each entry adds one subcommand to the program; adding a command is
+ * adding a file in src/cli/ and a line here.
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: RegisterCommand[] = [];

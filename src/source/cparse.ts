@@ -1,0 +1,65 @@
+/**
+ * The C front end's parser: tree-sitter-c, one parser per thread (tree-sitter parsers are not
+ * shareable across worker threads, and creating one per file is wasteful).
+ *
+ * Kernel C is full of macros tree-sitter cannot see through, so trees contain ERROR nodes.
+ * Callers work from what parsed and never assume a clean tree.
+ */
+import Parser from 'tree-sitter';
+import C from 'tree-sitter-c';
+
+export type SyntaxNode = Parser.SyntaxNode;
+export type Tree = Parser.Tree;
+
+let parser: Parser | undefined;
+
+function getParser(): Parser {
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(C as unknown as Parser.Language);
+  }
+  return parser;
+}
+
+/**
+ * Node indices (startIndex/endIndex) are JavaScript string indices, so edits can be applied to
+ * the text as read. The binding copies input in bufferSize chunks; one chunk for the whole file
+ * avoids repeated callbacks on large sources.
+ */
+export function parseC(text: string): Tree {
+  return getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1) });
+}
+
+/** Line of a node, 1-based, as a user reads it in an editor. */
+export function lineOf(node: SyntaxNode): number {
+  return node.startPosition.row + 1;
+}
+
+/** Depth-first walk; `visit` returns false to skip a node's children. */
+export function walk(node: SyntaxNode, visit: (n: SyntaxNode) => boolean | void): void {
+  const cursor = node.walk();
+  let descend = true;
+  for (;;) {
+    if (descend) {
+      const n = cursor.currentNode;
+      descend = visit(n) !== false;
+      if (descend && cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) {
+      descend = true;
+      continue;
+    }
+    if (!cursor.gotoParent()) return;
+    descend = false;
+  }
+}
+
+/** Count of ERROR and MISSING nodes: a rough measure of how much of a file tree-sitter understood. */
+export function countErrors(root: SyntaxNode): number {
+  let n = 0;
+  walk(root, (node) => {
+    if (node.type === 'ERROR' || node.isMissing) n++;
+    return node.hasError;
+  });
+  return n;
+}
