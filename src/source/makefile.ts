@@ -1,0 +1,580 @@
+/**
+ * Reading a module's BSD make Makefile the way make(1) would, far enough to know what it builds:
+ * KMOD, SRCS, .PATH / .PATH.c, CPPFLAGS, the files it includes.
+ *
+ * Real kernel Makefiles reach their sources through variables (`S=${.CURDIR}/../../..`,
+ * `.include "../Makefile.inc"`, `.PATH: ${S}/miscfs/kernfs`), so this follows quoted includes,
+ * expands variables with their modifiers, runs `.for` loops and evaluates `.if` where it can.
+ * System includes (`<bsd.kmod.mk>`) are not read: they add build rules, not sources. Their one
+ * contribution modules rely on, `S?= /sys`, is supplied as a fallback: the `sys` directory above
+ * the Makefile.
+ *
+ * No BSD make parser is maintained on npm (the few Makefile parsers there handle GNU make's
+ * syntax), hence this one.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { readSource } from './files.ts';
+import { MakeVars, matchingClose, type AssignOp } from './make-vars.ts';
+import { evalCondition, not, CondSyntaxError, type Tri } from './make-cond.ts';
+
+export interface MakefileProblem {
+  file: string;
+  line: number;
+  severity: 'error' | 'warning' | 'note';
+  code: string;
+  message: string;
+}
+
+/** A dependency line (`target: sources`), kept to recognise sources the build generates. */
+export interface MakeRule {
+  file: string;
+  line: number;
+  targets: string[];
+  sources: string[];
+}
+
+/** Where a variable was assigned: the last assignment is what a finding points at. */
+export interface AssignmentSite {
+  file: string;
+  line: number;
+  op: AssignOp;
+  raw: string;
+}
+
+export interface MakefileInfo {
+  file: string;
+  /** `${.CURDIR}`: the Makefile's directory. */
+  curdir: string;
+  kmod: string | null;
+  srcs: string[];
+  /** `.PATH:` directories, absolute, in order. */
+  searchPath: string[];
+  /** `.PATH.<suffix>:` directories (key `.c`), searched before `.PATH` for that suffix. */
+  searchPathBySuffix: Map<string, string[]>;
+  /** Every variable the Makefile (and its includes) defines, fully expanded. */
+  vars: Map<string, string>;
+  /** Files read through `.include "..."` (absolute), and system includes as written (`<bsd.kmod.mk>`). */
+  includes: string[];
+  cppflags: string[];
+  rules: MakeRule[];
+  assignments: Map<string, AssignmentSite[]>;
+  problems: MakefileProblem[];
+}
+
+export interface ParseMakefileOptions {
+  /** The Makefile's text, when the caller has already read it. */
+  text?: string;
+  /** Texts of included files by absolute path, shared between Makefiles of one scan. */
+  includeCache?: Map<string, string | null>;
+}
+
+const DIRECTIVES = new Set([
+  'if', 'ifdef', 'ifndef', 'ifmake', 'ifnmake', 'elif', 'elifdef', 'elifndef', 'elifmake', 'elifnmake',
+  'else', 'endif', 'for', 'endfor', 'include', '-include', 'sinclude', 'dinclude', 'undef', 'export',
+  'export-env', 'unexport', 'unexport-env', 'error', 'warning', 'info', 'MAKEFLAGS',
+]);
+
+const MAX_INCLUDE_DEPTH = 32;
+
+interface LogicalLine {
+  text: string;
+  line: number;
+  /** Starts with a tab: a shell command when it follows a dependency line. */
+  tab: boolean;
+}
+
+interface CondFrame {
+  /** Whether the branch being read is taken. */
+  branch: Tri;
+  /** Whether an earlier branch of this .if was taken. */
+  taken: Tri;
+  /** Whether the enclosing context was active when this .if was met. */
+  outer: Tri;
+  sawElse: boolean;
+  file: string;
+  line: number;
+}
+
+export function parseMakefile(file: string, opts: ParseMakefileOptions = {}): MakefileInfo {
+  const abs = path.resolve(file);
+  const curdir = path.dirname(abs);
+  const info: MakefileInfo = {
+    file: abs,
+    curdir,
+    kmod: null,
+    srcs: [],
+    searchPath: [],
+    searchPathBySuffix: new Map(),
+    vars: new Map(),
+    includes: [],
+    cppflags: [],
+    rules: [],
+    assignments: new Map(),
+    problems: [],
+  };
+  let text = opts.text;
+  if (text === undefined) {
+    const r = readSource(abs);
+    if ('problem' in r) {
+      info.problems.push({ file: abs, line: 0, severity: 'error', code: r.problem.code, message: r.problem.message });
+      return info;
+    }
+    text = r.text;
+  }
+  const parser = new MakefileReader(info, opts.includeCache ?? new Map());
+  parser.readFile(abs, text, 'yes', 0);
+  parser.finish();
+  return info;
+}
+
+/** The SRCS of a Makefile, found as make would: the Makefile's directory, then .PATH.<suffix>, then .PATH. */
+export function resolveSources(info: MakefileInfo, dir: string): { found: string[]; missing: string[] } {
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const src of info.srcs) {
+    const p = findSource(info, dir, src);
+    if (p) {
+      if (!found.includes(p)) found.push(p);
+    } else if (!missing.includes(src)) missing.push(src);
+  }
+  return { found, missing };
+}
+
+function findSource(info: MakefileInfo, dir: string, src: string): string | null {
+  if (src.includes('/')) {
+    const p = path.resolve(dir, src);
+    return isFile(p) ? p : null;
+  }
+  const suffix = path.extname(src);
+  const dirs = [dir, ...(info.searchPathBySuffix.get(suffix) ?? []), ...info.searchPath];
+  for (const d of dirs) {
+    const p = path.join(d, src);
+    if (isFile(p)) return p;
+  }
+  return null;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The directory a tree's `$S` means: bsd.kmod.mk sets `S?= /sys`, i.e. the tree's sys/. */
+function sysDirAbove(dir: string): string | undefined {
+  const parts = dir.split(path.sep);
+  const i = parts.lastIndexOf('sys');
+  return i > 0 ? parts.slice(0, i + 1).join(path.sep) : undefined;
+}
+
+class MakefileReader {
+  private vars = new MakeVars();
+  private conds: CondFrame[] = [];
+  private reportedUndecided = new Set<string>();
+
+  constructor(
+    private info: MakefileInfo,
+    private includeCache: Map<string, string | null>,
+  ) {
+    this.vars.setBuiltin('.CURDIR', info.curdir);
+    this.vars.setBuiltin('.OBJDIR', info.curdir);
+    this.vars.setBuiltin('.MAKE', 'make');
+    const sys = sysDirAbove(info.curdir);
+    this.vars.fallback = (name) => {
+      if (name === 'S') return sys;
+      if (name === 'NETBSDSRCDIR' && sys) return path.dirname(sys);
+      return undefined;
+    };
+  }
+
+  private problem(file: string, line: number, severity: MakefileProblem['severity'], code: string, message: string) {
+    this.info.problems.push({ file, line, severity, code, message });
+  }
+
+  /** Whether lines read now take effect: 'maybe' inside a branch that could not be decided. */
+  private active(base: Tri): Tri {
+    let a = base;
+    for (const f of this.conds) {
+      if (f.branch === 'no') return 'no';
+      if (f.branch === 'maybe') a = a === 'no' ? 'no' : 'maybe';
+    }
+    return a;
+  }
+
+  readFile(file: string, text: string, base: Tri, depth: number): void {
+    const savedDir = this.vars.get('.PARSEDIR')?.value;
+    const savedFile = this.vars.get('.PARSEFILE')?.value;
+    this.vars.setBuiltin('.PARSEDIR', path.dirname(file));
+    this.vars.setBuiltin('.PARSEFILE', path.basename(file));
+    const condDepth = this.conds.length;
+    this.readLines(file, logicalLines(text), base, depth);
+    while (this.conds.length > condDepth) {
+      const f = this.conds.pop()!;
+      this.problem(f.file, f.line, 'warning', 'makefile-syntax', '.if without a matching .endif; add the .endif');
+    }
+    if (savedDir !== undefined) this.vars.setBuiltin('.PARSEDIR', savedDir);
+    if (savedFile !== undefined) this.vars.setBuiltin('.PARSEFILE', savedFile);
+  }
+
+  private readLines(file: string, lines: LogicalLine[], base: Tri, depth: number): void {
+    let inRule = false;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (l.tab && inRule) continue; // a shell command of the rule above
+      const stripped = stripComment(l.text).trim();
+      if (stripped === '') continue;
+      inRule = false;
+      // `include file` without the dot is accepted too, as make(1) does for compatibility.
+      const d = /^\.\s*(-?[a-zA-Z-]+)\b\s*(.*)$/.exec(stripped) ?? /^(-?include|sinclude)\s+(.*)$/.exec(stripped);
+      if (d && DIRECTIVES.has(d[1]!)) {
+        if (d[1] === 'for') {
+          const end = findEndfor(lines, i);
+          if (end < 0) {
+            this.problem(file, l.line, 'warning', 'makefile-syntax', '.for without a matching .endfor; add the .endfor');
+            return;
+          }
+          if (this.active(base) !== 'no') this.runFor(file, l, d[2]!, lines.slice(i + 1, end), base, depth);
+          i = end;
+          continue;
+        }
+        this.directive(file, l.line, d[1]!, d[2]!, base, depth);
+        continue;
+      }
+      const act = this.active(base);
+      if (act === 'no') continue;
+      const asg = splitAssignment(stripped);
+      if (asg) {
+        this.assign(file, l.line, asg.name, asg.op, asg.value, act);
+        continue;
+      }
+      if (this.dependency(file, l.line, stripped, act)) {
+        inRule = true;
+        continue;
+      }
+      this.problem(file, l.line, 'warning', 'makefile-syntax', `cannot read this line: "${stripped}"; make would stop here`);
+    }
+  }
+
+  private assign(file: string, line: number, rawName: string, op: AssignOp, raw: string, act: Tri): void {
+    const name = this.vars.expand(rawName).value.trim();
+    // Inside an undecided branch a plain assignment must not overwrite what the other branch set.
+    const effective: AssignOp = act === 'maybe' && (op === '=' || op === ':=') && this.vars.isSetByUser(name) ? '+=' : op;
+    this.vars.assign(name, effective, raw);
+    const sites = this.info.assignments.get(name) ?? [];
+    sites.push({ file, line, op, raw });
+    this.info.assignments.set(name, sites);
+    if (op === '!=') {
+      this.problem(file, line, 'note', 'makefile-shell-assignment',
+        `${name} is set by running a shell command, which lkm2mod does not do; anything built from ${name} is unknown`);
+    }
+  }
+
+  /** `targets: sources`, including the special targets .PATH and .PATH.<suffix>. */
+  private dependency(file: string, line: number, text: string, act: Tri): boolean {
+    const colon = topLevelIndexOf(text, ':');
+    const bang = topLevelIndexOf(text, '!');
+    const sep = colon >= 0 && (bang < 0 || colon < bang) ? colon : bang;
+    if (sep < 0) return false;
+    let rest = text.slice(sep + 1);
+    if (rest.startsWith(':')) rest = rest.slice(1);
+    const semi = topLevelIndexOf(rest, ';');
+    if (semi >= 0) rest = rest.slice(0, semi);
+    const targets = words(this.vars.expand(text.slice(0, sep)).value);
+    this.vars.undefinedRefs.clear();
+    const sources = words(this.vars.expand(rest).value);
+    for (const t of targets) {
+      if (t === '.PATH' || t.startsWith('.PATH.')) {
+        this.reportUndefined(file, line, t);
+        const dirs = sources.map((s) => path.resolve(this.info.curdir, s));
+        const suffix = t === '.PATH' ? null : t.slice('.PATH'.length);
+        if (suffix === null) {
+          if (sources.length === 0 && act === 'yes') this.info.searchPath = [];
+          else this.info.searchPath.push(...dirs.filter((x) => !this.info.searchPath.includes(x)));
+        } else {
+          const list = this.info.searchPathBySuffix.get(suffix) ?? [];
+          if (sources.length === 0 && act === 'yes') list.length = 0;
+          else list.push(...dirs.filter((x) => !list.includes(x)));
+          this.info.searchPathBySuffix.set(suffix, list);
+        }
+      }
+    }
+    if (!targets.every((t) => t.startsWith('.'))) this.info.rules.push({ file, line, targets, sources });
+    return true;
+  }
+
+  private directive(file: string, line: number, name: string, arg: string, base: Tri, depth: number): void {
+    const cond = (directive: string): Tri => {
+      try {
+        const r = evalCondition(arg, this.vars, this.info.curdir, directive);
+        if (r === 'maybe' && !this.reportedUndecided.has(`${file}:${line}`)) {
+          this.reportedUndecided.add(`${file}:${line}`);
+          this.problem(file, line, 'note', 'makefile-undecided-condition',
+            `cannot tell whether ".${name} ${arg}" holds without running make on the target machine; ` +
+              'the sources of every branch are taken');
+        }
+        return r;
+      } catch (err) {
+        const why = err instanceof CondSyntaxError ? err.message : String(err);
+        this.problem(file, line, 'warning', 'makefile-syntax', `cannot read the condition ".${name} ${arg}": ${why}; both branches are taken`);
+        return 'maybe';
+      }
+    };
+    switch (name) {
+      case 'if':
+      case 'ifdef':
+      case 'ifndef':
+      case 'ifmake':
+      case 'ifnmake': {
+        const outer = this.active(base);
+        const branch = outer === 'no' ? 'no' : cond(name);
+        this.conds.push({ branch, taken: branch, outer, sawElse: false, file, line });
+        return;
+      }
+      case 'elif':
+      case 'elifdef':
+      case 'elifndef':
+      case 'elifmake':
+      case 'elifnmake': {
+        const f = this.conds[this.conds.length - 1];
+        if (!f || f.sawElse) {
+          this.problem(file, line, 'warning', 'makefile-syntax', `.${name} without a matching .if; remove it or add the .if`);
+          return;
+        }
+        if (f.outer === 'no' || f.taken === 'yes') {
+          f.branch = 'no';
+          return;
+        }
+        const c = cond(name.replace(/^el/, ''));
+        f.branch = f.taken === 'no' ? c : c === 'no' ? 'no' : 'maybe';
+        f.taken = f.taken === 'no' ? c : f.taken === 'maybe' && c === 'yes' ? 'yes' : f.taken;
+        return;
+      }
+      case 'else': {
+        const f = this.conds[this.conds.length - 1];
+        if (!f || f.sawElse) {
+          this.problem(file, line, 'warning', 'makefile-syntax', '.else without a matching .if; remove it or add the .if');
+          return;
+        }
+        f.sawElse = true;
+        f.branch = f.outer === 'no' ? 'no' : not(f.taken);
+        return;
+      }
+      case 'endif':
+        if (!this.conds.pop()) this.problem(file, line, 'warning', 'makefile-syntax', '.endif without a matching .if; remove it');
+        return;
+    }
+    const act = this.active(base);
+    if (act === 'no') return;
+    switch (name) {
+      case 'include':
+      case '-include':
+      case 'sinclude':
+      case 'dinclude':
+        this.include(file, line, arg, name !== 'include', act, depth);
+        return;
+      case 'undef':
+        for (const v of words(this.vars.expand(arg).value)) this.vars.undefine(v);
+        return;
+      case 'error':
+        if (act === 'yes') {
+          this.problem(file, line, 'warning', 'makefile-error',
+            `make stops here with ".error ${this.vars.expand(arg).value}"; fix what it asks for before converting`);
+        }
+        return;
+      default:
+        return; // .export, .warning, .info, ...: nothing that changes what is built
+    }
+  }
+
+  private include(file: string, line: number, arg: string, optional: boolean, act: Tri, depth: number): void {
+    const m = /^([<"])(.*)[>"]$/.exec(arg.trim());
+    if (!m) {
+      this.problem(file, line, 'warning', 'makefile-syntax', `cannot read ".include ${arg}"; write it as .include "file" or <file>`);
+      return;
+    }
+    const target = this.vars.expand(m[2]!).value;
+    if (m[1] === '<') {
+      // System makefiles (bsd.kmod.mk, bsd.own.mk) add rules and defaults, not module sources.
+      if (!this.info.includes.includes(`<${target}>`)) this.info.includes.push(`<${target}>`);
+      return;
+    }
+    if (depth >= MAX_INCLUDE_DEPTH) {
+      this.problem(file, line, 'warning', 'makefile-include', `.include "${target}" nests more than ${MAX_INCLUDE_DEPTH} deep (an include loop?); not followed`);
+      return;
+    }
+    const candidates = path.isAbsolute(target)
+      ? [target]
+      : [path.resolve(path.dirname(file), target), path.resolve(this.info.curdir, target)];
+    for (const c of candidates) {
+      const text = this.readInclude(c);
+      if (text === null) continue;
+      this.info.includes.push(c);
+      this.readFile(c, text, act, depth + 1);
+      return;
+    }
+    if (!optional) {
+      this.problem(file, line, 'warning', 'makefile-include',
+        `.include "${target}" names a file the tree lacks (looked in ${[...new Set(candidates.map(path.dirname))].join(', ')}); ` +
+          'variables it would set are missing, so paths built from them may be wrong');
+    }
+  }
+
+  private readInclude(file: string): string | null {
+    if (this.includeCache.has(file)) return this.includeCache.get(file)!;
+    let text: string | null = null;
+    if (isFile(file)) {
+      const r = readSource(file);
+      if ('text' in r) text = r.text;
+      else this.problem(file, 0, 'warning', r.problem.code, r.problem.message);
+    }
+    this.includeCache.set(file, text);
+    return text;
+  }
+
+  private runFor(file: string, l: LogicalLine, header: string, body: LogicalLine[], base: Tri, depth: number): void {
+    const m = /^(.+?)\s+in\s+(.*)$/.exec(header);
+    if (!m) {
+      this.problem(file, l.line, 'warning', 'makefile-syntax', `cannot read ".for ${header}"; write it as .for var in list`);
+      return;
+    }
+    const names = words(m[1]!);
+    const values = words(this.vars.expand(m[2]!).value);
+    for (let i = 0; i + names.length <= values.length; i += names.length) {
+      const iteration = body.map((b) => {
+        let t = b.text;
+        names.forEach((n, k) => {
+          const v = values[i + k]!;
+          t = t.split(`\${${n}}`).join(v).split(`$(${n})`).join(v).split(`\${${n}:`).join(`\${:U${v}:`);
+        });
+        return { ...b, text: t };
+      });
+      this.readLines(file, iteration, base, depth);
+    }
+  }
+
+  /** Undefined variables in a value that decides where sources are: the paths come out wrong. */
+  private reportUndefined(file: string, line: number, what: string): void {
+    for (const name of this.vars.undefinedRefs) {
+      this.problem(file, line, 'warning', 'makefile-undefined-variable',
+        `${what} uses \${${name}}, which neither this Makefile nor the files it includes set, so it expands to nothing; ` +
+          'set it (or include the Makefile.inc that does)');
+    }
+    this.vars.undefinedRefs.clear();
+  }
+
+  finish(): void {
+    const info = this.info;
+    for (const name of this.vars.names()) {
+      if (name.startsWith('.')) continue;
+      info.vars.set(name, this.vars.get(name)!.value.trim());
+    }
+    const kmod = info.vars.get('KMOD');
+    info.kmod = kmod ? kmod : null;
+    info.srcs = words(info.vars.get('SRCS') ?? '');
+    info.cppflags = words(info.vars.get('CPPFLAGS') ?? '');
+    for (const mod of this.vars.unknownModifiers) {
+      this.problem(info.file, 0, 'note', 'makefile-modifier', `lkm2mod does not implement the make modifier ${mod}; the value is used unmodified`);
+    }
+    for (const name of ['KMOD', 'SRCS']) {
+      this.vars.undefinedRefs.clear();
+      this.vars.get(name);
+      const site = info.assignments.get(name)?.at(-1);
+      if (site) this.reportUndefined(site.file, site.line, name);
+    }
+  }
+}
+
+/** Joins backslash-continued lines (make replaces backslash-newline and leading blanks by one space). */
+export function logicalLines(text: string): LogicalLine[] {
+  const raw = text.split(/\r?\n/);
+  const out: LogicalLine[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const start = i;
+    let t = raw[i]!;
+    while (endsWithContinuation(t) && i + 1 < raw.length) {
+      t = `${t.slice(0, -1)} ${raw[++i]!.replace(/^\s+/, '')}`;
+    }
+    out.push({ text: t, line: start + 1, tab: t.startsWith('\t') });
+  }
+  return out;
+}
+
+function endsWithContinuation(t: string): boolean {
+  let n = 0;
+  for (let i = t.length - 1; i >= 0 && t[i] === '\\'; i--) n++;
+  return n % 2 === 1;
+}
+
+/** Drops a `#` comment; `\#` is a literal `#`. */
+function stripComment(t: string): string {
+  let out = '';
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i]!;
+    if (ch === '\\' && t[i + 1] === '#') {
+      out += '#';
+      i++;
+    } else if (ch === '#') break;
+    else out += ch;
+  }
+  return out;
+}
+
+function words(s: string): string[] {
+  return s.split(/\s+/).filter(Boolean);
+}
+
+/** Index of `ch` outside `${...}` / `$(...)`, or -1. */
+function topLevelIndexOf(text: string, ch: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '$' && (text[i + 1] === '{' || text[i + 1] === '(')) {
+      const close = matchingClose(text, i + 1);
+      if (close < 0) return -1;
+      i = close;
+      continue;
+    }
+    if (c === ch) return i;
+  }
+  return -1;
+}
+
+/** `NAME op value` for the five assignment operators, or null for any other line. */
+export function splitAssignment(text: string): { name: string; op: AssignOp; value: string } | null {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '$' && (text[i + 1] === '{' || text[i + 1] === '(')) {
+      const close = matchingClose(text, i + 1);
+      if (close < 0) return null;
+      i = close;
+      continue;
+    }
+    if (c === ':' && text[i + 1] !== '=') return null; // a dependency line
+    if (c === '=' || (c === ':' && text[i + 1] === '=')) {
+      let nameEnd = i;
+      let op: AssignOp = '=';
+      if (c === ':') op = ':=';
+      else if (i > 0 && '+?!:'.includes(text[i - 1]!)) {
+        op = `${text[i - 1]}=` as AssignOp;
+        nameEnd = i - 1;
+      }
+      const name = text.slice(0, nameEnd).trim();
+      if (!name || /\s/.test(name)) return null;
+      const valueStart = c === ':' ? i + 2 : i + 1;
+      return { name, op, value: text.slice(valueStart).trim() };
+    }
+  }
+  return null;
+}
+
+function findEndfor(lines: LogicalLine[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < lines.length; i++) {
+    const t = stripComment(lines[i]!.text).trim();
+    if (/^\.\s*for\b/.test(t)) depth++;
+    else if (/^\.\s*endfor\b/.test(t) && --depth === 0) return i;
+  }
+  return -1;
+}
