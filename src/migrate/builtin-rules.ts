@@ -1,0 +1,14 @@
+/**
+ * The rules lkm2mod ships: one per LKM kind, in rules/<kind>.ts.
+ */
+import type { Rule } from './rule-api.ts';
+import syscall from '../../rules/syscall.ts';
+import vfs from '../../rules/vfs.ts';
+import dev from '../../rules/dev.ts';
+import exec from '../../rules/exec.ts';
+import compat from '../../rules/compat.ts';
+import misc from '../../rules/misc.ts';
+import drv from '../../rules/drv.ts';
+import strmod from '../../rules/strmod.ts';
+
+export const builtinRules: readonly Rule[] = [syscall, vfs, dev, exec, compat, misc, drv, strmod];

@@ -1,0 +1,113 @@
+/**
+ * What every conversion does to a module's files whatever its kind: the header swap
+ * (`<sys/lkm.h>` out, `<sys/module.h>` in, plus what the rules need), `_LKM` conditions turned
+ * into `_MODULE`, `LKM_E_*` commands into `MODULE_CMD_*`, and a last look for anything of the
+ * LKM interface still standing — each one marked and reported, never left silently.
+ */
+import { walk } from '../source/cparse.ts';
+import type { CSource } from './csource.ts';
+import type { ModuleJob } from './job.ts';
+
+const LKM_INCLUDE = /^([ \t]*#[ \t]*include[ \t]*)<sys\/lkm\.h>/gm;
+const COMMANDS: Record<string, string> = {
+  LKM_E_LOAD: 'MODULE_CMD_INIT',
+  LKM_E_UNLOAD: 'MODULE_CMD_FINI',
+  LKM_E_STAT: 'MODULE_CMD_STAT',
+};
+
+/** Identifiers of sys/lkm.h that have no meaning in a module(9) module. */
+const LKM_ONLY = new Set([
+  'lkm_table',
+  'lkmexists',
+  'lkmdispatch',
+  'lkm_nofunc',
+  'sys_lkmnosys',
+  'LKM_VERSION',
+  '_LKM_ENV_VERSION',
+  '_module',
+  'DISPATCH',
+  'LKM_DISPATCH',
+  'LKM_MAKEMAJOR',
+  'LKM_BLOCK_MAJOR',
+  'LKM_CHAR_MAJOR',
+]);
+const LKM_TYPE = /^(lkm_(any|syscall|vfs|dev|dev_old|strmod|exec|compat|misc|drv|table)|cfattachlkminit)$/;
+const LKM_MACRO = /^(MOD_(SYSCALL|VFS|DEV|EXEC|COMPAT|MISC|DRV|STRMOD)|LM_(SYSCALL|VFS|DEV|STRMOD|EXEC|COMPAT|MISC|DRV|DT_BLOCK|DT_CHAR))$/;
+
+export function swapIncludes(job: ModuleJob, moduleFile: CSource): void {
+  for (const src of job.files) {
+    for (const m of src.text.matchAll(LKM_INCLUDE)) {
+      const at = m.index! + m[1].length;
+      if (job.isDead(src.path, at) || src.edits.touches(at, at + '<sys/lkm.h>'.length)) continue;
+      src.edits.replace(at, at + '<sys/lkm.h>'.length, '<sys/module.h>', `${job.origin}: include`);
+    }
+  }
+  const needed = ['sys/module.h', ...[...job.includes].sort()].filter(
+    (h) => !new RegExp(`#\\s*include\\s*<${h.replace(/[/.]/g, '\\$&')}>`).test(moduleFile.text),
+  );
+  const swapped = LKM_INCLUDE.test(moduleFile.text);
+  LKM_INCLUDE.lastIndex = 0;
+  const missing = needed.filter((h) => !(h === 'sys/module.h' && swapped));
+  if (missing.length === 0) return;
+  const at = includeAnchor(moduleFile);
+  const text = missing.map((h) => `#include <${h}>\n`).join('');
+  moduleFile.edits.insert(at, text, `${job.origin}: include`);
+}
+
+/** After the lkm.h (soon module.h) line, else after the last `#include <sys/…>`, else the top. */
+function includeAnchor(src: CSource): number {
+  const lines = [...src.text.matchAll(/^[ \t]*#[ \t]*include[ \t]*<sys\/[^>]+>[^\n]*\n/gm)];
+  const lkm = lines.find((l) => l[0].includes('<sys/lkm.h>'));
+  const pick = lkm ?? lines[lines.length - 1];
+  return pick ? pick.index! + pick[0].length : 0;
+}
+
+/** `#ifdef _LKM`, `#if defined(_LKM)`: the same question is now asked of `_MODULE`. */
+export function lkmConditions(job: ModuleJob): void {
+  for (const src of job.files) {
+    for (const m of src.text.matchAll(/^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif)\b[^\n]*/gm)) {
+      for (const t of m[0].matchAll(/\b_LKM\b/g)) {
+        const at = m.index! + t.index!;
+        if (!src.edits.touches(at, at + 4) && !job.isDead(src.path, at)) {
+          src.edits.replace(at, at + 4, '_MODULE', `${job.origin}: _LKM condition`);
+        }
+      }
+    }
+  }
+}
+
+export function lkmCommands(job: ModuleJob): void {
+  for (const src of job.files) {
+    if (!/LKM_E_/.test(src.text)) continue;
+    walk(src.root, (n) => {
+      if (n.type !== 'identifier' || !(n.text in COMMANDS)) return true;
+      if (job.isDead(src.path, n.startIndex) || src.edits.covers(n.startIndex, n.endIndex)) return false;
+      if (src.edits.touches(n.startIndex, n.endIndex)) return false;
+      src.edits.replace(n.startIndex, n.endIndex, COMMANDS[n.text], `${job.origin}: LKM_E command`);
+      return false;
+    });
+  }
+}
+
+/** Anything of the LKM interface that survived the rules: marked where it stands, and reported. */
+export function reportLeftovers(job: ModuleJob): void {
+  for (const src of job.files) {
+    if (!/lkm|LKM|MOD_|LM_|DISPATCH|_module/.test(src.text)) continue;
+    walk(src.root, (n) => {
+      if (n.type === 'comment' || n.type === 'string_literal') return false;
+      if (job.isDead(src.path, n.startIndex) || src.edits.covers(n.startIndex, n.endIndex)) return false;
+      const isId = n.type === 'identifier' && (LKM_ONLY.has(n.text) || LKM_MACRO.test(n.text));
+      const isType = n.type === 'type_identifier' && LKM_TYPE.test(n.text);
+      const isField = n.type === 'field_identifier' && /^lkm_(offset|cdevmaj|bdevmaj|name|type)$/.test(n.text);
+      if (!isId && !isType && !isField) return true;
+      job.marker(
+        src.path,
+        n.startIndex,
+        'lkm-leftover',
+        'warning',
+        `${n.text} belongs to the old LKM interface (sys/lkm.h), which a module(9) kernel does not provide. Rewrite this code for module(9).`,
+      );
+      return true;
+    });
+  }
+}

@@ -1,0 +1,633 @@
+/**
+ * convertPlans: ModulePlans in, module(9) sources out, as FileChanges (nothing is written here).
+ *
+ * Per module, in this order, because each step reads what the earlier ones left:
+ *   1. the rules convert each registration (descriptor → registrations, declarations, includes);
+ *   2. reads of kernel-assigned numbers are rewritten, lkmexists() checks go;
+ *   3. the handlers lose the parameters module(9) does not pass;
+ *   4. the entry function becomes <name>_modcmd; includes, _LKM and LKM_E_* follow.
+ * Then, for all modules at once, the symbol index infers `required`, and each declaration
+ * becomes MODULE(); tables nothing uses any more go; leftovers of sys/lkm.h are marked. Tree
+ * rules run last, then the layout (sys/lkm → sys/modules) turns edits into file changes.
+ *
+ * A module whose conversion fails (conflicting edits, a rule that throws) is reported and
+ * contributes no change at all; the others still convert.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FileChange } from '../report/diff.ts';
+import { walkPaths } from '../source/files.ts';
+import { parseMakefile, resolveSources } from '../source/makefile.ts';
+import { builtinRules } from './builtin-rules.ts';
+import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes } from './cleanup.ts';
+import { CSource, SourceCache } from './csource.ts';
+import { EditConflict } from './edits.ts';
+import { readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
+import { convertHandler, removeLkmexists, type HandlerRole } from './handlers.ts';
+import { ModuleJob } from './job.ts';
+import { movedInclude, placeModule, type Placement } from './layout.ts';
+import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile } from './makefile-gen.ts';
+import { markerComment, moduleDeclaration, renderModcmd } from './modinfo.ts';
+import { moduleName } from './names.ts';
+import type { Finding, ModulePlan, ScanResult } from './plan.ts';
+import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from './rule-api.ts';
+import { findEmulations, SymbolIndex, type Provider } from './symbols.ts';
+
+export type { FileChange };
+
+export interface ConvertOptions {
+  /** The tree root: patch paths are relative to it and nothing is written outside it. */
+  root: string;
+  /** Other trees to index for `required` (`--kernel-src`). */
+  kernelSrc?: string[];
+  /** Answers to slot -1 syscalls, by module name (`--syscall-slot NAME=NUMBER`). */
+  syscallSlots?: Map<string, number>;
+  /** Extra rules; for a kind they also cover, they take precedence over the built-in ones. */
+  rules?: Rule[];
+}
+
+export interface ModuleConversion {
+  plan: ModulePlan;
+  name: string;
+  renamedFrom?: string;
+  moduleClass: ModuleClass;
+  required: { module: string; reason: string }[];
+  /** The module(9) module's directory (sys/modules/<name> when it moved). */
+  dir: string;
+  /** The module's sources after conversion, paths as they will be. */
+  sources: string[];
+  changes: FileChange[];
+  findings: Finding[];
+}
+
+export interface ConversionSet {
+  modules: ModuleConversion[];
+  /** All changes, in path order. */
+  changes: FileChange[];
+  findings: Finding[];
+}
+
+interface Prepared {
+  job: ModuleJob;
+  entry: EntryInfo | null;
+  /** The file MODULE() goes into. */
+  moduleFile: CSource;
+  modcmd: string;
+  modcmdPlaced: boolean;
+  renamedFrom?: string;
+  required: { module: string; reason: string }[];
+  /** EditSet checkpoints, to take the module's edits back if it fails. */
+  checkpoints: Map<CSource, number>;
+}
+
+export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Promise<ConversionSet> {
+  const cache = new SourceCache();
+  const rules = [...(opts.rules ?? []), ...builtinRules];
+  const moduleRules = rules.filter((r): r is ModuleRule => r.scope === 'module');
+  const treeRules = rules.filter((r): r is TreeRule => r.scope === 'tree');
+  const slots = opts.syscallSlots ?? new Map<string, number>();
+  const findings: Finding[] = [...scan.parseErrors];
+  const plans = [...scan.modules].sort((a, b) => a.dir.localeCompare(b.dir));
+
+  const convertible: Array<{ plan: ModulePlan; name: string; renamedFrom?: string; reason?: string }> = [];
+  for (const plan of plans) {
+    if (!plan.declaration) {
+      if (!alreadyModule(plan)) {
+        findings.push({
+          file: plan.makefile ?? plan.files[0] ?? plan.dir,
+          line: 1,
+          severity: 'error',
+          code: 'no-declaration',
+          message: `No MOD_* declaration or lkm descriptor was found for ${plan.name}, so it was not converted. Check the scan findings for it.`,
+        });
+      }
+      continue;
+    }
+    const n = moduleName(plan.name, plan.kmod);
+    convertible.push({ plan, name: n.name, renamedFrom: n.renamedFrom, reason: n.reason });
+  }
+
+  const kernel = kernelTree(convertible.map((c) => c.plan), opts.kernelSrc ?? []);
+  const moduleFileSet = new Set(convertible.flatMap((c) => c.plan.files));
+  const emulations = findEmulations(
+    [...moduleFileSet, ...kernel.cFiles.filter((f) => !moduleFileSet.has(f))].flatMap((f) => readable(cache, f)),
+  );
+
+  // Step 1-4 per module.
+  const prepared = new Map<ModulePlan, Prepared>();
+  const failed = new Map<ModulePlan, Finding[]>();
+  const names = new Map<string, ModulePlan>();
+  for (const c of convertible) {
+    const clash = names.get(c.name);
+    if (clash) {
+      failed.set(c.plan, [
+        {
+          file: c.plan.declaration!.file,
+          line: c.plan.declaration!.line,
+          severity: 'error',
+          code: 'duplicate-module-name',
+          message: `Module name ${c.name} is already taken by the LKM in ${clash.dir}; module(9) refuses two modules of one name (EEXIST). Rename one of them (its name in the declaration) and convert again.`,
+        },
+      ]);
+      continue;
+    }
+    names.set(c.name, c.plan);
+    const files = c.plan.files.flatMap((f) => readable(cache, f));
+    const job = new ModuleJob(c.plan, c.name, files, cache, emulations, slots);
+    const checkpoints = new Map(cache.all().map((s) => [s, s.edits.size]));
+    try {
+      const p = prepare(job, moduleRules);
+      if (c.renamedFrom) {
+        job.finding({
+          file: c.plan.declaration!.file,
+          line: c.plan.declaration!.line,
+          severity: 'note',
+          code: 'module-renamed',
+          message: `The module is named ${c.name}, not "${c.renamedFrom}": ${c.reason}. modload, modstat and requisite lists use the new name.`,
+        });
+      }
+      prepared.set(c.plan, { ...p, renamedFrom: c.renamedFrom, required: [], checkpoints });
+    } catch (err) {
+      rollBack(cache, checkpoints);
+      failed.set(c.plan, [failure(c.plan, err)]);
+    }
+  }
+
+  // required, from the symbols every module defines and uses.
+  const providers: Provider[] = [
+    ...[...prepared.values()].map((p) => ({ module: p.job.name, files: p.job.files.map((f) => f.path) })),
+    ...kernel.providers.filter((p) => !names.has(p.module)),
+  ];
+  const index = new SymbolIndex(
+    cache,
+    providers,
+    kernel.cFiles.filter((f) => !moduleFileSet.has(f)),
+  );
+  for (const p of prepared.values()) {
+    const { required, ambiguous } = index.required(p.job.name, p.job.uses);
+    p.required = required;
+    for (const a of ambiguous) {
+      p.job.finding({
+        file: p.job.plan.declaration!.file,
+        line: p.job.plan.declaration!.line,
+        severity: 'warning',
+        code: 'required-ambiguous',
+        message: `The module uses ${a}; more than one module provides it, so none was listed as required. Add the right one to MODULE()'s required list.`,
+      });
+    }
+    for (const r of required) {
+      p.job.finding({
+        file: p.job.plan.declaration!.file,
+        line: p.job.plan.declaration!.line,
+        severity: 'note',
+        code: 'required-inferred',
+        message: `Requires ${r.module}: it ${r.reason}.`,
+      });
+    }
+  }
+
+  // MODULE(), unused tables, leftovers.
+  for (const [plan, p] of prepared) {
+    try {
+      finish(p);
+    } catch (err) {
+      rollBack(cache, p.checkpoints);
+      prepared.delete(plan);
+      failed.set(plan, [failure(plan, err)]);
+    }
+  }
+
+  const modulesForTree = [...prepared.values()].map((p) => ({
+    plan: p.job.plan,
+    name: p.job.name,
+    moduleClass: p.job.moduleClass,
+    defines: index.definesOf(p.job.name),
+  }));
+  for (const rule of treeRules) {
+    const ctx: TreeContext = {
+      root: opts.root,
+      modules: modulesForTree,
+      treeFiles: kernel.cFiles,
+      source: (file) => cache.get(file),
+      marker: (file, offset, code, severity, message) => {
+        const src = cache.get(file);
+        findings.push({ file, line: src.line(offset), severity, code, message });
+        src.edits.insert(src.lineStartOf(offset), markerComment(src.indentAt(offset), message) + '\n', `${rule.meta.id}: marker`);
+      },
+      finding: (f) => void findings.push(f),
+    };
+    try {
+      rule.run(ctx);
+    } catch (err) {
+      findings.push({
+        file: opts.root,
+        line: 0,
+        severity: 'error',
+        code: 'rule-failed',
+        message: `Tree rule ${rule.meta.id} failed: ${(err as Error).message}`,
+      });
+    }
+  }
+
+  return assemble(cache, plans, prepared, failed, findings, opts.root);
+}
+
+function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
+  const plan = job.plan;
+  const entry = readEntry(job);
+  if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
+  const decls = [plan.declaration!, ...plan.extraDeclarations];
+  for (const decl of decls) {
+    const kind = declKind(decl.macro) ?? plan.kind;
+    const rule = rules.find((r) => (r.matches ? r.matches(decl, plan) : r.meta.kind === kind));
+    if (!rule) {
+      job.finding({
+        file: decl.file,
+        line: decl.line,
+        severity: 'error',
+        code: 'no-rule',
+        message: `No rule converts ${decl.macro} (${kind}); the registration was left out of ${job.name}_modcmd. Convert it by hand or load a rule pack for it.`,
+      });
+      continue;
+    }
+    const ctx = job.contextFor(rule, decl);
+    if (!ctx) continue;
+    try {
+      rule.convert(ctx);
+    } catch (err) {
+      if (err instanceof EditConflict) throw err;
+      throw new Error(`rule ${rule.meta.id} failed on ${decl.file}:${decl.line}: ${(err as Error).message}`);
+    }
+  }
+  const moduleFile = job.descriptors[0]?.src ?? job.source(plan.declaration!.file);
+
+  job.rewriteAssigned();
+  removeLkmexists(job);
+
+  // Handlers, named by the plan or read from DISPATCH.
+  const roles: Record<HandlerRole, string | null> = {
+    load: plan.handlers.load?.name ?? handlerArg(entry, 0),
+    unload: plan.handlers.unload?.name ?? handlerArg(entry, 1),
+    stat: plan.handlers.stat?.name ?? handlerArg(entry, 2),
+  };
+  const byName = new Map<string, HandlerRole[]>();
+  for (const role of ['load', 'unload', 'stat'] as const) {
+    const n = roles[role];
+    if (n) byName.set(n, [...(byName.get(n) ?? []), role]);
+  }
+  const calls: Partial<Record<HandlerRole, string>> = {};
+  for (const [name, rs] of byName) {
+    const planned = plan.handlers[rs[0]];
+    const h = convertHandler(job, name, rs, planned?.file ?? entry?.src.path ?? moduleFile.path);
+    if (!h) continue;
+    Object.assign(calls, h.calls);
+    if (h.isStatic && h.file !== moduleFile.path) {
+      job.finding({
+        file: h.file,
+        line: job.source(h.file).line(0),
+        severity: 'error',
+        code: 'handler-static-elsewhere',
+        message: `${name}() is static in ${path.basename(h.file)} but ${job.name}_modcmd lives in ${path.basename(moduleFile.path)}; make it global or move it next to the modcmd.`,
+      });
+    }
+  }
+
+  const notes: string[] = [];
+  if (!entry) {
+    notes.push(
+      `no LKM entry function was found for ${plan.name}: this modcmd only registers the module; call its load/unload code here.`,
+    );
+    job.finding({
+      file: plan.declaration!.file,
+      line: plan.declaration!.line,
+      severity: 'error',
+      code: 'entry-not-found',
+      message: `No entry function (one that calls DISPATCH or lkmdispatch) was found, so ${job.name}_modcmd only registers and deregisters; add the module's own load and unload work to it.`,
+    });
+  } else if (entry.handwritten) {
+    const line = entry.src.line(entry.node.startIndex);
+    notes.push(
+      `${entry.declaredName ?? 'the entry'}() (${path.basename(entry.src.path)}:${line}) dispatched by hand; its registrations are made here in the order it made them. Check that nothing else it did on load or unload is lost.`,
+    );
+    job.finding({
+      file: entry.src.path,
+      line,
+      severity: plan.extraDeclarations.length ? 'warning' : 'error',
+      code: plan.extraDeclarations.length ? 'two-registrations' : 'handwritten-dispatch',
+      message: `${entry.declaredName ?? 'The entry'}() called lkmdispatch() itself${plan.extraDeclarations.length ? ` for ${decls.length} registrations` : ''}. ${job.name}_modcmd makes the same registrations in the same order and undoes them in reverse; review it against the old function, which is gone.`,
+    });
+  }
+  if (entry && entry.prelude.length) {
+    job.finding({
+      file: entry.src.path,
+      line: entry.src.line(entry.node.startIndex),
+      severity: 'note',
+      code: 'entry-prelude-moved',
+      message: `What ${entry.declaredName}() did before dispatching now runs at the start of MODULE_CMD_INIT only (the LKM ran it before every command).`,
+    });
+  }
+
+  const modcmd = renderModcmd({
+    name: job.name,
+    prelude: entry?.prelude ?? [],
+    registrations: job.registrations,
+    load: calls.load ?? null,
+    unload: calls.unload ?? null,
+    stat: calls.stat ?? null,
+    notes,
+  });
+  let modcmdPlaced = false;
+  if (entry) {
+    if (entry.src === moduleFile) {
+      entry.src.edits.replace(entry.node.startIndex, entry.node.endIndex, modcmd, `${job.origin}: modcmd`);
+      modcmdPlaced = true;
+    } else {
+      entry.src.removeNode(entry.node, `${job.origin}: entry function`);
+    }
+    removeEntryPrototypes(job, entry);
+    removeEntryMacro(job, entry);
+  }
+  swapIncludes(job, moduleFile);
+  lkmConditions(job);
+  lkmCommands(job);
+  return { job, entry, moduleFile, modcmd, modcmdPlaced };
+}
+
+function finish(p: Prepared): void {
+  const { job } = p;
+  const [first, ...rest] = job.descriptors;
+  if (first) {
+    const parts = [moduleDeclaration(job.name, job.moduleClass, p.required.map((r) => r.module)), ...job.declarations];
+    if (!p.modcmdPlaced) parts.push(p.modcmd);
+    first.src.edits.replace(first.site.start, first.site.end, parts.join('\n\n'), `${job.origin}: MODULE()`);
+  }
+  for (const d of rest) {
+    const [start, end] = d.src.wholeLines(d.site.start, d.site.end);
+    d.src.edits.remove(start, end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
+  }
+  job.dropUnused();
+  reportLeftovers(job);
+}
+
+function handlerArg(entry: EntryInfo | null, i: number): string | null {
+  const a = entry?.handlerArgs?.[i];
+  if (!a || a === 'lkm_nofunc' || /^\(?\s*NULL\s*\)?$/.test(a)) return null;
+  return /^\w+$/.test(a) ? a : null;
+}
+
+/** The kind a declaration registers, from its macro or descriptor struct. */
+function declKind(macro: string): string | null {
+  const m = /^MOD_(\w+)$/.exec(macro) ?? /struct\s+lkm_(\w+)/.exec(macro);
+  return m ? m[1].toLowerCase().replace(/_old$/, '') : null;
+}
+
+function alreadyModule(plan: ModulePlan): boolean {
+  return plan.files.some((f) => {
+    try {
+      return /^\s*MODULE\s*\(\s*MODULE_CLASS_/m.test(readFileSync(f, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+function readable(cache: SourceCache, file: string): CSource[] {
+  try {
+    return [cache.get(file)];
+  } catch {
+    return [];
+  }
+}
+
+function rollBack(cache: SourceCache, checkpoints: Map<CSource, number>): void {
+  for (const s of cache.all()) s.edits.rollback(checkpoints.get(s) ?? 0);
+}
+
+function failure(plan: ModulePlan, err: unknown): Finding {
+  const e = err as Error;
+  if (err instanceof EditConflict) {
+    return {
+      file: err.file,
+      line: err.line,
+      severity: 'error',
+      code: 'edit-conflict',
+      message: `Not converted: ${err.first.origin} and ${err.second.origin} both change this text. Nothing of ${plan.name} was changed; report this with the file (or fix the rule pack that collides).`,
+    };
+  }
+  return {
+    file: plan.declaration?.file ?? plan.dir,
+    line: plan.declaration?.line ?? 0,
+    severity: 'error',
+    code: 'conversion-failed',
+    message: `Not converted, nothing of ${plan.name} was changed: ${e?.message ?? String(err)}`,
+  };
+}
+
+interface KernelTree {
+  /** Every C file of the kernel trees the modules sit in, and of --kernel-src trees. */
+  cFiles: string[];
+  /** Modules of --kernel-src trees (Makefiles with KMOD), by name. */
+  providers: Provider[];
+}
+
+/**
+ * The rest of the kernel: in a full tree, the `sys` directory a module's `sys/lkm` folder sits
+ * in; plus every --kernel-src tree, whose module Makefiles are providers in their own right.
+ */
+function kernelTree(plans: ModulePlan[], kernelSrc: string[]): KernelTree {
+  const roots = new Set<string>();
+  for (const p of plans) {
+    const parts = p.dir.split(path.sep);
+    const at = parts.lastIndexOf('lkm');
+    if (at > 0) roots.add(parts.slice(0, at).join(path.sep));
+  }
+  for (const k of kernelSrc) roots.add(path.resolve(k));
+  const existing = [...roots].filter((r) => existsSync(r));
+  if (existing.length === 0) return { cFiles: [], providers: [] };
+  const walked = walkPaths(existing);
+  const providers: Provider[] = [];
+  const ksrc = kernelSrc.map((k) => path.resolve(k));
+  for (const mf of walked.makefiles) {
+    if (!ksrc.some((k) => mf.startsWith(k + path.sep))) continue;
+    const info = parseMakefile(mf);
+    if (!info.kmod) continue;
+    const { found } = resolveSources(info, path.dirname(mf));
+    const files = found.filter((f) => f.endsWith('.c'));
+    if (files.length) providers.push({ module: moduleName(info.kmod, null).name, files });
+  }
+  return { cFiles: walked.cFiles, providers };
+}
+
+/** Edits become file changes, laid out where the modules now live. */
+function assemble(
+  cache: SourceCache,
+  plans: ModulePlan[],
+  prepared: Map<ModulePlan, Prepared>,
+  failed: Map<ModulePlan, Finding[]>,
+  treeFindings: Finding[],
+  root: string,
+): ConversionSet {
+  const placements = new Map<ModulePlan, Placement>();
+  const moves = new Map<string, string>();
+  const changes = new Map<string, FileChange>();
+  const perModule = new Map<ModulePlan, Set<string>>();
+  const touch = (plan: ModulePlan, key: string) => perModule.get(plan)!.add(key);
+
+  for (const [plan, p] of prepared) {
+    perModule.set(plan, new Set());
+    const glue = p.job.descriptors.map((d) => d.src.path);
+    const placement = placeModule(plan.dir, p.job.name, plan.makefile, glue);
+    const target = placement.moved ? placement.dir : null;
+    if (target && existsSync(target)) {
+      p.job.finding({
+        file: plan.makefile ?? plan.dir,
+        line: 1,
+        severity: 'error',
+        code: 'module-dir-exists',
+        message: `${path.relative(root, target)} already exists, so ${p.job.name} was converted in place in ${path.relative(root, plan.dir)} instead of moving there. Move the existing directory away and convert again to get the NetBSD layout.`,
+      });
+      placements.set(plan, { ...placement, dir: plan.dir, moved: false, moves: new Map() });
+      continue;
+    }
+    placements.set(plan, placement);
+    for (const [from, to] of placement.moves) moves.set(from, to);
+    for (const left of placement.leftBehind) {
+      p.job.finding({
+        file: left,
+        line: 1,
+        severity: 'warning',
+        code: 'left-behind',
+        message: `${path.basename(left)} is a directory in the old LKM folder; it was not moved to ${path.relative(root, placement.dir)}. Move what the module needs by hand.`,
+      });
+    }
+  }
+
+  // Relative includes in files that move must still find their headers.
+  for (const [plan, placement] of placements) {
+    if (!placement.moved) continue;
+    for (const [from, to] of placement.moves) {
+      if (!from.endsWith('.c') && !from.endsWith('.h')) continue;
+      const src = cache.get(from);
+      for (const m of src.text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/gm)) {
+        const spec = m[1];
+        const fixed = movedInclude(spec, path.dirname(from), path.dirname(to), moves);
+        if (!fixed) continue;
+        const at = m.index! + m[0].lastIndexOf(spec);
+        if (!src.edits.touches(at, at + spec.length)) src.edits.replace(at, at + spec.length, fixed, `convert ${plan.name}: include path`);
+      }
+    }
+  }
+
+  for (const src of cache.all()) {
+    const to = moves.get(src.path);
+    if (src.edits.size === 0 && !to) continue;
+    const after = src.edits.apply();
+    if (!to && after === src.text) continue;
+    changes.set(to ?? src.path, { path: to ?? src.path, ...(to ? { oldPath: src.path } : {}), before: src.text, after });
+  }
+  for (const [plan, placement] of placements) {
+    const p = prepared.get(plan)!;
+    for (const [from, to] of placement.moves) {
+      if (changes.has(to) || from === plan.makefile) continue;
+      const text = readFileSync(from, 'utf8');
+      changes.set(to, { path: to, oldPath: from, before: text, after: text });
+    }
+    for (const file of p.job.files) touch(plan, moves.get(file.path) ?? file.path);
+    for (const to of placement.moves.values()) touch(plan, to);
+    if (plan.makefile) {
+      const before = readFileSync(plan.makefile, 'utf8');
+      const renamedSources = new Map<string, string>();
+      for (const [from, to] of placement.moves) {
+        if (path.basename(from) !== path.basename(to)) renamedSources.set(path.basename(from), path.basename(to));
+      }
+      const after = rewriteMakefile(before, {
+        moved: placement.moved,
+        kmod: plan.kmod && plan.kmod !== p.job.name ? p.job.name : undefined,
+        renamedSources,
+        searchPath: plan.searchPath,
+        oldDir: plan.dir,
+        newDir: placement.dir,
+        sysDir: placement.sysDir,
+      });
+      const to = placement.moved ? path.join(placement.dir, 'Makefile') : plan.makefile;
+      if (placement.moved || after !== before) {
+        changes.set(to, { path: to, ...(placement.moved ? { oldPath: plan.makefile } : {}), before, after });
+        touch(plan, to);
+      }
+    }
+  }
+
+  // sys/modules/{Makefile,Makefile.inc}, and the SUBDIR lists of the old sys/lkm/<kind> folders.
+  const bySys = new Map<string, string[]>();
+  for (const [plan, placement] of placements) {
+    if (!placement.moved || !placement.sysDir) continue;
+    bySys.set(placement.sysDir, [...(bySys.get(placement.sysDir) ?? []), prepared.get(plan)!.job.name]);
+    const kindMakefile = path.join(path.dirname(plan.dir), 'Makefile');
+    if (existsSync(kindMakefile) && !moves.has(kindMakefile)) {
+      const cur = changes.get(kindMakefile);
+      const before = cur?.before ?? readFileSync(kindMakefile, 'utf8');
+      const after = dropSubdir(cur?.after ?? before, path.basename(plan.dir));
+      if (after !== before) changes.set(kindMakefile, { path: kindMakefile, before, after });
+    }
+  }
+  for (const [sysDir, names] of bySys) {
+    const inc = path.join(sysDir, 'modules', 'Makefile.inc');
+    if (!existsSync(inc)) {
+      const lkmInc = path.join(sysDir, 'lkm', 'Makefile.inc');
+      changes.set(inc, { path: inc, before: null, after: modulesMakefileInc(existsSync(lkmInc) ? readFileSync(lkmInc, 'utf8') : null) });
+    }
+    const subdir = path.join(sysDir, 'modules', 'Makefile');
+    const before = existsSync(subdir) ? readFileSync(subdir, 'utf8') : null;
+    const after = modulesSubdirMakefile(before, names);
+    if (after !== before) changes.set(subdir, { path: subdir, before, after });
+  }
+
+  const all = [...changes.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const modules: ModuleConversion[] = [];
+  const allFindings: Finding[] = [...treeFindings];
+  for (const plan of plans) {
+    const p = prepared.get(plan);
+    const fail = failed.get(plan);
+    if (!p && !fail) continue;
+    const own = mergeFindings(plan.findings, [...(p?.job.findings ?? []), ...(fail ?? [])]);
+    allFindings.push(...own);
+    if (!p) {
+      modules.push({
+        plan,
+        name: moduleName(plan.name, plan.kmod).name,
+        moduleClass: 'MISC',
+        required: [],
+        dir: plan.dir,
+        sources: plan.files,
+        changes: [],
+        findings: own,
+      });
+      continue;
+    }
+    const placement = placements.get(plan)!;
+    const keys = perModule.get(plan)!;
+    modules.push({
+      plan,
+      name: p.job.name,
+      ...(p.renamedFrom ? { renamedFrom: p.renamedFrom } : {}),
+      moduleClass: p.job.moduleClass,
+      required: p.required,
+      dir: placement.dir,
+      sources: plan.files.map((f) => moves.get(f) ?? f),
+      changes: all.filter((c) => keys.has(c.path)),
+      findings: own,
+    });
+  }
+  return { modules, changes: all, findings: allFindings };
+}
+
+/** Scan's findings and convert's, one per code and place (convert's wording wins). */
+function mergeFindings(scan: Finding[], convert: Finding[]): Finding[] {
+  const key = (f: Finding) => `${f.code}\0${f.file}\0${f.line}`;
+  const mine = new Set(convert.map(key));
+  const codes = new Set(convert.map((f) => `${f.code}\0${f.file}`));
+  return [
+    ...scan.filter((f) => !mine.has(key(f)) && !codes.has(`${f.code}\0${f.file}`)),
+    ...convert,
+  ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}

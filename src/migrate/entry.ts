@@ -1,0 +1,115 @@
+/**
+ * The old entry function (`xxx_lkmentry(lkmtp, cmd, ver)` with its DISPATCH): where it is,
+ * which handlers its DISPATCH names, and the work it did before dispatching (vfs entry
+ * functions build their vnode-op vectors there), which moves to the start of MODULE_CMD_INIT.
+ * The function itself, its prototypes and a local macro that only named it are deleted.
+ */
+import { walk, type SyntaxNode } from '../source/cparse.ts';
+import type { CSource } from './csource.ts';
+import { macroCallAt } from './descriptor.ts';
+import { findFunction, functionName } from './handlers.ts';
+import type { ModuleJob } from './job.ts';
+
+export interface EntryInfo {
+  src: CSource;
+  node: SyntaxNode;
+  /** The name the definition declares (a macro name when written `LKMENTRY(foo)(...)`). */
+  declaredName: string | null;
+  /** Statements (and their comments) the entry ran before dispatching, as written. */
+  prelude: string[];
+  /** No DISPATCH/LKM_DISPATCH: the entry called lkmdispatch() itself. */
+  handwritten: boolean;
+  /** DISPATCH's load, unload, stat arguments. */
+  handlerArgs: [string, string, string] | null;
+}
+
+const DISPATCH_RE = /\b(LKM_DISPATCH|DISPATCH|lkmdispatch)\b/;
+
+export function readEntry(job: ModuleJob): EntryInfo | null {
+  const e = job.plan.entry;
+  if (!e) return null;
+  const src = job.source(e.file);
+  let node: SyntaxNode | null = src.nodeAt(e.start, e.end);
+  while (node && node.type !== 'function_definition') node = node.parent;
+  if (!node) node = findFunction(job.files, e.name, e.file)?.node ?? null;
+  if (!node) return null;
+  const handlerArgs = dispatchHandlers(src, node);
+  const handwritten = handlerArgs === null;
+  return {
+    src,
+    node,
+    declaredName: functionName(node),
+    prelude: prelude(node, handwritten),
+    handwritten,
+    handlerArgs,
+  };
+}
+
+function dispatchHandlers(src: CSource, fn: SyntaxNode): [string, string, string] | null {
+  for (const macro of ['LKM_DISPATCH', 'DISPATCH']) {
+    const call = macroCallAt(src.text, macro, fn.startIndex);
+    if (call && call.end <= fn.endIndex + 1 && call.args.length === 6) {
+      return [call.args[3].text, call.args[4].text, call.args[5].text];
+    }
+  }
+  return null;
+}
+
+function prelude(fn: SyntaxNode, handwritten: boolean): string[] {
+  const body = fn.childForFieldName('body');
+  if (!body) return [];
+  const kept: SyntaxNode[] = [];
+  const decls: SyntaxNode[] = [];
+  for (const child of body.namedChildren) {
+    const text = child.text;
+    if (DISPATCH_RE.test(text)) break;
+    if (handwritten && /\b(cmd|lkmtp)\b/.test(text)) break;
+    if (child.type === 'if_statement' && /\bLKM_VERSION\b/.test(child.childForFieldName('condition')?.text ?? '')) continue;
+    if (child.type === 'declaration') {
+      decls.push(child);
+      continue;
+    }
+    kept.push(child);
+  }
+  while (kept.length && kept[kept.length - 1].type === 'comment') kept.pop();
+  if (!kept.some((k) => k.type !== 'comment')) return [];
+  const usedDecls = decls.filter((d) => {
+    const names = d.descendantsOfType('identifier').map((i) => i.text);
+    return kept.some((k) => names.some((n) => new RegExp(`\\b${n}\\b`).test(k.text)));
+  });
+  return [...usedDecls, ...kept].map((n) => n.text);
+}
+
+/** `int kernfs_lkmentry(struct lkm_table *, int, int);` and the like, in every module file. */
+export function removeEntryPrototypes(job: ModuleJob, entry: EntryInfo): void {
+  const name = entry.declaredName;
+  if (!name) return;
+  for (const src of job.files) {
+    if (!src.text.includes(name)) continue;
+    walk(src.root, (n) => {
+      if (n.type === 'function_definition') return false;
+      if (n.type === 'declaration') {
+        if (functionName(n) === name && !src.edits.touches(n.startIndex, n.endIndex)) {
+          src.removeNode(n, `${job.origin}: entry prototype`);
+        }
+        return false;
+      }
+      return true;
+    });
+  }
+}
+
+/** `#define LKMENTRY(n) n##_lkmentry`, once nothing uses it any more. */
+export function removeEntryMacro(job: ModuleJob, entry: EntryInfo): void {
+  const name = entry.declaredName;
+  if (!name) return;
+  for (const src of job.files) {
+    for (const def of src.root.descendantsOfType(['preproc_function_def', 'preproc_def'])) {
+      if (def.childForFieldName('name')?.text !== name) continue;
+      const live = job.files.some((f) =>
+        f.identifiers(name).some((id) => !f.edits.covers(id.startIndex, id.endIndex) && id.parent?.id !== def.id),
+      );
+      if (!live && !src.edits.touches(def.startIndex, def.endIndex)) src.removeNode(def, `${job.origin}: entry macro`);
+    }
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * One module's conversion while it is under way: what the rules asked for (registrations,
+ * declarations, includes, class), the findings so far, and the RuleContext each rule call sees.
+ * convert.ts drives the steps; this file only holds the state and answers the rules.
+ */
+import { walk, type SyntaxNode } from '../source/cparse.ts';
+import type { CSource, SourceCache } from './csource.ts';
+import { readDescriptor, referencedSymbol, type DescriptorSite } from './descriptor.ts';
+import { markerComment } from './modinfo.ts';
+import type { Declaration, Finding, ModulePlan, Severity } from './plan.ts';
+import type {
+  Definition,
+  FindingInput,
+  ModuleClass,
+  ModuleRule,
+  Registration,
+  RuleContext,
+} from './rule-api.ts';
+import { functionName } from './handlers.ts';
+
+type Assigned = Partial<Record<'lkm_offset' | 'lkm_cdevmaj' | 'lkm_bdevmaj', string>>;
+
+/** Which class wins when two registrations disagree: mount autoloads VFS modules by class. */
+const CLASS_RANK: ModuleClass[] = ['VFS', 'EXEC', 'DRIVER', 'SECMODEL', 'MISC'];
+
+export class ModuleJob {
+  readonly findings: Finding[] = [];
+  readonly registrations: Registration[] = [];
+  readonly declarations: string[] = [];
+  readonly includes = new Set<string>();
+  readonly uses = new Set<string>();
+  readonly notes: string[] = [];
+  readonly descriptors: Array<{ decl: Declaration; site: DescriptorSite; src: CSource }> = [];
+  private readonly classes: ModuleClass[] = [];
+  private readonly assigned: Assigned = {};
+  private readonly dropRequests: string[] = [];
+  private readonly markedLines = new Set<string>();
+  /** Ranges the conversion replaces wholesale (entry function, descriptors): no rule edits inside. */
+  private readonly dead: Array<{ file: string; start: number; end: number }> = [];
+
+  constructor(
+    readonly plan: ModulePlan,
+    readonly name: string,
+    readonly files: CSource[],
+    private readonly cache: SourceCache,
+    private readonly emulations: ReadonlyMap<string, string>,
+    readonly syscallSlots: ReadonlyMap<string, number>,
+  ) {}
+
+  get origin(): string {
+    return `convert ${this.name}`;
+  }
+
+  get moduleClass(): ModuleClass {
+    for (const c of CLASS_RANK) if (this.classes.includes(c)) return c;
+    return 'MISC';
+  }
+
+  markDead(file: string, start: number, end: number): void {
+    this.dead.push({ file, start, end });
+  }
+
+  isDead(file: string, offset: number): boolean {
+    return this.dead.some((d) => d.file === file && d.start <= offset && offset < d.end);
+  }
+
+  source(file: string): CSource {
+    const own = this.files.find((f) => f.path === file);
+    return own ?? this.cache.get(file);
+  }
+
+  finding(f: FindingInput): void {
+    this.findings.push({ ...f });
+  }
+
+  /** An XXX lkm2mod comment above the line holding `offset`, and the finding that goes with it. */
+  marker(file: string, offset: number, code: string, severity: Severity, message: string): void {
+    const src = this.source(file);
+    const line = src.line(offset);
+    this.finding({ file, line, severity, code, message });
+    const key = `${file}:${line}`;
+    if (this.markedLines.has(key)) return;
+    const at = src.lineStartOf(offset);
+    // A comment line cannot go inside a macro continuation or text another edit replaces.
+    const prev = src.text.slice(src.lineStartOf(Math.max(0, at - 1)), Math.max(0, at - 1));
+    if (prev.endsWith('\\') || src.edits.touches(at, at + 1) || this.isDead(file, at)) return;
+    this.markedLines.add(key);
+    src.edits.insert(at, markerComment(src.indentAt(offset), message) + '\n', `${this.origin}: marker ${code}`);
+  }
+
+  definition(identifier: string): Definition | null {
+    for (const src of this.files) {
+      if (!src.text.includes(identifier)) continue;
+      let found: SyntaxNode | null = null;
+      walk(src.root, (n) => {
+        if (found) return false;
+        if (n.type === 'function_definition') {
+          if (functionName(n) === identifier) found = n;
+          return false;
+        }
+        if (n.type === 'declaration' && declares(n, identifier)) {
+          found = n;
+          return false;
+        }
+        return true;
+      });
+      if (found) {
+        const node = found as SyntaxNode;
+        const init = node.type === 'declaration' ? initializerOf(node, identifier) : null;
+        return { file: src, node, initializer: init };
+      }
+    }
+    return null;
+  }
+
+  requestDrop(identifier: string): void {
+    this.dropRequests.push(identifier);
+  }
+
+  /**
+   * Delete the tables the conversion replaced, once every other edit is known: a table is
+   * dropped only when nothing outside replaced text still refers to it. Repeated, because
+   * dropping one table can leave the tables it pointed to unused.
+   */
+  dropUnused(): void {
+    const pending = new Set(this.dropRequests);
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const id of pending) {
+        const def = this.definition(id);
+        if (!def) {
+          pending.delete(id);
+          continue;
+        }
+        const live = this.files.some((src) =>
+          src.identifiers(id).some((n) => !src.edits.covers(n.startIndex, n.endIndex) && !within(n, def.node)),
+        );
+        if (live) continue;
+        if (def.file.edits.touches(def.node.startIndex, def.node.endIndex)) {
+          pending.delete(id);
+          continue;
+        }
+        def.file.removeNode(def.node, `${this.origin}: unused table ${id}`, { withComment: true });
+        pending.delete(id);
+        changed = true;
+      }
+    }
+  }
+
+  /** Apply the rewrites of `_module.lkm_offset` and friends the rules asked for. */
+  rewriteAssigned(): void {
+    const a = this.assigned;
+    if (!a.lkm_offset && !a.lkm_cdevmaj && !a.lkm_bdevmaj) return;
+    for (const src of this.files) {
+      if (!/lkm_(offset|cdevmaj|bdevmaj)/.test(src.text)) continue;
+      walk(src.root, (n) => {
+        if (this.isDead(src.path, n.startIndex)) return false;
+        if (n.type !== 'field_expression') return true;
+        const field = n.childForFieldName('field')?.text as keyof Assigned | undefined;
+        if (!field || !(field in FIELDS)) return true;
+        let target: SyntaxNode = n;
+        let value = a[field];
+        // LKM_CHAR_MAJOR(_module.lkm_offset): the packed majors unpacked by hand.
+        const call = n.parent?.parent;
+        if (field === 'lkm_offset' && call?.type === 'call_expression' && n.parent?.type === 'argument_list') {
+          const macro = call.childForFieldName('function')?.text;
+          if (macro === 'LKM_CHAR_MAJOR' && a.lkm_cdevmaj) [target, value] = [call, a.lkm_cdevmaj];
+          if (macro === 'LKM_BLOCK_MAJOR' && a.lkm_bdevmaj) [target, value] = [call, a.lkm_bdevmaj];
+        }
+        if (!value || src.edits.covers(target.startIndex, target.endIndex)) return false;
+        const text = /^[\w.]+$/.test(value) ? value : `(${value})`;
+        src.edits.replace(target.startIndex, target.endIndex, text, `${this.origin}: ${field} read`);
+        return false;
+      });
+    }
+  }
+
+  setAssigned(r: Assigned): void {
+    for (const k of Object.keys(r) as Array<keyof Assigned>) this.assigned[k] ??= r[k];
+  }
+
+  /** The RuleContext one rule call sees, for one registration. */
+  contextFor(rule: ModuleRule, decl: Declaration): RuleContext | null {
+    const src = this.source(decl.file);
+    const site = readDescriptor(src, decl);
+    if (!site) {
+      this.finding({
+        file: decl.file,
+        line: decl.line,
+        severity: 'error',
+        code: 'declaration-unreadable',
+        message: `Could not read the ${decl.macro} declaration here (unbalanced parentheses or braces?). Fix the declaration and run convert again.`,
+      });
+      return null;
+    }
+    this.descriptors.push({ decl, site, src });
+    this.markDead(src.path, site.start, site.end);
+    const job = this;
+    void rule;
+    return {
+      plan: this.plan,
+      declaration: decl,
+      name: this.name,
+      syscallSlots: this.syscallSlots,
+      fields: site.fields,
+      files: () => this.files,
+      source: (file) => this.source(file),
+      definition: (id) => this.definition(id),
+      emulation: (emulName) => this.emulations.get(emulName) ?? null,
+      setClass: (c) => void this.classes.push(c),
+      register: (r) => void this.registrations.push(r),
+      declare: (text) => void this.declarations.push(text),
+      include: (h) => void this.includes.add(h),
+      rewriteAssigned: (r) => this.setAssigned(r),
+      dropIfUnused: (id) => this.requestDrop(id),
+      uses: (sym) => void this.uses.add(sym),
+      marker: (file, offset, code, severity, message) => job.marker(file, offset, code, severity, message),
+      finding: (f) => job.finding(f),
+    };
+  }
+
+  /** The symbol a descriptor field names (`&kernfs_vfsops` → `kernfs_vfsops`). */
+  static symbolOf(expr: string | undefined): string | null {
+    return expr ? referencedSymbol(expr) : null;
+  }
+}
+
+const FIELDS = { lkm_offset: 1, lkm_cdevmaj: 1, lkm_bdevmaj: 1 };
+
+function within(n: SyntaxNode, outer: SyntaxNode): boolean {
+  return outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex && declaresHere(n, outer);
+}
+
+/** The identifier is the declared name of `outer` (not a use inside its initializer). */
+function declaresHere(id: SyntaxNode, outer: SyntaxNode): boolean {
+  for (let p = id.parent; p && p.id !== outer.id; p = p.parent) {
+    if (p.type === 'initializer_list' || p.type === 'argument_list' || p.type === 'compound_statement') return false;
+  }
+  return true;
+}
+
+function declares(decl: SyntaxNode, identifier: string): boolean {
+  for (const d of decl.childrenForFieldName('declarator')) {
+    let x: SyntaxNode | null = d;
+    while (x && x.type !== 'identifier') x = x.childForFieldName('declarator') ?? null;
+    if (x?.text === identifier) return true;
+  }
+  return false;
+}
+
+function initializerOf(decl: SyntaxNode, identifier: string): SyntaxNode | null {
+  for (const d of decl.childrenForFieldName('declarator')) {
+    if (d.type !== 'init_declarator') continue;
+    let x: SyntaxNode | null = d.childForFieldName('declarator');
+    while (x && x.type !== 'identifier') x = x.childForFieldName('declarator') ?? null;
+    if (x?.text !== identifier) continue;
+    const v = d.childForFieldName('value');
+    return v?.type === 'initializer_list' ? v : null;
+  }
+  return null;
+}

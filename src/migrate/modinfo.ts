@@ -1,0 +1,200 @@
+/**
+ * The text module(9) wants: the MODULE() modinfo record and the modcmd function.
+ *
+ * The modcmd keeps the order the old DISPATCH had (netbsd-module-api.md A.6), because the
+ * handlers were written against it:
+ *   INIT: the entry's prelude, register with each subsystem, then the old load handler;
+ *         a failure undoes what was done, in reverse.
+ *   FINI: the old unload handler, then deregister in reverse; if a subsystem refuses (EBUSY
+ *         while mounted, in use), what was already undone is redone, so the module stays
+ *         loaded and whole instead of half torn down.
+ *   STAT: the old stat handler, if there was one. Anything else: ENOTTY, as module(9) asks.
+ * Written in KNF (tabs, `return error;`), the way NetBSD's own modules read.
+ */
+import type { ModuleClass, Registration } from './rule-api.ts';
+
+export interface ModcmdSpec {
+  name: string;
+  /** Statements the old entry function ran before dispatching, as written. */
+  prelude: string[];
+  registrations: Registration[];
+  /** C call expressions for the old handlers, or null. */
+  load: string | null;
+  unload: string | null;
+  stat: string | null;
+  /** XXX lkm2mod notes written above the switch. */
+  notes: string[];
+}
+
+/** `MODULE(MODULE_CLASS_VFS, kernfs, NULL);` */
+export function moduleDeclaration(name: string, cls: ModuleClass, required: string[]): string {
+  const req = required.length ? `"${required.join(',')}"` : 'NULL';
+  return `MODULE(MODULE_CLASS_${cls}, ${name}, ${req});`;
+}
+
+export function modcmdName(name: string): string {
+  return `${name}_modcmd`;
+}
+
+interface Line {
+  text: string;
+  /** Only for the loadable build: collected under `#ifdef _MODULE`. */
+  modular: boolean;
+}
+
+const T2 = '\t\t';
+const T3 = '\t\t\t';
+
+export function renderModcmd(spec: ModcmdSpec): string {
+  const init = renderInit(spec);
+  const fini = renderFini(spec);
+  const body: string[] = [];
+  const usesError = [...init, ...fini].some((l) => /\berror\b/.test(l.text));
+  for (const note of spec.notes) body.push(...markerComment('\t', note).split('\n'));
+  if (usesError) body.push('\tint error;', '');
+  body.push('\tswitch (cmd) {', '\tcase MODULE_CMD_INIT:', ...render(init), '');
+  body.push('\tcase MODULE_CMD_FINI:', ...render(fini), '');
+  if (spec.stat) body.push('\tcase MODULE_CMD_STAT:', `${T2}return ${spec.stat};`, '');
+  body.push('\tdefault:', `${T2}return ENOTTY;`, '\t}');
+  return [
+    'static int',
+    `${modcmdName(spec.name)}(modcmd_t cmd, void *arg)`,
+    '{',
+    ...body,
+    '}',
+  ].join('\n');
+}
+
+function renderInit(spec: ModcmdSpec): Line[] {
+  const out: Line[] = spec.prelude.map((s) => ({ text: reindent(s, T2), modular: false }));
+  const regs = spec.registrations;
+  if (regs.length === 1 && !spec.load && !regs[0].modularOnly && !regs[0].note) {
+    out.push({ text: `${T2}return ${regs[0].attach};`, modular: false });
+    return out;
+  }
+  regs.forEach((r, i) => {
+    const m = !!r.modularOnly;
+    if (r.note) out.push(...lines(markerComment(T2, r.note), m));
+    out.push({ text: `${T2}error = ${r.attach};`, modular: m });
+    out.push(...failure(undoAll(regs.slice(0, i)), m));
+  });
+  if (spec.load) {
+    if (regs.length === 0) {
+      out.push({ text: `${T2}return ${spec.load};`, modular: false });
+      return out;
+    }
+    out.push({ text: `${T2}error = ${spec.load};`, modular: false });
+    out.push(...failure(undoAll(regs), false));
+  }
+  out.push({ text: `${T2}return 0;`, modular: false });
+  return out;
+}
+
+function renderFini(spec: ModcmdSpec): Line[] {
+  const out: Line[] = [];
+  const regs = [...spec.registrations].reverse();
+  if (spec.unload) {
+    if (regs.length === 0) return [{ text: `${T2}return ${spec.unload};`, modular: false }];
+    out.push({ text: `${T2}error = ${spec.unload};`, modular: false });
+    out.push(...failure([], false));
+  }
+  if (regs.length === 1 && !spec.unload && !regs[0].modularOnly) {
+    const r = regs[0];
+    if (r.detachIsVoid) return [{ text: `${T2}${r.detach};`, modular: false }, { text: `${T2}return 0;`, modular: false }];
+    return [{ text: `${T2}return ${r.detach};`, modular: false }];
+  }
+  regs.forEach((r, i) => {
+    const m = !!r.modularOnly;
+    if (r.detachIsVoid) {
+      out.push({ text: `${T2}${r.detach};`, modular: m });
+      return;
+    }
+    out.push({ text: `${T2}error = ${r.detach};`, modular: m });
+    // Still registered with this subsystem: put back what was already taken down, so the
+    // module stays loaded in the state INIT left it in.
+    const redo: Line[] = regs
+      .slice(0, i)
+      .reverse()
+      .map((d) => ({ text: `${T3}(void)${d.attach};`, modular: !!d.modularOnly }));
+    if (spec.load) redo.push({ text: `${T3}(void)${spec.load};`, modular: false });
+    out.push(...failure(redo, m));
+  });
+  out.push({ text: `${T2}return 0;`, modular: false });
+  return out;
+}
+
+function undoAll(done: Registration[]): Line[] {
+  return [...done].reverse().map((r) => ({ text: `${T3}${voided(r.detach, r.detachIsVoid)};`, modular: !!r.modularOnly }));
+}
+
+function voided(expr: string, isVoid?: boolean): string {
+  return isVoid ? expr : `(void)${expr}`;
+}
+
+/** `if (error != 0) return error;`, with the undo statements in braces when there are any. */
+function failure(undo: Line[], modular: boolean): Line[] {
+  if (undo.length === 0) {
+    return [
+      { text: `${T2}if (error != 0)`, modular },
+      { text: `${T3}return error;`, modular },
+    ];
+  }
+  return [
+    { text: `${T2}if (error != 0) {`, modular },
+    ...undo.map((u) => ({ text: u.text, modular: modular || u.modular })),
+    { text: `${T3}return error;`, modular },
+    { text: `${T2}}`, modular },
+  ];
+}
+
+/** Lines with `modular` set are grouped under `#ifdef _MODULE`. */
+function render(lines: Line[]): string[] {
+  const out: string[] = [];
+  let open = false;
+  for (const l of lines) {
+    if (l.modular && !open) out.push('#ifdef _MODULE');
+    if (!l.modular && open) out.push('#endif');
+    open = l.modular;
+    out.push(l.text);
+  }
+  if (open) out.push('#endif');
+  return out;
+}
+
+function lines(text: string, modular: boolean): Line[] {
+  return text.split('\n').map((t) => ({ text: t, modular }));
+}
+
+/** Re-indent a statement copied from elsewhere: its first line at `indent`, the rest kept relative. */
+export function reindent(statement: string, indent: string, originalIndent = '\t'): string {
+  return statement
+    .split('\n')
+    .map((l, i) => {
+      if (i === 0) return indent + l.trimStart();
+      return l.startsWith(originalIndent) ? indent + l.slice(originalIndent.length) : l;
+    })
+    .join('\n');
+}
+
+const WIDTH = 96;
+
+/**
+ * `/* XXX lkm2mod: … *\/` on one line when it fits, else a KNF block comment. A reviewer greps
+ * for "XXX lkm2mod" to find every place a human must act.
+ */
+export function markerComment(indent: string, message: string): string {
+  const one = `${indent}/* XXX lkm2mod: ${message} */`;
+  if (one.replace(/\t/g, '        ').length <= WIDTH) return one;
+  const words = `XXX lkm2mod: ${message}`.split(/\s+/);
+  const out = [`${indent}/*`];
+  let cur = '';
+  for (const w of words) {
+    if (cur && (`${indent} * ${cur} ${w}`).replace(/\t/g, '        ').length > WIDTH) {
+      out.push(`${indent} * ${cur}`);
+      cur = w;
+    } else cur = cur ? `${cur} ${w}` : w;
+  }
+  if (cur) out.push(`${indent} * ${cur}`);
+  out.push(`${indent} */`);
+  return out.join('\n');
+}

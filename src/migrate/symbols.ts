@@ -1,0 +1,229 @@
+/**
+ * The symbol index behind `required`: which module (or the kernel proper) defines each global
+ * function and variable, and which symbols each module uses. A module requires another when it
+ * uses something only that other module defines — the same question kobj answers at load time
+ * (an undefined symbol must come from the kernel or a requisite, netbsd-module-api.md B.8).
+ *
+ * Kernel sources are many and mostly irrelevant, so they are parsed only when their text
+ * mentions a symbol some module wants from another module.
+ */
+import { walk, type SyntaxNode } from '../source/cparse.ts';
+import type { CSource, SourceCache } from './csource.ts';
+
+export interface FileSymbols {
+  /** Functions and variables with external linkage defined here. */
+  globals: Set<string>;
+  /** File-static definitions. */
+  statics: Set<string>;
+  /** Identifiers the code and initialisers refer to (locals excluded). */
+  uses: Set<string>;
+}
+
+export interface Provider {
+  /** Module name, as MODULE() will spell it. */
+  module: string;
+  files: string[];
+}
+
+export interface Requirement {
+  module: string;
+  reason: string;
+}
+
+const memo = new WeakMap<CSource, FileSymbols>();
+
+export function fileSymbols(src: CSource): FileSymbols {
+  const cached = memo.get(src);
+  if (cached) return cached;
+  const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set() };
+  const visitTop = (node: SyntaxNode) => {
+    for (const n of node.namedChildren) {
+      if (n.type === 'function_definition') {
+        const name = declaredName(n.childForFieldName('declarator'));
+        if (name) (isStatic(n) ? out.statics : out.globals).add(name);
+        collectUses(n, out.uses);
+      } else if (n.type === 'declaration') {
+        const extern = n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'extern');
+        for (const d of n.childrenForFieldName('declarator')) {
+          const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+          if (!inner || inner.type === 'function_declarator') continue;
+          const name = declaredName(inner);
+          if (name && !extern) (isStatic(n) ? out.statics : out.globals).add(name);
+          const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+          if (value) collectIdentifiers(value, out.uses);
+        }
+      } else if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type) || n.type === 'linkage_specification') {
+        visitTop(n);
+      } else if (n.type === 'expression_statement' || n.type === 'ERROR') {
+        // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too.
+        collectIdentifiers(n, out.uses);
+      }
+    }
+  };
+  visitTop(src.root);
+  memo.set(src, out);
+  return out;
+}
+
+function isStatic(n: SyntaxNode): boolean {
+  return n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+}
+
+function declaredName(d: SyntaxNode | null): string | null {
+  while (d && d.type !== 'identifier') {
+    d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ?? null;
+  }
+  return d?.text ?? null;
+}
+
+function collectUses(fn: SyntaxNode, uses: Set<string>): void {
+  const locals = new Set<string>();
+  const params = fn.descendantsOfType('parameter_declaration');
+  for (const p of params) {
+    const n = declaredName(p.childForFieldName('declarator'));
+    if (n) locals.add(n);
+  }
+  const fd = fn.childForFieldName('declarator');
+  // K&R parameter names.
+  for (const id of fd?.descendantsOfType('parameter_list')[0]?.namedChildren ?? []) if (id.type === 'identifier') locals.add(id.text);
+  const body = fn.childForFieldName('body');
+  if (!body) return;
+  for (const d of body.descendantsOfType('declaration')) {
+    for (const decl of d.childrenForFieldName('declarator')) {
+      const n = declaredName(decl.type === 'init_declarator' ? decl.childForFieldName('declarator') : decl);
+      if (n) locals.add(n);
+    }
+  }
+  const found = new Set<string>();
+  collectIdentifiers(body, found);
+  for (const f of found) if (!locals.has(f)) uses.add(f);
+}
+
+function collectIdentifiers(node: SyntaxNode, into: Set<string>): void {
+  walk(node, (n) => {
+    if (n.type === 'identifier') into.add(n.text);
+    return true;
+  });
+}
+
+export class SymbolIndex {
+  private readonly defs = new Map<string, Set<string>>();
+  private readonly uses = new Map<string, Set<string>>();
+  private readonly definedIn = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly cache: SourceCache,
+    private readonly providers: Provider[],
+    private readonly kernelFiles: string[],
+  ) {
+    for (const p of providers) {
+      const defs = new Set<string>();
+      const locals = new Set<string>();
+      const uses = new Set<string>();
+      const where = new Map<string, string>();
+      for (const file of p.files) {
+        const s = fileSymbols(cache.get(file));
+        for (const g of s.globals) {
+          defs.add(g);
+          if (!where.has(g)) where.set(g, file);
+        }
+        for (const st of s.statics) locals.add(st);
+        for (const u of s.uses) uses.add(u);
+      }
+      for (const d of [...defs, ...locals]) uses.delete(d);
+      this.defs.set(p.module, mergeInto(this.defs.get(p.module), defs));
+      this.uses.set(p.module, mergeInto(this.uses.get(p.module), uses));
+      this.definedIn.set(p.module, where);
+    }
+  }
+
+  definesOf(module: string): ReadonlySet<string> {
+    return this.defs.get(module) ?? new Set();
+  }
+
+  /**
+   * The modules `module` needs, each with its reason: the symbols it uses that they define and
+   * neither it nor the kernel proper does. `extraUses` are symbols the conversion introduced.
+   */
+  required(module: string, extraUses: Iterable<string> = []): { required: Requirement[]; ambiguous: string[] } {
+    const uses = new Set([...(this.uses.get(module) ?? []), ...extraUses]);
+    const own = this.defs.get(module) ?? new Set();
+    const wanted = new Map<string, string[]>(); // symbol -> providing modules
+    for (const sym of uses) {
+      if (own.has(sym)) continue;
+      const by = [...this.defs.entries()].filter(([m, d]) => m !== module && d.has(sym)).map(([m]) => m);
+      if (by.length) wanted.set(sym, by);
+    }
+    const kernel = this.kernelDefines(new Set(wanted.keys()));
+    const perModule = new Map<string, string[]>();
+    const ambiguous: string[] = [];
+    for (const [sym, by] of wanted) {
+      if (kernel.has(sym)) continue;
+      if (by.length > 1) {
+        ambiguous.push(`${sym} (defined by ${by.join(', ')})`);
+        continue;
+      }
+      perModule.set(by[0], [...(perModule.get(by[0]) ?? []), sym]);
+    }
+    const required = [...perModule.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([m, syms]) => {
+        syms.sort();
+        const file = this.definedIn.get(m)?.get(syms[0]);
+        const shown = syms.length > 4 ? `${syms.slice(0, 4).join(', ')} and ${syms.length - 4} more` : syms.join(', ');
+        return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}` };
+      });
+    return { required, ambiguous };
+  }
+
+  private kernelDone = new Map<string, boolean>();
+
+  /** Which of `symbols` the kernel proper defines; files are parsed only if they mention one. */
+  private kernelDefines(symbols: Set<string>): Set<string> {
+    const out = new Set<string>();
+    const todo = [...symbols].filter((s) => {
+      const known = this.kernelDone.get(s);
+      if (known) out.add(s);
+      return known === undefined;
+    });
+    if (todo.length === 0) return out;
+    for (const file of this.kernelFiles) {
+      let src: CSource;
+      try {
+        src = this.cache.get(file);
+      } catch {
+        continue;
+      }
+      if (!todo.some((s) => src.text.includes(s))) continue;
+      const g = fileSymbols(src).globals;
+      for (const s of todo) if (g.has(s)) out.add(s);
+    }
+    for (const s of todo) this.kernelDone.set(s, out.has(s));
+    return out;
+  }
+}
+
+function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {
+  if (!a) return b;
+  for (const x of b) a.add(x);
+  return a;
+}
+
+/**
+ * `struct emul NAME = { "linux", … }` or `.e_name = "linux"`: emulation name → symbol, so an
+ * exec module can point es_emul at the emulation its MOD_EXEC named.
+ */
+export function findEmulations(texts: Iterable<{ text: string }>): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = /struct\s+emul\s+(\w+)\s*=\s*\{([\s\S]{0,400})/g;
+  for (const { text } of texts) {
+    if (!text.includes('struct emul')) continue;
+    for (const m of text.matchAll(re)) {
+      const designated = /\.e_name\s*=\s*"([^"]*)"/.exec(m[2]);
+      const first = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*"([^"]*)"/.exec(m[2]);
+      const name = designated?.[1] ?? first?.[1];
+      if (name && !out.has(name)) out.set(name, m[1]);
+    }
+  }
+  return out;
+}
