@@ -62,6 +62,8 @@ export interface DispatchSite extends Span {
   args: string[];
   /** DISPATCH written without its trailing semicolon. */
   noSemicolon?: boolean;
+  /** The #if/#ifdef conditions around the site, outermost first. */
+  conditions?: string[];
 }
 
 /** A load/unload/stat handler named in DISPATCH; null when it is `lkm_nofunc`. */
@@ -75,6 +77,11 @@ export interface Handler extends Span {
   switchesOnCmd: boolean;
   /** Calls lkmexists(lkmtp) to refuse a second load. */
   callsLkmexists: boolean;
+  /**
+   * DISPATCH names this function but no file of the module defines it (a `handler-not-found`
+   * finding says so); the span is then the DISPATCH site. Its work cannot be carried over.
+   */
+  unresolved?: boolean;
 }
 
 export interface Handlers {
@@ -141,4 +148,9 @@ export interface ScanResult {
   filesParsed: number;
   /** Files that could not be read or parsed usefully, with why. */
   parseErrors: Finding[];
+  /**
+   * Findings that belong to no module: a Makefile whose KMOD sources declare no LKM, a binary
+   * or unreadable file. (Module findings are in each ModulePlan.)
+   */
+  findings?: Finding[];
 }

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
+import { UserError } from '../cli/errors.ts';
 
 /** A file or path the walk could not use, and why, in words a user can act on. */
 export interface FileProblem {
@@ -24,12 +25,13 @@ export interface WalkResult {
   problems: FileProblem[];
 }
 
-export class PathNotFoundError extends Error {
+/** A path the user named does not exist: a usage error (exit 2) in every command. */
+export class PathNotFoundError extends UserError {
   constructor(readonly missing: string[]) {
     super(
       missing.length === 1
-        ? `${missing[0]}: no such file or directory`
-        : `no such files or directories: ${missing.join(', ')}`,
+        ? `${missing[0]}: no such file or directory; check the path`
+        : `no such files or directories: ${missing.join(', ')}; check the paths`,
     );
   }
 }

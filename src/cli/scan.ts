@@ -1,0 +1,48 @@
+/**
+ * `lkm2mod scan [paths...]`: the inventory of old-style LKMs under some paths.
+ */
+import type { Command } from 'commander';
+import { discover } from '../migrate/discover.ts';
+import { scanJson, renderScanText } from '../report/scan-report.ts';
+import { Progress } from '../report/progress.ts';
+import { UserError } from './errors.ts';
+
+interface ScanFlags {
+  json?: boolean;
+  jobs?: string;
+}
+
+export function registerScan(program: Command): void {
+  program
+    .command('scan')
+    .description('list every LKM under the paths: kind, entry, handlers, files, and what a conversion must take care of')
+    .argument('[paths...]', 'directories or files to scan', ['.'])
+    .option('--json', 'print one JSON document (schema in the README) instead of the table')
+    .option('--jobs <n>', 'parse with N threads (default: the number of cores)')
+    .action(async (paths: string[], flags: ScanFlags) => {
+      const jobs = parseJobs(flags.jobs);
+      const progress = !flags.json && process.stderr.isTTY ? new Progress('lkm2mod: scanning') : null;
+      let result;
+      try {
+        result = await discover(paths, { jobs, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
+      } finally {
+        progress?.done();
+      }
+      // `lkm2mod scan | head` closes the pipe early: that is not an error.
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+      });
+      const cwd = process.cwd();
+      if (flags.json) process.stdout.write(`${JSON.stringify(scanJson(result, cwd), null, 2)}\n`);
+      else process.stdout.write(renderScanText(result, cwd, { color: !!process.stdout.isTTY && !process.env.NO_COLOR }));
+      // Unreadable or binary files were reported and skipped; the scan itself succeeded.
+      process.exitCode = 0;
+    });
+}
+
+function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--jobs takes a positive whole number, not "${value}"`);
+  return n;
+}

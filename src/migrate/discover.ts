@@ -1,0 +1,309 @@
+/**
+ * Discovery: every old-style LKM under some paths, as ModulePlans.
+ *
+ * The order of work is chosen so each file is read once and parsed only when it can matter:
+ *   1. walk the paths (names only);
+ *   2. read the Makefiles that set KMOD, and resolve their SRCS through .PATH — now the set of
+ *      module sources is known before any C file is read;
+ *   3. read every C file once; a byte prefilter and a regular expression pick the candidates,
+ *      which are parsed (in worker threads on a big tree) while reading goes on;
+ *   4. parse the module sources that were not candidates but may hold a handler;
+ *   5. assemble: a module per Makefile with KMOD, and one per directory of declaring sources that
+ *      no Makefile builds.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import type { Finding, ModulePlan, ScanResult } from './plan.ts';
+import {
+  walkPaths, FileReader, decodeSource, isBinary, binaryProblem, readSource, isCSourceName, type FileProblem,
+} from '../source/files.ts';
+import { parseMakefile, resolveSources } from '../source/makefile.ts';
+import { headerDefines, type MacroDefine, type SourceFacts } from './discover-facts.ts';
+import { assembleModule, sortFindings, type ModuleSources } from './discover-assemble.ts';
+import { mayMentionLkm, hasLkmConstruct, neededByModule } from './discover-prefilter.ts';
+import { finding, findings } from './discover-findings.ts';
+import { parseFile, ParsePool, type ParseOutcome } from './scan-worker.ts';
+import { stringLiteral, bareName } from './discover-text.ts';
+
+export interface DiscoverOptions {
+  /** Parse threads; default os.availableParallelism(). 1 parses in the calling thread. */
+  jobs?: number;
+  /** Called as files are read: (files done, files in total). */
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * Trees with fewer C files than this are parsed in-process: starting workers costs more than
+   * it saves. Default 1000; tests set 0 to exercise the workers on a small tree.
+   */
+  parallelThreshold?: number;
+}
+
+const DEFAULT_PARALLEL_THRESHOLD = 1000;
+
+export async function discover(paths: string[], opts: DiscoverOptions = {}): Promise<ScanResult> {
+  const walk = walkPaths(paths.length ? paths : ['.']);
+  const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
+  const threshold = opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
+  const pool = jobs > 1 && walk.cFiles.length >= threshold ? new ParsePool(jobs) : null;
+  try {
+    return await new Discovery(walk.problems, pool, opts.onProgress).run(walk.cFiles, walk.makefiles);
+  } finally {
+    await pool?.close();
+  }
+}
+
+class Discovery {
+  private reader = new FileReader();
+  private includeCache = new Map<string, string | null>();
+  private problems: FileProblem[];
+  private texts = new Map<string, string>();
+  private facts = new Map<string, SourceFacts>();
+  /** Files handed to a parser (their facts arrive later). */
+  private parsing = new Set<string>();
+  private pending: Promise<void>[] = [];
+  private parseFailures: Finding[] = [];
+  private headerCache = new Map<string, MacroDefine[]>();
+  private read = new Set<string>();
+  private done = 0;
+  private total = 0;
+
+  constructor(
+    problems: FileProblem[],
+    private pool: ParsePool | null,
+    private onProgress?: (done: number, total: number) => void,
+  ) {
+    this.problems = [...problems];
+  }
+
+  async run(cFiles: string[], makefiles: string[]): Promise<ScanResult> {
+    this.total = cFiles.length + makefiles.length;
+    const modules = this.readMakefiles(makefiles);
+    const moduleFiles = new Set(modules.flatMap((m) => m.files));
+    for (const f of cFiles) this.readC(f, moduleFiles.has(f));
+    // Sources a Makefile reaches outside the paths given (.PATH: $S/miscfs/kernfs).
+    for (const f of moduleFiles) if (!this.read.has(f)) this.readC(f, true);
+    this.pool?.flush();
+    this.onProgress?.(this.done, this.total);
+    await this.settle();
+
+    // Module sources that were not candidates but may define a handler the glue names.
+    for (const m of modules) {
+      const wanted = this.wantedNames(m.files);
+      for (const f of m.files) {
+        if (!this.parsing.has(f) && this.texts.has(f) && neededByModule(this.texts.get(f)!, wanted)) this.parse(f);
+      }
+    }
+    await this.settle();
+
+    const plans: ModulePlan[] = [];
+    const treeFindings: Finding[] = [];
+    const claimed = new Set<string>();
+    for (const m of modules) {
+      m.files.forEach((f) => claimed.add(f));
+      const plan = assembleModule(m, this.context(m));
+      if (plan) plans.push(plan);
+      else if (!m.files.some((f) => this.facts.get(f)?.hasModuleMacro)) {
+        const mk = m.makefile!;
+        const site = mk.assignments.get('KMOD')?.at(-1);
+        treeFindings.push(findings.noDeclaration(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f))));
+      }
+    }
+    plans.push(...(await this.orphanModules(claimed)));
+    plans.sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name));
+
+    const parseErrors: Finding[] = [
+      ...this.problems.map((p) => finding(p.code, p.file, 0, p.message)),
+      ...this.parseFailures,
+      ...plans.flatMap((p) => p.findings.filter((f) => f.code === 'parse-errors')),
+    ];
+    treeFindings.push(...this.problems.map((p) => finding(p.code, p.file, 0, p.message)));
+    return {
+      modules: plans,
+      filesScanned: this.read.size + [...this.includeCache.values()].filter((t) => t !== null).length,
+      filesParsed: this.parsing.size,
+      parseErrors: sortFindings(dedupe(parseErrors)),
+      findings: sortFindings(treeFindings),
+    };
+  }
+
+  private progress(): void {
+    this.done++;
+    if (this.onProgress && (this.done & 63) === 0) this.onProgress(this.done, this.total);
+  }
+
+  /** Makefiles that build a KMOD, with their sources resolved. Others (SUBDIR lists) are skipped unparsed. */
+  private readMakefiles(makefiles: string[]): ModuleSources[] {
+    const out: ModuleSources[] = [];
+    for (const file of makefiles) {
+      this.progress();
+      const buf = this.reader.read(file);
+      this.read.add(file);
+      if (!Buffer.isBuffer(buf)) {
+        this.problems.push(buf);
+        continue;
+      }
+      if (isBinary(buf)) {
+        this.problems.push(binaryProblem(file));
+        continue;
+      }
+      if (buf.indexOf('KMOD') < 0) continue;
+      const info = parseMakefile(file, { text: decodeSource(buf), includeCache: this.includeCache });
+      if (!info.kmod) continue;
+      const { found, missing } = resolveSources(info, info.curdir);
+      out.push({ dir: info.curdir, makefile: info, files: found.filter((f) => isCSourceName(f)), missing });
+    }
+    return out;
+  }
+
+  private readC(file: string, isModuleFile: boolean): void {
+    this.progress();
+    const buf = this.reader.read(file);
+    this.read.add(file);
+    if (!Buffer.isBuffer(buf)) {
+      this.problems.push(buf);
+      return;
+    }
+    if (isBinary(buf)) {
+      this.problems.push(binaryProblem(file));
+      return;
+    }
+    const maybe = mayMentionLkm(buf);
+    if (!maybe && !isModuleFile) return;
+    const text = decodeSource(buf);
+    if (isModuleFile) this.texts.set(file, text);
+    if (maybe && hasLkmConstruct(text)) this.parse(file, text);
+  }
+
+  private parse(file: string, text = this.texts.get(file)!): void {
+    this.parsing.add(file);
+    const outcome = this.pool ? this.pool.parse(file, text) : Promise.resolve(parseFile(file, text));
+    this.pending.push(outcome.then((o) => this.record(file, o)));
+  }
+
+  private record(file: string, o: ParseOutcome): void {
+    if ('facts' in o) this.facts.set(file, o.facts);
+    else {
+      this.parseFailures.push(finding('parse-errors', file, 1, `could not parse this file (${o.error}); it was skipped — please report this`, 'error'));
+    }
+  }
+
+  private async settle(): Promise<void> {
+    this.pool?.flush();
+    while (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      await Promise.all(batch);
+    }
+  }
+
+  /** Handler and entry names the module's parsed files refer to. */
+  private wantedNames(files: string[]): Set<string> {
+    const names = new Set<string>();
+    for (const f of files) {
+      const facts = this.facts.get(f);
+      if (!facts) continue;
+      for (const fn of facts.functions) {
+        for (const d of fn.dispatch) if (d.macro !== 'lkmdispatch') d.args.slice(3).forEach((a) => names.add(bareName(a)));
+      }
+    }
+    names.delete('lkm_nofunc');
+    return names;
+  }
+
+  private context(m: ModuleSources) {
+    const dirs = [m.dir, ...(m.makefile?.searchPathBySuffix.get('.h') ?? []), ...(m.makefile?.searchPath ?? [])];
+    return {
+      facts: (file: string) => this.facts.get(file),
+      headerDefines: (file: string) => this.localHeaderDefines(file, dirs),
+    };
+  }
+
+  /** #defines of the headers `file` includes with quotes, found as cc -I would for a module build. */
+  private localHeaderDefines(file: string, dirs: string[]): MacroDefine[] {
+    const facts = this.facts.get(file);
+    if (!facts) return [];
+    const out: MacroDefine[] = [];
+    for (const inc of facts.localIncludes) {
+      for (const d of [path.dirname(file), ...dirs]) {
+        const p = path.resolve(d, inc);
+        let defs = this.headerCache.get(p);
+        if (!defs) {
+          if (!fs.existsSync(p)) continue;
+          const r = readSource(p);
+          defs = 'text' in r ? headerDefines(r.text) : [];
+          this.headerCache.set(p, defs);
+        }
+        out.push(...defs);
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Modules no Makefile builds: declaring sources grouped by directory. When the entry or a
+   * handler is missing from them, the sibling C files that define it are taken too.
+   */
+  private async orphanModules(claimed: Set<string>): Promise<ModulePlan[]> {
+    const byDir = new Map<string, string[]>();
+    for (const [file, facts] of this.facts) {
+      if (claimed.has(file) || !(facts.descriptors.length || facts.functions.some((f) => f.dispatch.length))) continue;
+      const dir = path.dirname(file);
+      byDir.set(dir, [...(byDir.get(dir) ?? []), file]);
+    }
+    const plans: ModulePlan[] = [];
+    for (const [dir, files] of byDir) {
+      if (!files.some((f) => this.facts.get(f)!.descriptors.length)) continue;
+      files.sort();
+      const src: ModuleSources = { dir, makefile: null, files, missing: [] };
+      let plan = assembleModule(src, this.context(src));
+      if (plan && (!plan.entry || Object.values(plan.handlers).some((h) => h?.unresolved))) {
+        const wanted = new Set<string>(this.wantedNames(files));
+        if (!plan.entry) for (const d of [plan.declaration!]) wanted.add(`${stringLiteral(d.args[0] ?? '') ?? ''}_lkmentry`);
+        const siblings = this.siblingsDefining(dir, files, wanted);
+        if (siblings.length) {
+          src.files = [...files, ...siblings];
+          plan = assembleModule(src, this.context(src));
+        }
+      }
+      if (plan) plans.push(plan);
+    }
+    return plans;
+  }
+
+  private siblingsDefining(dir: string, taken: string[], wanted: Set<string>): string[] {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir).filter(isCSourceName).sort();
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for (const n of names) {
+      const file = path.join(dir, n);
+      if (taken.includes(file)) continue;
+      let text = this.texts.get(file);
+      if (text === undefined) {
+        const r = readSource(file);
+        if (!('text' in r)) continue;
+        text = r.text;
+      }
+      const defines = [...wanted].some((w) => /^\w+$/.test(w) && new RegExp(`^\\s*(?:static\\s+)?(?:int\\s+)?${w}\\s*\\(`, 'm').test(text!));
+      if (!defines) continue;
+      this.parsing.add(file);
+      this.record(file, parseFile(file, text));
+      if (this.facts.has(file)) out.push(file);
+    }
+    return out;
+  }
+}
+
+function dedupe(list: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const k = `${f.code}\0${f.file}\0${f.line}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
