@@ -7,3 +7,4 @@ import type { Command } from 'commander';
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [];
+commands.push((await import('./scan.ts')).registerScan);
