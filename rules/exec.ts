@@ -40,9 +40,9 @@ export default defineRule({
     ctx.register({ attach: `exec_add(${execsw}, 1)`, detach: `exec_remove(${execsw}, 1)` });
     const emulName = stringValue(fields.get('lkm_emul') ?? '') ?? ctx.plan.tables.execsw?.emulName ?? null;
     if (!emulName) return;
-    let emul = ctx.emulation(emulName);
-    if (!emul) {
-      emul = `emul_${emulName}`;
+    const found = ctx.emulation(emulName);
+    const emul = found?.symbol ?? `emul_${emulName}`;
+    if (!found) {
       ctx.finding({
         file: decl.file,
         line: decl.line,
@@ -70,8 +70,12 @@ export default defineRule({
       }
       if (isNull(slot.text)) src.edits.replace(slot.startIndex, slot.endIndex, `&${emul}`, `lkm-exec: es_emul`);
     }
+    // Repeating a header's extern declaration word for word is harmless; a missing one is not.
     if (!new RegExp(`\\b${emul}\\b`).test(src.text)) {
-      src.edits.insert(src.lineStartOf(def.node.startIndex), `extern struct emul ${emul};\n\n`, 'lkm-exec: emul declaration');
+      const decl = found?.declaration ?? `extern struct emul ${emul};`;
+      const prev = def.node.previousNamedSibling;
+      const anchor = prev?.type === 'comment' && src.line(prev.endIndex) === src.line(def.node.startIndex) - 1 ? prev : def.node;
+      src.edits.insert(src.lineStartOf(anchor.startIndex), `${decl}\n\n`, 'lkm-exec: emul declaration');
     }
   },
 });

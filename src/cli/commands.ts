@@ -8,3 +8,4 @@ export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [];
 commands.push((await import('./scan.ts')).registerScan);
+commands.push((await import('./convert.ts')).registerConvert);

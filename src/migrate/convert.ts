@@ -162,6 +162,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     cache,
     providers,
     kernel.cFiles.filter((f) => !moduleFileSet.has(f)),
+    opts.root,
   );
   for (const p of prepared.values()) {
     const { required, ambiguous } = index.required(p.job.name, p.job.uses);
@@ -584,7 +585,7 @@ function assemble(
 
   const all = [...changes.values()].sort((a, b) => a.path.localeCompare(b.path));
   const modules: ModuleConversion[] = [];
-  const allFindings: Finding[] = [...treeFindings];
+  const allFindings: Finding[] = [];
   for (const plan of plans) {
     const p = prepared.get(plan);
     const fail = failed.get(plan);
@@ -618,7 +619,10 @@ function assemble(
       findings: own,
     });
   }
-  return { modules, changes: all, findings: allFindings };
+  // Scan's parse errors also sit in the plans' findings: report each once.
+  const known = new Set(allFindings.map((f) => `${f.code}\0${f.file}\0${f.line}`));
+  const rest = treeFindings.filter((f) => !known.has(`${f.code}\0${f.file}\0${f.line}`));
+  return { modules, changes: all, findings: [...rest, ...allFindings] };
 }
 
 /** Scan's findings and convert's, one per code and place (convert's wording wins). */

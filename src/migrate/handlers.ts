@@ -217,7 +217,7 @@ export function removeLkmexists(job: ModuleJob): void {
       if (job.isDead(src.path, n.startIndex) || src.edits.covers(n.startIndex, n.endIndex)) return false;
       const ifStmt = enclosingIf(n);
       if (ifStmt && !ifStmt.childForFieldName('alternative') && conditionOnlyGuards(ifStmt, n)) {
-        src.removeNode(ifStmt, `${job.origin}: lkmexists check`);
+        src.removeNode(ifStmt, `${job.origin}: lkmexists check`, { withComment: true });
       } else {
         src.edits.replace(n.startIndex, n.endIndex, '0', `${job.origin}: lkmexists call`);
         job.marker(

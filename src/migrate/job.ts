@@ -17,6 +17,7 @@ import type {
   RuleContext,
 } from './rule-api.ts';
 import { functionName } from './handlers.ts';
+import type { Emulation } from './symbols.ts';
 
 type Assigned = Partial<Record<'lkm_offset' | 'lkm_cdevmaj' | 'lkm_bdevmaj', string>>;
 
@@ -43,7 +44,7 @@ export class ModuleJob {
     readonly name: string,
     readonly files: CSource[],
     private readonly cache: SourceCache,
-    private readonly emulations: ReadonlyMap<string, string>,
+    private readonly emulations: ReadonlyMap<string, Emulation>,
     readonly syscallSlots: ReadonlyMap<string, number>,
   ) {}
 

@@ -155,10 +155,55 @@ function render(lines: Line[]): string[] {
     if (l.modular && !open) out.push('#ifdef _MODULE');
     if (!l.modular && open) out.push('#endif');
     open = l.modular;
-    out.push(l.text);
+    out.push(wrap(l.text));
   }
   if (open) out.push('#endif');
   return out;
+}
+
+const KNF_WIDTH = 80;
+
+function width(s: string): number {
+  let w = 0;
+  for (const c of s) w = c === '\t' ? (w + 8) & ~7 : w + 1;
+  return w;
+}
+
+/**
+ * KNF: a statement longer than 80 columns breaks after a comma, the continuation indented
+ * four spaces past the statement.
+ */
+export function wrap(line: string): string {
+  if (width(line) <= KNF_WIDTH || line.includes('\n')) return line;
+  const indent = /^\t*/.exec(line)![0];
+  const open = line.indexOf('(');
+  if (open === -1) return line;
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      i = line.indexOf('"', i + 1);
+      if (i === -1) return line;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 1) {
+      parts.push(line.slice(from, i + 1));
+      from = i + 1;
+    }
+  }
+  parts.push(line.slice(from));
+  const out: string[] = [];
+  let cur = parts[0];
+  for (const p of parts.slice(1)) {
+    if (width(cur + p) > KNF_WIDTH) {
+      out.push(cur);
+      cur = `${indent}    ${p.trimStart()}`;
+    } else cur += p;
+  }
+  out.push(cur);
+  return out.join('\n');
 }
 
 function lines(text: string, modular: boolean): Line[] {

@@ -114,8 +114,11 @@ export interface RuleContext {
   source(file: string): SourceFile;
   /** The top-level definition of an identifier in the module's sources. */
   definition(identifier: string): Definition | null;
-  /** The symbol that defines the `struct emul` named `emulName` in the indexed trees. */
-  emulation(emulName: string): string | null;
+  /**
+   * The `struct emul` whose e_name is `emulName` in the trees converted or indexed: its symbol,
+   * and an extern declaration of it that matches its definition.
+   */
+  emulation(emulName: string): { symbol: string; declaration: string } | null;
   /** The module class; when two rules disagree the converter picks (VFS > EXEC > DRIVER > MISC). */
   setClass(c: ModuleClass): void;
   register(r: Registration): void;

@@ -7,6 +7,7 @@
  * Kernel sources are many and mostly irrelevant, so they are parsed only when their text
  * mentions a symbol some module wants from another module.
  */
+import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource, SourceCache } from './csource.ts';
 
@@ -115,6 +116,8 @@ export class SymbolIndex {
     private readonly cache: SourceCache,
     private readonly providers: Provider[],
     private readonly kernelFiles: string[],
+    /** Paths in reasons are shown relative to it. */
+    private readonly root?: string,
   ) {
     for (const p of providers) {
       const defs = new Set<string>();
@@ -169,7 +172,8 @@ export class SymbolIndex {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([m, syms]) => {
         syms.sort();
-        const file = this.definedIn.get(m)?.get(syms[0]);
+        const found = this.definedIn.get(m)?.get(syms[0]);
+        const file = found && this.root ? path.relative(this.root, found) : found;
         const shown = syms.length > 4 ? `${syms.slice(0, 4).join(', ')} and ${syms.length - 4} more` : syms.join(', ');
         return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}` };
       });
@@ -209,20 +213,31 @@ function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {
   return a;
 }
 
+/** A struct emul found in the indexed trees. */
+export interface Emulation {
+  symbol: string;
+  /** The extern declaration matching its definition (`extern const struct emul emul_linux;`). */
+  declaration: string;
+}
+
 /**
  * `struct emul NAME = { "linux", … }` or `.e_name = "linux"`: emulation name → symbol, so an
  * exec module can point es_emul at the emulation its MOD_EXEC named.
  */
-export function findEmulations(texts: Iterable<{ text: string }>): Map<string, string> {
-  const out = new Map<string, string>();
-  const re = /struct\s+emul\s+(\w+)\s*=\s*\{([\s\S]{0,400})/g;
+export function findEmulations(texts: Iterable<{ text: string }>): Map<string, Emulation> {
+  const out = new Map<string, Emulation>();
+  const re = /^([ \t\w]*?)\bstruct\s+emul\s+(\w+)\s*=\s*\{([\s\S]{0,400})/gm;
   for (const { text } of texts) {
     if (!text.includes('struct emul')) continue;
     for (const m of text.matchAll(re)) {
-      const designated = /\.e_name\s*=\s*"([^"]*)"/.exec(m[2]);
-      const first = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*"([^"]*)"/.exec(m[2]);
+      if (/\bstatic\b/.test(m[1])) continue;
+      const designated = /\.e_name\s*=\s*"([^"]*)"/.exec(m[3]);
+      const first = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*"([^"]*)"/.exec(m[3]);
       const name = designated?.[1] ?? first?.[1];
-      if (name && !out.has(name)) out.set(name, m[1]);
+      const isConst = /\bconst\b/.test(m[1]);
+      if (name && !out.has(name)) {
+        out.set(name, { symbol: m[2], declaration: `extern ${isConst ? 'const ' : ''}struct emul ${m[2]};` });
+      }
     }
   }
   return out;

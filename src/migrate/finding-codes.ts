@@ -1,0 +1,38 @@
+/**
+ * Every finding code convert reports, with a one-line description: for the SARIF rule table,
+ * the README, and users who meet a code and want to know what it means. The rules' own codes
+ * come from their metadata, so a new rule documents its codes where it defines them.
+ */
+import { builtinRules } from './builtin-rules.ts';
+import type { Rule } from './rule-api.ts';
+
+const CONVERT_CODES: Record<string, string> = {
+  'module-renamed': 'the LKM name is not a C identifier (or too long) and the module got another name',
+  'required-inferred': 'the module uses symbols another module defines, so that module is listed as required',
+  'required-ambiguous': 'a symbol the module uses is defined by more than one module; none was listed',
+  'entry-not-found': 'no entry function was found; modcmd only registers and deregisters',
+  'handwritten-dispatch': 'the entry called lkmdispatch() itself; the modcmd reproduces its registrations',
+  'two-registrations': 'the module registered two things (hand-built descriptors); both are in the modcmd',
+  'entry-prelude-moved': 'statements the entry ran before DISPATCH now run at the start of MODULE_CMD_INIT',
+  'handler-uses-lkmtp': 'a handler still reads the old struct lkm_table, which module(9) does not pass',
+  'handler-not-found': 'a handler DISPATCH named is not defined in the module sources',
+  'handler-static-elsewhere': 'a static handler lives in another file than the modcmd that must call it',
+  'lkmexists-in-expression': 'lkmexists() was part of a larger condition and became 0',
+  'lkm-leftover': 'something of sys/lkm.h is still used after conversion',
+  'declaration-unreadable': 'the MOD_* declaration or descriptor could not be read',
+  'no-rule': 'no rule converts this kind of registration',
+  'no-declaration': 'a module without any MOD_* declaration or descriptor was not converted',
+  'duplicate-module-name': 'two LKMs would become modules of the same name',
+  'module-dir-exists': 'sys/modules/<name> already exists; the module was converted in place',
+  'left-behind': 'a subdirectory of the old LKM folder was not moved',
+  'edit-conflict': 'two rules changed the same text; the module was not converted',
+  'conversion-failed': 'a rule failed; the module was not converted',
+  'rule-failed': 'a tree rule failed',
+  'syscall-slot-answered': 'slot -1 was answered with --syscall-slot',
+};
+
+export function findingCodes(rules: readonly Rule[] = builtinRules): Record<string, string> {
+  const out: Record<string, string> = { ...CONVERT_CODES };
+  for (const r of rules) Object.assign(out, r.meta.findings ?? {});
+  return out;
+}
