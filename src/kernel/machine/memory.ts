@@ -19,6 +19,8 @@ export type CType =
 export interface Member {
   name: string;
   type: CType;
+  /** Width of a bit-field member. */
+  bits?: number;
 }
 
 /** Something a function pointer can call: a module's interpreted function or a kernel function in TypeScript. */

@@ -1,0 +1,232 @@
+/*	The simulated kernel's <sys/vnode.h>: vnodes and vnode operation vectors.	*/
+
+#ifndef _SYS_VNODE_H_
+#define _SYS_VNODE_H_
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/time.h>
+#include <sys/mutex.h>
+#include <sys/uio.h>
+
+struct namecache;
+struct mount;
+struct buf;
+struct uio;
+struct lwp;
+struct componentname;
+struct kauth_cred;
+struct vm_page;
+struct knote;
+struct flock;
+struct file;
+
+/*
+ * Vnode types.  VNON means no type.
+ */
+enum vtype	{ VNON, VREG, VDIR, VBLK, VCHR, VLNK, VSOCK, VFIFO, VBAD };
+
+#define	VNODE_TYPES \
+    "VNON", "VREG", "VDIR", "VBLK", "VCHR", "VLNK", "VSOCK", "VFIFO", "VBAD"
+
+/*
+ * Vnode tag types.
+ */
+enum vtagtype	{
+	VT_NON, VT_UFS, VT_NFS, VT_MFS, VT_MSDOSFS, VT_LFS, VT_LOFS,
+	VT_FDESC, VT_PORTAL, VT_NULL, VT_UMAP, VT_KERNFS, VT_PROCFS,
+	VT_AFS, VT_ISOFS, VT_UNION, VT_ADOSFS, VT_EXT2FS, VT_CODA,
+	VT_FILECORE, VT_NTFS, VT_VFS, VT_OVERLAY, VT_SMBFS, VT_PTYFS,
+	VT_TMPFS, VT_UDF, VT_SYSVBFS, VT_PUFFS, VT_HFS, VT_EFS
+};
+
+struct vnode {
+	struct mount	*v_mount;		/* ptr to vfs we are in */
+	int		(**v_op)(void *);	/* vnode operations vector */
+	TAILQ_ENTRY(vnode) v_freelist;		/* vnode freelist */
+	TAILQ_ENTRY(vnode) v_mntvnodes;		/* vnodes for mount point */
+	int		v_usecount;		/* reference count of users */
+	int		v_writecount;		/* reference count of writers */
+	int		v_holdcnt;		/* page & buffer references */
+	u_int		v_flag;			/* flags */
+	int		v_numoutput;		/* number of pending writes */
+	enum vtype	v_type;			/* vnode type */
+	enum vtagtype	v_tag;			/* type of underlying data */
+	kmutex_t	v_interlock;		/* lock on usecount and flag */
+	union {
+		struct mount	*vu_mountedhere;/* ptr to vfs (VDIR) */
+		struct socket	*vu_socket;	/* unix ipc (VSOCK) */
+		struct specinfo	*vu_specinfo;	/* device (VCHR, VBLK) */
+		struct fifoinfo	*vu_fifoinfo;	/* fifo (VFIFO) */
+	} v_un;
+	void		*v_data;		/* private data for fs */
+};
+#define	v_mountedhere	v_un.vu_mountedhere
+#define	v_socket	v_un.vu_socket
+#define	v_specinfo	v_un.vu_specinfo
+#define	v_fifoinfo	v_un.vu_fifoinfo
+
+/*
+ * Vnode flags.
+ */
+#define	VROOT		0x0001	/* root of its file system */
+#define	VTEXT		0x0002	/* vnode is a pure text prototype */
+#define	VSYSTEM		0x0004	/* vnode being used by kernel */
+#define	VISTTY		0x0008	/* vnode represents a tty */
+#define	VXLOCK		0x0100	/* vnode is locked to change underlying type */
+#define	VXWANT		0x0200	/* process is waiting for vnode */
+#define	VBWAIT		0x0400	/* waiting for output to complete */
+#define	VALIASED	0x0800	/* vnode has an alias */
+#define	VDIROP		0x1000	/* LFS: vnode is involved in a directory op */
+#define	VLAYER		0x2000	/* vnode is on a layer filesystem */
+#define	VONWORKLST	0x4000	/* On syncer work-list */
+
+/*
+ * Vnode attributes.  A field value of VNOVAL represents a field whose value
+ * is unavailable (getattr) or which is not to be changed (setattr).
+ */
+struct vattr {
+	enum vtype	va_type;	/* vnode type (for create) */
+	mode_t		va_mode;	/* files access mode and type */
+	nlink_t		va_nlink;	/* number of references to file */
+	uid_t		va_uid;		/* owner user id */
+	gid_t		va_gid;		/* owner group id */
+	long		va_fsid;	/* file system id (dev for now) */
+	ino_t		va_fileid;	/* file id */
+	u_quad_t	va_size;	/* file size in bytes */
+	long		va_blocksize;	/* blocksize preferred for i/o */
+	struct timespec	va_atime;	/* time of last access */
+	struct timespec	va_mtime;	/* time of last modification */
+	struct timespec	va_ctime;	/* time file changed */
+	struct timespec va_birthtime;	/* time file created */
+	u_long		va_gen;		/* generation number of file */
+	u_long		va_flags;	/* flags defined for file */
+	dev_t		va_rdev;	/* device the special file represents */
+	u_quad_t	va_bytes;	/* bytes of disk space held by file */
+	u_quad_t	va_filerev;	/* file modification number */
+	u_int		va_vaflags;	/* operations flags, see below */
+	long		va_spare;	/* remain quad aligned */
+};
+
+#define	VNOVAL	(-1)
+
+/*
+ * Flags for ioflag.
+ */
+#define	IO_UNIT		0x00010		/* do I/O as atomic unit */
+#define	IO_APPEND	0x00020		/* append write to end */
+#define	IO_SYNC		0x00040		/* sync I/O file integrity completion */
+#define	IO_NODELOCKED	0x00080		/* underlying node already locked */
+#define	IO_NDELAY	0x00100		/* FNDELAY flag set in file table */
+
+/*
+ * Modes.
+ */
+#define	VREAD	00004		/* read, write, execute permissions */
+#define	VWRITE	00002
+#define	VEXEC	00001
+
+/*
+ * Flags to various vnode functions.
+ */
+#define	SKIPSYSTEM	0x0001		/* vflush: skip vnodes marked VSYSTEM */
+#define	FORCECLOSE	0x0002		/* vflush: force file closeure */
+#define	WRITECLOSE	0x0004		/* vflush: only close writable files */
+#define	DOCLOSE		0x0008		/* vclean: close active files */
+#define	V_SAVE		0x0001		/* vinvalbuf: sync file first */
+
+/* lock manager flags, vn_lock(9) */
+#define	LK_SHARED	0x00000001	/* shared lock */
+#define	LK_EXCLUSIVE	0x00000002	/* exclusive lock */
+#define	LK_RELEASE	0x00000006	/* release any type of lock */
+#define	LK_TYPE_MASK	0x0000000f
+#define	LK_NOWAIT	0x00000010	/* do not sleep to await lock */
+#define	LK_INTERLOCK	0x00010000	/* unlock passed simple lock after getting lk_interlock */
+#define	LK_RETRY	0x00020000	/* vn_lock: retry until locked */
+#define	LK_CANRECURSE	0x00000040	/* allow recursive exclusive lock */
+
+#define	VREF(vp)	vref(vp)
+
+/*
+ * This structure describes the vnode operation taking place.
+ */
+struct vnodeop_desc {
+	int	vdesc_offset;		/* offset in vector--first for speed */
+	const char *vdesc_name;		/* a readable name for debugging */
+	int	vdesc_flags;		/* VDESC_* flags */
+	const int *vdesc_vp_offsets;	/* list ended by VDESC_NO_OFFSET */
+	int	vdesc_vpp_offset;	/* return vpp location */
+	int	vdesc_cred_offset;	/* cred location, if any */
+	int	vdesc_lwp_offset;	/* lwp location, if any */
+	int	vdesc_componentname_offset; /* if any */
+	const void * const *vdesc_transports;
+};
+
+/*
+ * This structure is used to configure the new vnodeops vector.
+ */
+struct vnodeopv_entry_desc {
+	const struct vnodeop_desc *opve_op;	/* which operation this is */
+	int (*opve_impl)(void *);	/* code implementing this operation */
+};
+
+struct vnodeopv_desc {
+			/* ptr to the ptr to the vector where op should go */
+	int (***opv_desc_vector_p)(void *);
+	const struct vnodeopv_entry_desc *opv_desc_ops; /* null terminated list */
+};
+
+/*
+ * A default routine which just returns an error.
+ */
+int vn_default_error(void *);
+
+/*
+ * A generic structure.
+ * This can be used by bypass routines to identify generic arguments.
+ */
+struct vop_generic_args {
+	struct vnodeop_desc *a_desc;
+	/* other random data follows, presumably */
+};
+
+#define	VOCALL(OPSV,OFF,AP) (( *((OPSV)[(OFF)])) (AP))
+#define	VCALL(VP,OFF,AP) VOCALL((VP)->v_op,(OFF),(AP))
+#define	VDESC(OP) (& __CONCAT(OP,_desc))
+#define	VOFFSET(OP) (VDESC(OP)->vdesc_offset)
+
+#include <sys/vnode_if.h>
+
+/*
+ * Public vnode manipulation functions.
+ */
+int	bdevvp(dev_t, struct vnode **);
+int	cdevvp(dev_t, struct vnode **);
+int	getnewvnode(enum vtagtype, struct mount *, int (**)(void *),
+	    struct vnode **);
+void	ungetnewvnode(struct vnode *);
+int	vaccess(enum vtype, mode_t, uid_t, gid_t, mode_t, struct kauth_cred *);
+void	vattr_null(struct vattr *);
+int	vcount(struct vnode *);
+int	vget(struct vnode *, int);
+void	vgone(struct vnode *);
+int	vinvalbuf(struct vnode *, int, struct kauth_cred *, struct lwp *,
+	    bool, int);
+void	vprint(const char *, struct vnode *);
+void	vput(struct vnode *);
+int	vrecycle(struct vnode *, kmutex_t *, struct lwp *);
+void	vref(struct vnode *);
+void	vrele(struct vnode *);
+int	vtruncbuf(struct vnode *, daddr_t, bool, int);
+void	vwakeup(struct buf *);
+void	vholdl(struct vnode *);
+void	holdrelel(struct vnode *);
+int	vn_lock(struct vnode *, int);
+int	vn_close(struct vnode *, int, struct kauth_cred *, struct lwp *);
+int	vn_open(struct nameidata *, int, int);
+int	vn_rdwr(enum uio_rw, struct vnode *, void *, int, off_t, enum uio_seg,
+	    int, struct kauth_cred *, size_t *, struct lwp *);
+int	vn_stat(struct vnode *, void *, struct lwp *);
+int	vn_isunder(struct vnode *, struct vnode *, struct lwp *);
+
+#endif /* !_SYS_VNODE_H_ */
