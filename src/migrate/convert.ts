@@ -21,6 +21,7 @@ import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { builtinRules } from './builtin-rules.ts';
 import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
+import { readDescriptor } from './descriptor.ts';
 import { EditConflict } from './edits.ts';
 import { readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, removeLkmexists, type HandlerRole } from './handlers.ts';
@@ -103,7 +104,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
       }
       continue;
     }
-    const n = moduleName(plan.name, plan.kmod);
+    const n = moduleName(declaredName(cache, plan), plan.kmod);
     convertible.push({ plan, name: n.name, renamedFrom: n.renamedFrom, reason: n.reason });
   }
 
@@ -362,12 +363,27 @@ function finish(p: Prepared): void {
     if (!p.modcmdPlaced) parts.push(p.modcmd);
     first.src.edits.replace(first.site.start, first.site.end, parts.join('\n\n'), `${job.origin}: MODULE()`);
   }
-  for (const d of rest) {
-    const [start, end] = d.src.wholeLines(d.site.start, d.site.end);
-    d.src.edits.remove(start, end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
-  }
+  for (const d of rest) d.src.removeRange(d.site.start, d.site.end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
   job.dropUnused();
   reportLeftovers(job);
+}
+
+/**
+ * The name the module gets: the file system's own name when it registers one (mount autoloads
+ * a VFS module by the file system type, so `null` stays `null` even if KMOD said nullfs), else
+ * the name its (first) declaration gave.
+ */
+function declaredName(cache: SourceCache, plan: ModulePlan): string {
+  for (const decl of [plan.declaration!, ...plan.extraDeclarations]) {
+    if (declKind(decl.macro) !== 'vfs') continue;
+    try {
+      const name = readDescriptor(cache.get(decl.file), decl)?.fields.get('lkm_name');
+      if (name && /^\s*"/.test(name)) return name;
+    } catch {
+      // Unreadable here means unreadable for the rules too; they report it.
+    }
+  }
+  return plan.name;
 }
 
 function handlerArg(entry: EntryInfo | null, i: number): string | null {

@@ -57,18 +57,26 @@ export class CSource implements SourceFile {
   }
 
   removeNode(node: SyntaxNode, origin: string, opts: { withComment?: boolean } = {}): void {
-    let [start, end] = this.wholeLines(node.startIndex, node.endIndex);
-    if (start === node.startIndex && end === node.endIndex) {
-      this.edits.remove(start, end, origin);
-      return;
-    }
+    let start = node.startIndex;
     // The comment right above a deleted definition described it: it goes too.
     const prev = opts.withComment ? node.previousNamedSibling : null;
     if (prev?.type === 'comment' && this.line(prev.endIndex) === this.line(start) - 1) {
       const [cs] = this.wholeLines(prev.startIndex, prev.endIndex);
-      if (cs === this.lineStartOf(prev.startIndex) && !this.edits.touches(cs, start)) start = cs;
+      if (cs === this.lineStartOf(prev.startIndex) && !this.edits.touches(cs, start)) start = prev.startIndex;
     }
-    // Between two blank lines, one of them goes as well.
+    this.removeRange(start, node.endIndex, origin);
+  }
+
+  /**
+   * Remove [start, end): whole lines when nothing else stands on them, and then one of the two
+   * blank lines that would otherwise meet.
+   */
+  removeRange(from: number, to: number, origin: string): void {
+    let [start, end] = this.wholeLines(from, to);
+    if (start === from && end === to) {
+      this.edits.remove(start, end, origin);
+      return;
+    }
     const before = this.text.slice(this.lineStartOf(Math.max(0, start - 1)), start);
     const nextEnd = this.text.indexOf('\n', end);
     const after = this.text.slice(end, nextEnd === -1 ? this.text.length : nextEnd + 1);

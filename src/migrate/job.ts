@@ -84,7 +84,8 @@ export class ModuleJob {
     const at = src.lineStartOf(offset);
     // A comment line cannot go inside a macro continuation or text another edit replaces.
     const prev = src.text.slice(src.lineStartOf(Math.max(0, at - 1)), Math.max(0, at - 1));
-    if (prev.endsWith('\\') || src.edits.touches(at, at + 1) || this.isDead(file, at)) return;
+    const deadStart = this.dead.some((d) => d.file === file && d.start === at);
+    if (prev.endsWith('\\') || src.edits.touches(at, at + 1) || (this.isDead(file, at) && !deadStart)) return;
     this.markedLines.add(key);
     src.edits.insert(at, markerComment(src.indentAt(offset), message) + '\n', `${this.origin}: marker ${code}`);
   }

@@ -44,7 +44,8 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
   let includedInc = false;
   let pathDone = false;
   const newPaths = r.moved ? searchPathLines(r) : null;
-  for (const line of logicalLines(text)) {
+  const lines = logicalLines(text);
+  for (const [i, line] of lines.entries()) {
     const body = line.replace(/\n$/, '');
     const nl = line.endsWith('\n') ? '\n' : '';
     if (/^\s*\.include\s+<bsd\.kmod\.mk>/.test(body)) {
@@ -75,8 +76,12 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
         continue;
       }
       if (v === 'CPPFLAGS' && /-D_LKM\b/.test(body)) {
-        const cleaned = body.replace(/[ \t]*-D_LKM\b(=\S*)?/g, '');
-        if (ASSIGN.exec(cleaned) && cleaned.replace(ASSIGN, '').trim() === '') continue;
+        const cleaned = withoutLkmFlag(body);
+        if (ASSIGN.exec(cleaned) && cleaned.replace(ASSIGN, '').trim() === '') {
+          // The line goes; so does one of the two blank lines that would meet.
+          if (out.at(-1)?.trim() === '' && lines[i + 1]?.trim() === '') lines[i + 1] = '';
+          continue;
+        }
         out.push(cleaned + nl);
         continue;
       }
@@ -118,7 +123,7 @@ export function modulesMakefileInc(lkmInc: string | null): string {
         return `S${m[2]}\t\${.CURDIR}/../..${nl}`;
       }
       if (m?.[1] === 'CPPFLAGS' && /-D_LKM\b/.test(body)) {
-        const cleaned = body.replace(/[ \t]*-D_LKM\b(=\S*)?/g, '');
+        const cleaned = withoutLkmFlag(body);
         return cleaned.replace(ASSIGN, '').trim() === '' ? '' : cleaned + nl;
       }
       return line;
@@ -158,4 +163,9 @@ export function dropSubdir(text: string, name: string): string {
       return line.replace(new RegExp(`([ \\t])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[ \\t\\\\]|\\n|$)`), '');
     })
     .join('');
+}
+
+/** `CPPFLAGS+=\t-D_LKM -DDIAGNOSTIC` → `CPPFLAGS+=\t-DDIAGNOSTIC`: the spacing before it stays. */
+function withoutLkmFlag(line: string): string {
+  return line.replace(/-D_LKM\b(=\S*)?[ \t]*/g, '').replace(/[ \t]+$/, '');
 }
