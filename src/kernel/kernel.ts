@@ -1,0 +1,338 @@
+/**
+ * A simulated NetBSD kernel: its symbol table, its subsystems' tables, the module manager and
+ * the old LKM loader, booted fresh for each use. The async methods are the way in from outside:
+ * each runs under the kernel lock, in arrival order, and reports NetBSD's errno with a message.
+ */
+import { type Callable, type Value, asNumber, load, NULL_PTR, pointerTo, readField, type StructCell } from './machine/memory.ts';
+import type { ModuleObject, SymbolValue } from './object.ts';
+import { KernelLock } from './lock.ts';
+import { Journal } from './journal.ts';
+import { CallLog } from './calls.ts';
+import { Faults } from './faults.ts';
+import { KERNEL, Ksyms } from './ksyms.ts';
+import { NO_MODULES, type ModuleSource } from './source.ts';
+import { type LoadOptions, ModuleManager, className } from './module.ts';
+import { ECRASH, errnoName, KernelError } from './errno.ts';
+import { crashMessage, isCrash } from './crash.ts';
+import { constant } from './abi.ts';
+import { bootData, type KernelData } from './kdata.ts';
+import { Builtins } from './builtin.ts';
+import { Lwp } from './proc.ts';
+import { SyscallTable, type SyscallEra } from './subsys/syscall.ts';
+import { VfsList } from './subsys/vfs.ts';
+import { Devsw } from './subsys/devsw.ts';
+import { ExecSwitch } from './subsys/exec.ts';
+import { Emulations } from './subsys/emul.ts';
+import { Autoconf } from './subsys/autoconf.ts';
+import { SysctlTree } from './subsys/sysctl.ts';
+import { KernelMemory } from './subsys/kmem.ts';
+import { SyncObjects } from './subsys/sync.ts';
+import { KernelFunction } from './kfuncs/callable.ts';
+import { kernelFunctionSpecs, neutralSyscall } from './kfuncs/index.ts';
+import { LkmLoader, type LkmLoadOptions } from './lkm/loader.ts';
+
+export interface KernelOptions {
+  /**
+   * Which NetBSD the kernel models where the two differ: 'module' (default) is the module(9)
+   * world, where the loadable syscall slots 210–219 hold sys_nomodule; 'lkm' is NetBSD 4/5,
+   * where they hold sys_lkmnosys for modload(8) to allocate.
+   */
+  era?: SyscallEra;
+  /** Where module_load and autoload find modules by name. */
+  source?: ModuleSource;
+  /** Initialise the kernel's built-in modules at boot (default true). */
+  builtins?: boolean;
+  /** kern.module.autoload (default true). */
+  autoload?: boolean;
+}
+
+/** What every outside request answers: NetBSD's errno (0 for success) and why. */
+export interface KernelResult {
+  error: number;
+  /** `EEXIST`, or `0`. */
+  errno: string;
+  message: string;
+}
+
+export interface ModStat {
+  name: string;
+  class: string;
+  source: 'builtin' | 'boot' | 'filesys';
+  refcnt: number;
+  size: number;
+  required: string[];
+}
+
+export class Kernel {
+  readonly lock = new KernelLock();
+  readonly journal = new Journal();
+  readonly calls = new CallLog();
+  readonly faults = new Faults();
+  readonly ksyms = new Ksyms(this.lock, this.journal);
+  /** The console: printf, log and the kernel's own messages, one line each. */
+  readonly console: string[] = [];
+  source: ModuleSource;
+  readonly era: SyscallEra;
+
+  readonly modules: ModuleManager;
+  readonly lkm: LkmLoader;
+  readonly builtins: Builtins;
+  readonly data: KernelData;
+  readonly syscalls: SyscallTable;
+  readonly vfs: VfsList;
+  readonly devsw: Devsw;
+  readonly exec: ExecSwitch;
+  readonly emuls: Emulations;
+  readonly autoconf: Autoconf;
+  readonly sysctl: SysctlTree;
+  readonly kmem: KernelMemory;
+  readonly sync: SyncObjects;
+  readonly lwps: Lwp[] = [];
+  readonly procs: StructCell[] = [];
+  /** The vnode operation vector layout (vfs_op_descs). */
+  get vops(): { count: number; defaultOffset: number } {
+    return this.data.vops;
+  }
+  /** lwp0 of proc0: the context syscalls and module calls run in. */
+  readonly lwp0: Lwp;
+  /** time_second */
+  time = 1_234_567_890;
+  /** Signals posted (sys_nosys posts SIGSYS), in order. */
+  readonly signals: { pid: number; signal: string }[] = [];
+  /** Objects of the kernel's own built-in code (ffs_vfsops …), by symbol name. */
+  readonly objects = new Map<string, StructCell>();
+
+  private readonly functions = new Map<string, KernelFunction>();
+  private readonly stubs = new Map<string, Callable>();
+  private readonly running: string[] = [];
+
+  private constructor(opts: KernelOptions) {
+    this.era = opts.era ?? 'module';
+    this.source = opts.source ?? NO_MODULES;
+    for (const spec of kernelFunctionSpecs()) this.functions.set(spec.name, new KernelFunction(this, spec));
+    this.data = bootData();
+    this.kmem = new KernelMemory(this);
+    this.sync = new SyncObjects(this);
+    this.sysctl = new SysctlTree(this);
+    this.emuls = new Emulations(this);
+    this.exec = new ExecSwitch(this);
+    this.vfs = new VfsList(this);
+    this.devsw = new Devsw(this, this.data.bdevsw0, this.data.cdevsw0);
+    this.autoconf = new Autoconf(this);
+    this.syscalls = new SyscallTable(this, this.data.sysent, this.data.syscallNumbers, this.era);
+    this.lwp0 = new Lwp(this.data.lwp0, this.data.proc0);
+    this.lwps.push(this.lwp0);
+    this.procs.push(this.data.proc0);
+    this.modules = new ModuleManager(this);
+    this.modules.autoloadEnabled = opts.autoload ?? true;
+    this.lkm = new LkmLoader(this);
+    this.builtins = new Builtins(this);
+
+    for (const cell of this.data.watched) this.journal.watch(cell);
+    const table = new Map<string, SymbolValue>();
+    for (const [name, f] of this.functions) table.set(name, { fn: f });
+    for (const [name, cell] of this.data.symbols) table.set(name, { cell });
+    this.ksyms.register(KERNEL, table);
+
+    this.emuls.register(this.data.emulNetbsd, true);
+    this.sysctl.boot();
+    if (opts.builtins ?? true) {
+      // module_init_class at the points NetBSD's main() reaches them.
+      this.lock.enterSync('boot', () => {
+        for (const cls of ['MODULE_CLASS_SECMODEL', 'MODULE_CLASS_VFS', 'MODULE_CLASS_DRIVER', 'MODULE_CLASS_ANY']) {
+          this.modules.initClass(constant(cls));
+        }
+      });
+    }
+    this.calls.clear();
+  }
+
+  static boot(opts: KernelOptions = {}): Kernel {
+    return new Kernel(opts);
+  }
+
+  // ---- module code context -------------------------------------------------------------------
+
+  /** The module whose code is running (module_active), null for the kernel's own. */
+  get activeModule(): string | null {
+    return this.running.length ? this.running[this.running.length - 1]! : null;
+  }
+
+  /** Run module code attributed to `module` (calls it makes are logged as its). */
+  runAs<T>(module: string, fn: () => T): T {
+    this.running.push(module);
+    try {
+      return fn();
+    } finally {
+      this.running.pop();
+    }
+  }
+
+  /** A kernel function by name; the kernel's own tables reach the same Callables modules do. */
+  kfunc(name: string): KernelFunction {
+    const f = this.functions.get(name);
+    if (!f) throw new Error(`the kernel has no function ${name}`);
+    return f;
+  }
+
+  hasFunction(name: string): boolean {
+    return this.functions.has(name);
+  }
+
+  /** The handler of an ordinary syscall (sys_read …): the kernel's own, or a neutral model. */
+  syscallStub(name: string): Callable {
+    const f = this.functions.get(`sys_${name}`);
+    if (f) return f;
+    let s = this.stubs.get(name);
+    if (!s) this.stubs.set(name, (s = new KernelFunction(this, neutralSyscall(`sys_${name}`))));
+    return s;
+  }
+
+  /** The kernel's own bdevsw/cdevsw for a built-in device. */
+  builtinDevsw(tag: 'bdevsw' | 'cdevsw', name: string): StructCell {
+    return this.builtinObject(`${name}_${tag}`, () => this.data.builtinDevsw(tag, name, this));
+  }
+
+  /** A built-in module's static object, created once per kernel. */
+  builtinObject(name: string, make: () => StructCell): StructCell {
+    let o = this.objects.get(name);
+    if (!o) this.objects.set(name, (o = make()));
+    return o;
+  }
+
+  /** psignal(p, sig) */
+  signal(lwp: StructCell | null, sig: string): void {
+    const l = this.lwps.find((x) => x.cell === lwp) ?? this.lwp0;
+    const pid = asNumber(readField(l.proc, 'p_pid'));
+    this.signals.push({ pid, signal: sig });
+  }
+
+  printf(line: string): void {
+    for (const l of line.replace(/\n$/, '').split('\n')) this.console.push(l);
+  }
+
+  // ---- requests from outside -----------------------------------------------------------------
+
+  /** Run `fn` holding the kernel lock: a scenario no other request may interleave with. */
+  withLock<T>(fn: () => T | Promise<T>): Promise<T> {
+    return this.lock.run(fn);
+  }
+
+  /** modload: load a module by name (from the module source) or an object handed over. */
+  load(request: string | ModuleObject, opts: LoadOptions = {}): Promise<KernelResult> {
+    return this.request(() => {
+      this.modules.load(request, opts);
+    });
+  }
+
+  /** modunload */
+  unload(name: string): Promise<KernelResult> {
+    return this.request(() => this.modules.unload(name));
+  }
+
+  hold(name: string): Promise<KernelResult> {
+    return this.request(() => this.modules.hold(name));
+  }
+
+  rele(name: string): Promise<KernelResult> {
+    return this.request(() => this.modules.rele(name));
+  }
+
+  /** module_autoload, as mount(2) or sys_nomodule would ask for it. */
+  autoload(name: string, cls = 'any'): Promise<KernelResult> {
+    return this.request(() => {
+      const err = this.modules.autoload(name, constant(`MODULE_CLASS_${cls.toUpperCase()}`));
+      if (err) throw new KernelError(err, this.console.at(-1) ?? `autoload of ${name} failed`);
+    });
+  }
+
+  /** One pass of the auto-unload thread; the names it unloaded. */
+  autounload(): Promise<string[]> {
+    return this.lock.run(() => this.lock.owned(() => this.modules.autounload()));
+  }
+
+  /** modload(8) of an LKM: reserve, load, call its entry with LKM_E_LOAD. */
+  lkmLoad(object: ModuleObject, opts: LkmLoadOptions = {}): Promise<KernelResult> {
+    return this.request(() => {
+      this.lkm.load(object, opts);
+    });
+  }
+
+  /** modunload(8) of an LKM, by name or id. */
+  lkmUnload(which: string | number): Promise<KernelResult> {
+    return this.request(() => this.lkm.unload(which));
+  }
+
+  /** LMSTAT: call the LKM's entry with LKM_E_STAT. */
+  lkmStat(which: string | number): Promise<KernelResult> {
+    return this.request(() => {
+      this.lkm.stat(which);
+    });
+  }
+
+  /**
+   * A process makes syscall `code` (lwp0 unless another is given): the handler runs through
+   * sy_call(), so sys_nomodule may autoload and restart it.
+   */
+  syscall(code: number, uap: Value = NULL_PTR, lwp: Lwp = this.lwp0): Promise<{ error: number; retval: number }> {
+    return Promise.resolve().then(() => {
+      const rval = this.data.newRetval();
+      const error = this.journal.atomic(() => this.syscalls.call(lwp.cell, code, uap, pointerTo(rval, 0)), isCrash);
+      return { error, retval: asNumber(load(rval.items[0]!)) };
+    });
+  }
+
+  /** mount -t fstype: reference a file system type, autoloading its module when unknown. */
+  mount(fstype: string): Promise<KernelResult> {
+    return this.request(() => {
+      const err = this.vfs.mount(fstype);
+      if (err) throw new KernelError(err, `mount: file system type ${fstype} is not available`);
+    });
+  }
+
+  unmount(fstype: string): Promise<KernelResult> {
+    return this.request(() => {
+      const err = this.vfs.unmount(fstype);
+      if (err) throw new KernelError(err, `unmount: no mounted ${fstype} file system`);
+    });
+  }
+
+  /** modstat(8): every loaded module, sorted by name. */
+  modstat(): ModStat[] {
+    return this.modules.list
+      .map((m) => ({
+        name: m.info.name,
+        class: className(m.info.class),
+        source: m.source,
+        refcnt: m.refcnt,
+        size: m.kobj?.object.size ?? 0,
+        required: m.required.map((r) => r.info.name),
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Run a request under the lock. A KernelError is the request failing; a crash that escaped
+   * the module manager's own handling is rolled back and reported the same way.
+   */
+  private request(fn: () => void): Promise<KernelResult> {
+    return this.lock.run(() =>
+      this.lock.owned(() => {
+        try {
+          this.journal.atomic(fn, isCrash);
+          return { error: 0, errno: '0', message: '' };
+        } catch (err) {
+          if (err instanceof KernelError) return result(err.errno, err.message);
+          if (isCrash(err)) return result(ECRASH, crashMessage(err));
+          throw err;
+        }
+      }),
+    );
+  }
+}
+
+function result(error: number, message: string): KernelResult {
+  return { error, errno: errnoName(error), message };
+}
+
+export { KernelError };

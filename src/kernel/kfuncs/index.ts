@@ -1,0 +1,70 @@
+/**
+ * Every kernel function a module can link against. The ones that matter to the module
+ * framework are modelled in TypeScript; every other function the bundled headers declare is
+ * present with a neutral model (0, NULL or nothing) that still records the call, as the issue
+ * asks: a module may call them, and a function no header declares is an unresolved symbol.
+ */
+import { headerCatalogue } from '../headers.ts';
+import { int, NULL_PTR, ZERO } from '../machine/memory.ts';
+import type { KernelFunctionSpec } from './define.ts';
+import { consoleFunctions } from './console.ts';
+import { libkern } from './libkern.ts';
+import { memoryFunctions } from './memory.ts';
+import { syncFunctions } from './sync.ts';
+import { sysctlFunctions } from './sysctl.ts';
+import { subsystemFunctions } from './subsys.ts';
+import { syscallFunctions, neutralSyscall } from './syscalls.ts';
+import { lkmFunctions } from './lkm.ts';
+import { moduleFunctions } from './module.ts';
+import { constant } from '../abi.ts';
+
+export { neutralSyscall };
+
+/** Neutral functions whose result is not 0 in NetBSD: the error they always return. */
+const FIXED_ERRNO: Record<string, string> = {
+  enodev: 'ENODEV',
+  enosys: 'ENOSYS',
+  enoioctl: 'EPASSTHROUGH',
+  enxio: 'ENXIO',
+  eopnotsupp: 'EOPNOTSUPP',
+  nodev: 'ENODEV',
+  genfs_badop: 'EINVAL',
+  genfs_einval: 'EINVAL',
+  genfs_eopnotsupp: 'EOPNOTSUPP',
+  genfs_ebadf: 'EBADF',
+  genfs_enoioctl: 'EPASSTHROUGH',
+  vn_default_error: 'EOPNOTSUPP',
+};
+
+let specs: KernelFunctionSpec[] | undefined;
+
+export function kernelFunctionSpecs(): KernelFunctionSpec[] {
+  if (specs) return specs;
+  const modelled = [
+    ...consoleFunctions,
+    ...libkern,
+    ...memoryFunctions,
+    ...syncFunctions,
+    ...sysctlFunctions,
+    ...subsystemFunctions,
+    ...syscallFunctions,
+    ...lkmFunctions,
+    ...moduleFunctions,
+  ];
+  const names = new Set(modelled.map((s) => s.name));
+  const neutral: KernelFunctionSpec[] = [];
+  for (const p of headerCatalogue().prototypes.values()) {
+    if (names.has(p.name)) continue;
+    const fixed = FIXED_ERRNO[p.name];
+    let value = p.returns === 'ptr' ? NULL_PTR : ZERO;
+    if (fixed) {
+      try {
+        value = int(constant(fixed));
+      } catch {
+        // a header without that errno: the neutral 0 stands
+      }
+    }
+    neutral.push({ name: p.name, returns: 'value', call: () => value });
+  }
+  return (specs = [...modelled, ...neutral]);
+}
