@@ -80,7 +80,7 @@ export default defineRule({
       ctx.register({ attach: `config_cfdata_attach(${cfdata}, 1)`, detach: `config_cfdata_detach(${cfdata})`, modularOnly: true });
     }
     if (drivers && cdList) ctx.dropIfUnused(cdList);
-    if (caiDef && caiList) ctx.dropIfUnused(caiList);
+    if (caiDef?.initializer && caiList) ctx.dropIfUnused(caiList);
     for (const l of caLists) ctx.dropIfUnused(l);
   },
 });

@@ -23,7 +23,7 @@ import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes } from './cle
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
 import { EditConflict } from './edits.ts';
-import { readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
+import { mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
 import { movedInclude, placeModule, type Placement } from './layout.ts';
@@ -280,7 +280,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
   const calls: Partial<Record<HandlerRole, string>> = {};
   for (const [name, rs] of byName) {
     const planned = plan.handlers[rs[0]];
-    const h = convertHandler(job, name, rs, planned?.file ?? entry?.src.path ?? moduleFile.path);
+    const h = convertHandler(job, name, rs, planned?.file ?? entry?.src.path ?? moduleFile.path, new Set(byName.keys()));
     if (!h) continue;
     Object.assign(calls, h.calls);
     if (h.isStatic && h.file !== moduleFile.path) {
@@ -319,6 +319,15 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
       message: `${entry.declaredName ?? 'The entry'}() called lkmdispatch() itself${plan.extraDeclarations.length ? ` for ${decls.length} registrations` : ''}. ${job.name}_modcmd makes the same registrations in the same order and undoes them in reverse; review it against the old function, which is gone.`,
     });
   }
+  for (const d of entry?.dropped ?? []) {
+    job.finding({
+      file: entry!.src.path,
+      line: entry!.src.line(d.startIndex),
+      severity: 'warning',
+      code: 'entry-dispatch-dropped',
+      message: `This statement of ${entry!.declaredName}() looked at cmd or lkmtp before DISPATCH; it was not carried into ${job.name}_modcmd, whose switch now decides per command (unknown commands get ENOTTY). Check nothing else depended on it.`,
+    });
+  }
   if (entry && entry.prelude.length) {
     job.finding({
       file: entry.src.path,
@@ -348,6 +357,18 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
     }
     removeEntryPrototypes(job, entry);
     removeEntryMacro(job, entry);
+  }
+  for (const d of job.descriptors) {
+    const cond = mergeAlternativeDeclarations(job, d.src, d.site.start, d.site.end);
+    if (cond) {
+      job.finding({
+        file: d.decl.file,
+        line: d.decl.line,
+        severity: 'note',
+        code: 'conditional-declaration-merged',
+        message: `The declaration sat under ${cond} with other MOD_* declarations of the same module in the other branches; a module(9) module has one modinfo whatever the options, so the conditional was removed and ${job.name} is declared once.`,
+      });
+    }
   }
   swapIncludes(job, moduleFile);
   lkmConditions(job);
@@ -641,13 +662,19 @@ function assemble(
   return { modules, changes: all, findings: [...rest, ...allFindings] };
 }
 
+/**
+ * Problems scan announces that the conversion itself resolves; where one remains, convert
+ * reports it again (handler-uses-lkmtp, lkm-leftover, syscall-slot-dynamic) with a marker.
+ */
+const RESOLVED_BY_CONVERT = new Set(['handler-uses-lkmtp', 'offset-read', 'syscall-slot-dynamic']);
+
 /** Scan's findings and convert's, one per code and place (convert's wording wins). */
 function mergeFindings(scan: Finding[], convert: Finding[]): Finding[] {
   const key = (f: Finding) => `${f.code}\0${f.file}\0${f.line}`;
   const mine = new Set(convert.map(key));
   const codes = new Set(convert.map((f) => `${f.code}\0${f.file}`));
   return [
-    ...scan.filter((f) => !mine.has(key(f)) && !codes.has(`${f.code}\0${f.file}`)),
+    ...scan.filter((f) => !RESOLVED_BY_CONVERT.has(f.code) && !mine.has(key(f)) && !codes.has(`${f.code}\0${f.file}`)),
     ...convert,
   ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }

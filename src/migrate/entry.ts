@@ -17,6 +17,8 @@ export interface EntryInfo {
   declaredName: string | null;
   /** Statements (and their comments) the entry ran before dispatching, as written. */
   prelude: string[];
+  /** Statements before dispatching that looked at cmd or lkmtp: dispatch logic modcmd replaces. */
+  dropped: SyntaxNode[];
   /** No DISPATCH/LKM_DISPATCH: the entry called lkmdispatch() itself. */
   handwritten: boolean;
   /** DISPATCH's load, unload, stat arguments. */
@@ -35,14 +37,8 @@ export function readEntry(job: ModuleJob): EntryInfo | null {
   if (!node) return null;
   const handlerArgs = dispatchHandlers(src, node);
   const handwritten = handlerArgs === null;
-  return {
-    src,
-    node,
-    declaredName: functionName(node),
-    prelude: prelude(node, handwritten),
-    handwritten,
-    handlerArgs,
-  };
+  const { kept, dropped } = prelude(node, handwritten);
+  return { src, node, declaredName: functionName(node), prelude: kept, dropped, handwritten, handlerArgs };
 }
 
 function dispatchHandlers(src: CSource, fn: SyntaxNode): [string, string, string] | null {
@@ -55,16 +51,22 @@ function dispatchHandlers(src: CSource, fn: SyntaxNode): [string, string, string
   return null;
 }
 
-function prelude(fn: SyntaxNode, handwritten: boolean): string[] {
+function prelude(fn: SyntaxNode, handwritten: boolean): { kept: string[]; dropped: SyntaxNode[] } {
   const body = fn.childForFieldName('body');
-  if (!body) return [];
+  if (!body) return { kept: [], dropped: [] };
   const kept: SyntaxNode[] = [];
   const decls: SyntaxNode[] = [];
+  const dropped: SyntaxNode[] = [];
   for (const child of body.namedChildren) {
     const text = child.text;
     if (DISPATCH_RE.test(text)) break;
     if (handwritten && /\b(cmd|lkmtp)\b/.test(text)) break;
     if (child.type === 'if_statement' && /\bLKM_VERSION\b/.test(child.childForFieldName('condition')?.text ?? '')) continue;
+    // Looking at the command or the lkm_table is dispatching, which modcmd's switch now does.
+    if (child.type !== 'declaration' && child.type !== 'comment' && usesAny(child, ['cmd', 'lkmtp', 'ver'])) {
+      dropped.push(child);
+      continue;
+    }
     if (child.type === 'declaration') {
       decls.push(child);
       continue;
@@ -72,12 +74,21 @@ function prelude(fn: SyntaxNode, handwritten: boolean): string[] {
     kept.push(child);
   }
   while (kept.length && kept[kept.length - 1].type === 'comment') kept.pop();
-  if (!kept.some((k) => k.type !== 'comment')) return [];
+  if (!kept.some((k) => k.type !== 'comment')) return { kept: [], dropped };
   const usedDecls = decls.filter((d) => {
     const names = d.descendantsOfType('identifier').map((i) => i.text);
     return kept.some((k) => names.some((n) => new RegExp(`\\b${n}\\b`).test(k.text)));
   });
-  return [...usedDecls, ...kept].map((n) => n.text);
+  return { kept: [...usedDecls, ...kept].map((n) => n.text), dropped };
+}
+
+function usesAny(node: SyntaxNode, names: string[]): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (n.type === 'identifier' && names.includes(n.text)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** `int kernfs_lkmentry(struct lkm_table *, int, int);` and the like, in every module file. */
@@ -112,4 +123,35 @@ export function removeEntryMacro(job: ModuleJob, entry: EntryInfo): void {
       if (!live && !src.edits.touches(def.startIndex, def.endIndex)) src.removeNode(def, `${job.origin}: entry macro`);
     }
   }
+}
+
+/**
+ * `#ifdef STREAMS / MOD_STRMOD("ptem"); / #else / MOD_MISC("ptem"); / #endif`: the condition
+ * only chose how to declare the same module. module(9) wants exactly one modinfo whatever the
+ * options, so the other branches go and the converted declaration stands unconditionally.
+ * Returns the condition removed, or null when the conditional holds anything else.
+ */
+export function mergeAlternativeDeclarations(job: ModuleJob, src: CSource, start: number, end: number): string | null {
+  let cond: SyntaxNode | null = src.nodeAt(start, end);
+  while (cond && cond.type !== 'preproc_ifdef' && cond.type !== 'preproc_if') {
+    if (cond.type === 'function_definition') return null;
+    cond = cond.parent;
+  }
+  const alt = cond?.childForFieldName('alternative');
+  if (!cond || !alt) return null;
+  const isDecl = (n: SyntaxNode) => n.type === 'comment' || /^\s*MOD_[A-Z]+\s*\(/.test(n.text);
+  const test = cond.childForFieldName('name') ?? cond.childForFieldName('condition');
+  const primary = cond.namedChildren.filter((c) => c.id !== alt.id && c.id !== test?.id);
+  if (!primary.every((c) => isDecl(c) || (c.startIndex >= start && c.endIndex <= end))) return null;
+  for (let b: SyntaxNode | null = alt; b; b = b.childForFieldName('alternative')) {
+    const own = b.childForFieldName('condition');
+    const inner = b.childForFieldName('alternative');
+    if (!b.namedChildren.filter((c) => c.id !== own?.id && c.id !== inner?.id).every(isDecl)) return null;
+  }
+  const firstLineEnd = src.text.indexOf('\n', cond.startIndex) + 1;
+  src.edits.remove(cond.startIndex, firstLineEnd, `${job.origin}: declaration conditional`);
+  const [altStart, altEnd] = src.wholeLines(alt.startIndex, cond.endIndex);
+  src.edits.remove(altStart, altEnd, `${job.origin}: alternative declarations`);
+  job.markDead(src.path, altStart, altEnd);
+  return src.text.slice(cond.startIndex, firstLineEnd - 1).trim();
 }

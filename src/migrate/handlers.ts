@@ -94,7 +94,13 @@ function paramNames(fn: SyntaxNode): string[] {
  * Rewrite one handler. Runs after the rules and the lkmexists clean-up have made their edits,
  * so "still used" means used in text nobody rewrote.
  */
-export function convertHandler(job: ModuleJob, name: string, roles: HandlerRole[], preferFile: string): ConvertedHandler | null {
+export function convertHandler(
+  job: ModuleJob,
+  name: string,
+  roles: HandlerRole[],
+  preferFile: string,
+  allHandlers: ReadonlySet<string> = new Set([name]),
+): ConvertedHandler | null {
   const found = findFunction(job.files, name, preferFile);
   if (!found) {
     job.finding({
@@ -109,13 +115,15 @@ export function convertHandler(job: ModuleJob, name: string, roles: HandlerRole[
   const { src, node: fn } = found;
   const body = fn.childForFieldName('body');
   const names = paramNames(fn);
-  const used = (p: string) => !!body && p !== '' && src.identifiers(p, body).some((id) => !src.edits.covers(id.startIndex, id.endIndex));
+  // Passing lkmtp or cmd on to another handler is not a use: that call loses them too.
+  const live = (id: SyntaxNode) => !src.edits.covers(id.startIndex, id.endIndex) && !handlerArgument(id, allHandlers);
+  const used = (p: string) => !!body && p !== '' && src.identifiers(p, body).some(live);
   const kept: Param[] = [];
   const lkmtp = names[0];
   const cmd = names[1];
   if (lkmtp && used(lkmtp)) {
     kept.push({ name: lkmtp, index: 0 });
-    const use = src.identifiers(lkmtp, body!).find((id) => !src.edits.covers(id.startIndex, id.endIndex))!;
+    const use = src.identifiers(lkmtp, body!).find(live)!;
     job.marker(
       src.path,
       use.startIndex,
@@ -139,6 +147,11 @@ export function convertHandler(job: ModuleJob, name: string, roles: HandlerRole[
   }
   const isStatic = /^\s*static\b/.test(fn.text) || hasStaticPrototype(src, name);
   return { name, calls, file: src.path, isStatic };
+}
+
+function handlerArgument(id: SyntaxNode, handlers: ReadonlySet<string>): boolean {
+  const call = id.parent?.type === 'argument_list' ? id.parent.parent : null;
+  return call?.type === 'call_expression' && handlers.has(call.childForFieldName('function')?.text ?? '');
 }
 
 function newParamList(kept: Param[], keepsCmd: boolean, named: boolean): string {

@@ -90,7 +90,9 @@ export class ModuleJob {
     src.edits.insert(at, markerComment(src.indentAt(offset), message) + '\n', `${this.origin}: marker ${code}`);
   }
 
+  /** The definition of an identifier; an `extern` declaration only when nothing defines it. */
   definition(identifier: string): Definition | null {
+    let externOnly: Definition | null = null;
     for (const src of this.files) {
       if (!src.text.includes(identifier)) continue;
       let found: SyntaxNode | null = null;
@@ -101,7 +103,8 @@ export class ModuleJob {
           return false;
         }
         if (n.type === 'declaration' && declares(n, identifier)) {
-          found = n;
+          if (!isExtern(n)) found = n;
+          else externOnly ??= { file: src, node: n, initializer: null };
           return false;
         }
         return true;
@@ -112,7 +115,7 @@ export class ModuleJob {
         return { file: src, node, initializer: init };
       }
     }
-    return null;
+    return externOnly;
   }
 
   requestDrop(identifier: string): void {
@@ -130,7 +133,7 @@ export class ModuleJob {
       changed = false;
       for (const id of pending) {
         const def = this.definition(id);
-        if (!def) {
+        if (!def || isExtern(def.node)) {
           pending.delete(id);
           continue;
         }
@@ -239,6 +242,10 @@ function declaresHere(id: SyntaxNode, outer: SyntaxNode): boolean {
     if (p.type === 'initializer_list' || p.type === 'argument_list' || p.type === 'compound_statement') return false;
   }
   return true;
+}
+
+function isExtern(decl: SyntaxNode): boolean {
+  return decl.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'extern');
 }
 
 function declares(decl: SyntaxNode, identifier: string): boolean {

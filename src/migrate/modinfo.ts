@@ -116,7 +116,8 @@ function renderFini(spec: ModcmdSpec): Line[] {
       .slice(0, i)
       .reverse()
       .map((d) => ({ text: `${T3}(void)${d.attach};`, modular: !!d.modularOnly }));
-    if (spec.load) redo.push({ text: `${T3}(void)${spec.load};`, modular: false });
+    // Only the unload handler's work needs redoing; without one there is nothing to give back.
+    if (spec.load && spec.unload) redo.push({ text: `${T3}(void)${spec.load};`, modular: false });
     out.push(...failure(redo, m));
   });
   out.push({ text: `${T2}return 0;`, modular: false });

@@ -69,7 +69,6 @@ export class ParsePool {
       worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`a parse worker exited with code ${code}`));
       });
-      worker.unref();
       this.workers.push(slot);
     }
   }
