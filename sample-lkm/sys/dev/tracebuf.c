@@ -118,7 +118,7 @@ tracebuf_add(const char *msg, size_t len)
 	if (!tb_enabled || tb_ring == NULL)
 		return;
 
-	mutex_spin_enter(&tb_lock);
+	mutex_enter(&tb_lock);
 	tr = &tb_ring[tb_head];
 	tr->tr_seq = tb_seq++;
 	tr->tr_flags = 0;
@@ -134,7 +134,7 @@ tracebuf_add(const char *msg, size_t len)
 		tb_dropped++;
 	else
 		tb_used++;
-	mutex_spin_exit(&tb_lock);
+	mutex_exit(&tb_lock);
 }
 
 int
@@ -168,15 +168,15 @@ tracebufread(dev_t dev, struct uio *uio, int flag)
 	int error = 0;
 
 	while (uio->uio_resid >= sizeof(rec)) {
-		mutex_spin_enter(&tb_lock);
+		mutex_enter(&tb_lock);
 		if (tb_used == 0) {
-			mutex_spin_exit(&tb_lock);
+			mutex_exit(&tb_lock);
 			break;
 		}
 		tail = (tb_head + tb_nrecs - tb_used) % tb_nrecs;
 		rec = tb_ring[tail];
 		tb_used--;
-		mutex_spin_exit(&tb_lock);
+		mutex_exit(&tb_lock);
 
 		if ((error = uiomove(&rec, sizeof(rec), uio)) != 0)
 			break;
@@ -192,19 +192,19 @@ tracebufioctl(dev_t dev, u_long cmd, void *data, int flag, struct lwp *l)
 	switch (cmd) {
 	case TBIOCGSTAT:
 		ts = (struct tracebuf_stat *)data;
-		mutex_spin_enter(&tb_lock);
+		mutex_enter(&tb_lock);
 		ts->ts_nrecs = tb_nrecs;
 		ts->ts_used = tb_used;
 		ts->ts_dropped = tb_dropped;
 		ts->ts_seq = tb_seq;
-		mutex_spin_exit(&tb_lock);
+		mutex_exit(&tb_lock);
 		return (0);
 
 	case TBIOCFLUSH:
-		mutex_spin_enter(&tb_lock);
+		mutex_enter(&tb_lock);
 		tb_used = 0;
 		tb_dropped = 0;
-		mutex_spin_exit(&tb_lock);
+		mutex_exit(&tb_lock);
 		return (0);
 
 	case TBIOCSENABLE:

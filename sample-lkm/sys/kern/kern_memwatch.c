@@ -43,6 +43,8 @@
 #include <sys/file.h>
 #include <sys/proc.h>
 #include <sys/sysctl.h>
+#include <sys/callout.h>
+#include <sys/pool.h>
 #include <sys/queue.h>
 #include <sys/errno.h>
 

@@ -40,6 +40,8 @@
 #include <sys/systm.h>
 #include <sys/kernel.h>
 #include <sys/proc.h>
+#include <sys/stat.h>
+#include <sys/kauth.h>
 #include <sys/ipc.h>
 
 /*

@@ -25,6 +25,7 @@
 #include <sys/proc.h>
 #include <sys/lwp.h>
 #include <sys/malloc.h>
+#include <sys/kauth.h>
 #include <sys/ipc.h>
 #include <sys/syscallargs.h>
 

@@ -55,6 +55,7 @@
 #include <sys/mount.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/poll.h>
 #include <sys/conf.h>
 #include <sys/uio.h>
 #include <sys/queue.h>

@@ -187,7 +187,7 @@ coda_mount(struct mount *vfsp, const char *path, void *data,
 		return EINVAL;
 
 	/* Validate mount device.  Similar to getmdev(). */
-	NDINIT(ndp, LOOKUP, FOLLOW, UIO_USERSPACE, data, l);
+	NDINIT(ndp, LOOKUP, FOLLOW, UIO_USERSPACE, data);
 	error = namei(ndp);
 	dvp = ndp->ni_vp;
 

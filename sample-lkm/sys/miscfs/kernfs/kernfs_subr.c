@@ -199,7 +199,7 @@ kernfs_hashins(struct kernfs_node *pp)
 	struct kfs_hashhead *ppp;
 
 	/* lock the kfsnode, then put it on the appropriate hash list */
-	lockmgr(&pp->kfs_vnode->v_lock, LK_EXCLUSIVE, NULL);
+	vn_lock(KERNFSTOV(pp), LK_EXCLUSIVE | LK_RETRY);
 
 	mutex_enter(&kfs_hashlock);
 	ppp = KFS_HASH(pp->kfs_type, pp->kfs_cookie);

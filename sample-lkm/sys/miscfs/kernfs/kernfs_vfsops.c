@@ -171,7 +171,7 @@ int
 kernfs_statvfs(struct mount *mp, struct statvfs *sbp, struct lwp *l)
 {
 
-	genfs_statvfs(mp, sbp, l);
+	memset(sbp, 0, sizeof(*sbp));
 	sbp->f_bsize = DEV_BSIZE;
 	sbp->f_frsize = DEV_BSIZE;
 	sbp->f_iosize = DEV_BSIZE;

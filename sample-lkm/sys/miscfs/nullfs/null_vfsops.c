@@ -97,7 +97,7 @@ nullfs_mount(struct mount *mp, const char *path, void *data,
 	 * Find lower node
 	 */
 	NDINIT(&nd, LOOKUP, FOLLOW|LOCKLEAF,
-		UIO_USERSPACE, args.la.target, l);
+		UIO_USERSPACE, args.la.target);
 	if ((error = namei(&nd)) != 0)
 		return (error);
 

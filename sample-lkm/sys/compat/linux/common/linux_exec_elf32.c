@@ -39,6 +39,7 @@
 #include <sys/proc.h>
 #include <sys/lwp.h>
 #include <sys/malloc.h>
+#include <sys/kauth.h>
 #include <sys/namei.h>
 #include <sys/vnode.h>
 #include <sys/exec.h>
