@@ -23,8 +23,8 @@ import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes } from './cle
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
 import { EditConflict } from './edits.ts';
-import { mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
-import { convertHandler, removeLkmexists, type HandlerRole } from './handlers.ts';
+import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
+import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
 import { movedInclude, placeModule, type Placement } from './layout.ts';
 import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile } from './makefile-gen.ts';
@@ -266,11 +266,14 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
   job.rewriteAssigned();
   removeLkmexists(job);
 
-  // Handlers, named by the plan or read from DISPATCH.
+  // Handlers, named by the plan or read from DISPATCH, or from the switch of an entry that
+  // dispatched by hand.
+  const manual = entry?.handwritten ? handwrittenParts(entry, moduleFunctions(job)) : null;
+  if (entry && manual) entry.prelude.push(...manual.prelude);
   const roles: Record<HandlerRole, string | null> = {
-    load: plan.handlers.load?.name ?? handlerArg(entry, 0),
-    unload: plan.handlers.unload?.name ?? handlerArg(entry, 1),
-    stat: plan.handlers.stat?.name ?? handlerArg(entry, 2),
+    load: plan.handlers.load?.name ?? handlerArg(entry, 0) ?? manual?.handlers.load ?? null,
+    unload: plan.handlers.unload?.name ?? handlerArg(entry, 1) ?? manual?.handlers.unload ?? null,
+    stat: plan.handlers.stat?.name ?? handlerArg(entry, 2) ?? manual?.handlers.stat ?? null,
   };
   const byName = new Map<string, HandlerRole[]>();
   for (const role of ['load', 'unload', 'stat'] as const) {
@@ -308,8 +311,9 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
     });
   } else if (entry.handwritten) {
     const line = entry.src.line(entry.node.startIndex);
+    const called = Object.values(manual?.handlers ?? {});
     notes.push(
-      `${entry.declaredName ?? 'the entry'}() (${path.basename(entry.src.path)}:${line}) dispatched by hand; its registrations are made here in the order it made them. Check that nothing else it did on load or unload is lost.`,
+      `${entry.declaredName ?? 'the entry'}() (${path.basename(entry.src.path)}:${line}) dispatched by hand; its registrations are made here in the order it made them${called.length ? `, and ${[...new Set(called)].join(', ')} called as the handlers it called` : ''}. Check that nothing else it did on load or unload is lost.`,
     );
     job.finding({
       file: entry.src.path,
@@ -405,6 +409,15 @@ function declaredName(cache: SourceCache, plan: ModulePlan): string {
     }
   }
   return plan.name;
+}
+
+function moduleFunctions(job: ModuleJob): Set<string> {
+  const out = new Set<string>();
+  for (const src of job.files) for (const fn of src.root.descendantsOfType('function_definition')) {
+    const n = functionName(fn);
+    if (n) out.add(n);
+  }
+  return out;
 }
 
 function handlerArg(entry: EntryInfo | null, i: number): string | null {
@@ -587,6 +600,15 @@ function assemble(
         newDir: placement.dir,
         sysDir: placement.sysDir,
       });
+      if (plan.kmod && plan.kmod !== p.job.name) {
+        p.job.finding({
+          file: plan.makefile,
+          line: 1,
+          severity: 'note',
+          code: 'kmod-renamed',
+          message: `KMOD was ${plan.kmod}; module(9) finds a module as <name>/<name>.kmod by its MODULE() name, so KMOD is now ${p.job.name}.`,
+        });
+      }
       const to = placement.moved ? path.join(placement.dir, 'Makefile') : plan.makefile;
       if (placement.moved || after !== before) {
         changes.set(to, { path: to, ...(placement.moved ? { oldPath: plan.makefile } : {}), before, after });

@@ -155,3 +155,47 @@ export function mergeAlternativeDeclarations(job: ModuleJob, src: CSource, start
   job.markDead(src.path, altStart, altEnd);
   return src.text.slice(cond.startIndex, firstLineEnd - 1).trim();
 }
+
+export interface HandwrittenParts {
+  /** Module functions the entry called with lkmtp/cmd under each command: the handlers. */
+  handlers: Partial<Record<'load' | 'unload' | 'stat', string>>;
+  /** Other calls the load case made (vnode-op vector set-up and the like), as written. */
+  prelude: string[];
+}
+
+const CASE_ROLE: Record<string, 'load' | 'unload' | 'stat'> = {
+  LKM_E_LOAD: 'load',
+  LKM_E_UNLOAD: 'unload',
+  LKM_E_STAT: 'stat',
+};
+
+/**
+ * An entry that dispatched by hand (`switch (cmd) { case LKM_E_LOAD: … lkmdispatch() … }`):
+ * its per-command work is read from the switch, so that what it did besides registering is
+ * carried into modcmd instead of vanishing with the function.
+ */
+export function handwrittenParts(entry: EntryInfo, moduleFunctions: ReadonlySet<string>): HandwrittenParts {
+  const out: HandwrittenParts = { handlers: {}, prelude: [] };
+  const body = entry.node.childForFieldName('body');
+  if (!body) return out;
+  for (const sw of body.descendantsOfType('switch_statement')) {
+    if (!/\bcmd\b/.test(sw.childForFieldName('condition')?.text ?? '')) continue;
+    for (const c of sw.descendantsOfType('case_statement')) {
+      const role = CASE_ROLE[c.childForFieldName('value')?.text ?? ''];
+      if (!role) continue;
+      for (const stmt of c.namedChildren.slice(1)) {
+        walk(stmt, (n) => {
+          if (n.type !== 'call_expression') return true;
+          const callee = n.childForFieldName('function')?.text ?? '';
+          const args = n.childForFieldName('arguments')?.text ?? '';
+          if (callee === 'lkmdispatch' || callee === 'lkmexists') return false;
+          if (moduleFunctions.has(callee) && /\b(lkmtp|cmd)\b/.test(args)) out.handlers[role] ??= callee;
+          return false;
+        });
+        const plainCall = stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'call_expression';
+        if (role === 'load' && plainCall && !usesAny(stmt, ['lkmtp', 'cmd', 'error', 'lkmdispatch'])) out.prelude.push(stmt.text);
+      }
+    }
+  }
+  return out;
+}

@@ -7,6 +7,7 @@ import { builtinRules } from './builtin-rules.ts';
 import type { Rule } from './rule-api.ts';
 
 const CONVERT_CODES: Record<string, string> = {
+  'kmod-renamed': 'the Makefile\'s KMOD now matches the module name, which module(9) loads by',
   'module-renamed': 'the LKM name is not a C identifier (or too long) and the module got another name',
   'required-inferred': 'the module uses symbols another module defines, so that module is listed as required',
   'required-ambiguous': 'a symbol the module uses is defined by more than one module; none was listed',

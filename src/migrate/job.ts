@@ -79,9 +79,10 @@ export class ModuleJob {
     const src = this.source(file);
     const line = src.line(offset);
     this.finding({ file, line, severity, code, message });
-    const key = `${file}:${line}`;
+    // Above the statement or declaration holding the offset, not inside it.
+    const at = src.lineStartOf(anchorOf(src, offset));
+    const key = `${file}:${src.line(at)}`;
     if (this.markedLines.has(key)) return;
-    const at = src.lineStartOf(offset);
     // A comment line cannot go inside a macro continuation or text another edit replaces.
     const prev = src.text.slice(src.lineStartOf(Math.max(0, at - 1)), Math.max(0, at - 1));
     const deadStart = this.dead.some((d) => d.file === file && d.start === at);
@@ -242,6 +243,19 @@ function declaresHere(id: SyntaxNode, outer: SyntaxNode): boolean {
     if (p.type === 'initializer_list' || p.type === 'argument_list' || p.type === 'compound_statement') return false;
   }
   return true;
+}
+
+/** Where a marker comment can stand: the start of the statement or declaration holding `offset`. */
+function anchorOf(src: CSource, offset: number): number {
+  let n: SyntaxNode | null = src.nodeAt(offset, offset + 1);
+  while (n) {
+    const p: SyntaxNode | null = n.parent;
+    if (!p || p.type === 'translation_unit' || p.type === 'compound_statement' || p.type === 'case_statement' || /^preproc_(if|ifdef|else|elif)/.test(p.type)) {
+      return n.startIndex;
+    }
+    n = p;
+  }
+  return offset;
 }
 
 function isExtern(decl: SyntaxNode): boolean {
