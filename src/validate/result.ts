@@ -1,0 +1,42 @@
+/**
+ * What validation reports, per module and per check. This is the `--json` schema of
+ * `lkm2mod validate` (documented in the README, kept stable) and what the HTML report and the
+ * interactive review read.
+ */
+
+export type CheckName = 'lifecycle' | 'faults' | 'equivalence' | 'dependencies' | 'repeat' | 'compile' | 'syscall-indirection';
+
+export interface CheckSite {
+  file: string;
+  line: number;
+}
+
+export interface CheckResult {
+  name: CheckName;
+  ok: boolean;
+  /** The check did not apply (e.g. equivalence for a module(9) input, compile without --cc). */
+  skipped?: boolean;
+  /** One line per fact: what was done, what went wrong and what was left behind. */
+  details: string[];
+  /** Non-fatal observations (a requisite nothing needs). */
+  warnings?: string[];
+  /** Where in the module's sources a failure comes from, when known. */
+  sites?: CheckSite[];
+  timeMs: number;
+}
+
+export interface ModuleResult {
+  name: string;
+  kind: string;
+  /** The module's directory as the user named it (relative in JSON output). */
+  dir: string;
+  ok: boolean;
+  checks: CheckResult[];
+  timeMs: number;
+}
+
+export interface ValidationReport {
+  modules: ModuleResult[];
+  passed: number;
+  failed: number;
+}
