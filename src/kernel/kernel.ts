@@ -3,7 +3,7 @@
  * the old LKM loader, booted fresh for each use. The async methods are the way in from outside:
  * each runs under the kernel lock, in arrival order, and reports NetBSD's errno with a message.
  */
-import { type Callable, type Value, asNumber, load, NULL_PTR, pointerTo, readField, type StructCell } from './machine/memory.ts';
+import { type Callable, type Value, asNumber, field, int, load, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell } from './machine/memory.ts';
 import type { ModuleObject, SymbolValue } from './object.ts';
 import { KernelLock } from './lock.ts';
 import { Journal } from './journal.ts';
@@ -14,7 +14,7 @@ import { NO_MODULES, type ModuleSource } from './source.ts';
 import { type LoadOptions, ModuleManager, className } from './module.ts';
 import { ECRASH, errnoName, KernelError } from './errno.ts';
 import { crashMessage, isCrash } from './crash.ts';
-import { constant } from './abi.ts';
+import { constant, newStruct } from './abi.ts';
 import { bootData, type KernelData } from './kdata.ts';
 import { Builtins } from './builtin.ts';
 import { Lwp } from './proc.ts';
@@ -198,6 +198,22 @@ export class Kernel {
     let o = this.objects.get(name);
     if (!o) this.objects.set(name, (o = make()));
     return o;
+  }
+
+  /**
+   * A new process with one LWP, running native NetBSD binaries. Tests and validation use it to
+   * make state busy: an LWP inside a syscall, a process exec'd through a format.
+   */
+  spawn(): Lwp {
+    const proc = newStruct('proc');
+    const lwp = newStruct('lwp');
+    (field(proc, 'p_pid') as ScalarCell).value = int(this.procs.length);
+    (field(proc, 'p_emul') as ScalarCell).value = pointerTo(this.data.emulNetbsd);
+    (field(lwp, 'l_proc') as ScalarCell).value = pointerTo(proc);
+    const l = new Lwp(lwp, proc);
+    this.procs.push(proc);
+    this.lwps.push(l);
+    return l;
   }
 
   /** psignal(p, sig) */
