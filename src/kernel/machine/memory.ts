@@ -32,6 +32,12 @@ export interface Callable {
 }
 
 export type Value =
+  /**
+   * An integer. Types up to 32 bits hold their exact C value (u_int -1 is 4294967295). 64-bit
+   * types hold their two's-complement signed reading, so (u_long)-1 is n = -1 on LP64 and a
+   * sentinel survives a round trip; magnitudes beyond 2^53 are approximate. A pointer stored in
+   * an integer object stays a `ptr` value.
+   */
   | { k: 'int'; n: number }
   /** target null is the null pointer. index addresses an element when target is an array cell. */
   | { k: 'ptr'; target: Cell | null; index: number; type: CType }
@@ -53,6 +59,8 @@ export abstract class Cell {
 }
 
 export class ScalarCell extends Cell {
+  /** Width of a bit-field member: stores keep only this many bits. */
+  bits?: number;
   constructor(
     type: CType,
     public value: Value,
@@ -82,7 +90,11 @@ export function allocate(type: CType): Cell {
   switch (type.kind) {
     case 'struct': {
       const cell = new StructCell(type);
-      for (const m of type.members ?? []) cell.fields.set(m.name, allocate(m.type));
+      for (const m of type.members ?? []) {
+        const f = allocate(m.type);
+        if (m.bits !== undefined && f instanceof ScalarCell) f.bits = m.bits;
+        cell.fields.set(m.name, f);
+      }
       return cell;
     }
     case 'array':

@@ -1,0 +1,142 @@
+/**
+ * Operations on cells that C semantics need beyond memory.ts: loading and storing through a
+ * pointer with conversion to the object's type, struct copies, zeroing, union members that share
+ * storage, and reading a struct through a pointer to a struct that begins with it.
+ */
+import {
+  ArrayCell,
+  Cell,
+  NULL_PTR,
+  ScalarCell,
+  StructCell,
+  ZERO,
+  allocate,
+  type CType,
+  type PtrValue,
+  type Value,
+} from './memory.ts';
+
+/** A misuse of memory the C code made (null dereference, out of bounds): the caller adds the site. */
+export class MemoryFault extends Error {}
+
+/** The cell a pointer designates; a pointer to a whole array (type array) designates the array. */
+export function cellAt(p: Value): Cell {
+  if (p.k === 'int') throw new MemoryFault(p.n === 0 ? 'null pointer dereference' : `dereference of integer address ${p.n}`);
+  if (p.k === 'fn') throw new MemoryFault(`function ${p.fn.name} used as data`);
+  if (p.k === 'agg') return p.cell;
+  if (p.target === null) throw new MemoryFault('null pointer dereference');
+  if (p.target instanceof ArrayCell) {
+    if (p.type.kind === 'array' && p.index === 0 && p.target.type === p.type) return p.target;
+    const c = p.target.items[p.index];
+    if (!c) throw new MemoryFault(`index ${p.index} is outside an array of ${p.target.items.length}`);
+    return c;
+  }
+  if (p.index !== 0) throw new MemoryFault(`pointer ${p.index > 0 ? '+' : ''}${p.index} past a single object`);
+  return p.target;
+}
+
+const unionActive = new WeakMap<StructCell, string>();
+
+/**
+ * A member of a struct or union cell. The cell may be a struct that begins with the wanted
+ * one (a `struct lkm_vfs` read through a `struct lkm_any *`): the first members are searched.
+ * Union members share storage: taking one brings it up to date with the member written last.
+ */
+export function memberCell(cell: Cell, name: string): Cell {
+  let c: Cell = cell;
+  for (;;) {
+    if (!(c instanceof StructCell)) throw new MemoryFault(`member ${name} of an object that is not a struct`);
+    const f = c.fields.get(name);
+    if (f) {
+      if ((c.type as { union?: boolean }).union) syncUnion(c, name, f);
+      return f;
+    }
+    const first = c.fields.values().next().value;
+    if (!(first instanceof StructCell)) {
+      throw new MemoryFault(`${describe(cell)} has no member ${name}`);
+    }
+    c = first;
+  }
+}
+
+function describe(c: Cell): string {
+  const t = c.type;
+  return t.kind === 'struct' ? `${t.union ? 'union' : 'struct'} ${t.tag || '<anonymous>'}` : t.kind;
+}
+
+function syncUnion(u: StructCell, name: string, member: Cell): void {
+  let last = unionActive.get(u);
+  if (last === undefined) {
+    // Written from outside the interpreter (kernel code): the member that holds something.
+    for (const [k, v] of u.fields) if (v instanceof ScalarCell && !isZero(v.value)) last = k;
+  }
+  if (last !== undefined && last !== name) {
+    const src = u.fields.get(last);
+    if (src instanceof ScalarCell && member instanceof ScalarCell) member.value = convertScalar(src.value, member.type);
+  }
+  unionActive.set(u, name);
+}
+
+function isZero(v: Value): boolean {
+  return (v.k === 'int' && v.n === 0) || (v.k === 'ptr' && v.target === null);
+}
+
+/** Reinterpret a scalar for a union member of another type (integers by bits, pointers as they are). */
+function convertScalar(v: Value, t: CType): Value {
+  if (t.kind === 'ptr' && v.k === 'ptr') return { ...v, type: t.to };
+  if (t.kind === 'int' && v.k === 'int') return { k: 'int', n: wrapInt(v.n, t.size, t.unsigned) };
+  return v;
+}
+
+export function wrapInt(n: number, size: number, unsigned: boolean): number {
+  switch (size) {
+    case 1:
+      return unsigned ? n & 0xff : (n << 24) >> 24;
+    case 2:
+      return unsigned ? n & 0xffff : (n << 16) >> 16;
+    case 4:
+      return unsigned ? n >>> 0 : n | 0;
+    default:
+      if (Number.isSafeInteger(n)) return n;
+      return Number(BigInt.asIntN(64, BigInt(Math.trunc(n))));
+  }
+}
+
+/** Copy a struct or array object (assignment of aggregates), member by member. */
+export function copyInto(dst: Cell, src: Cell): void {
+  if (dst instanceof ScalarCell && src instanceof ScalarCell) {
+    dst.value = src.value;
+    return;
+  }
+  if (dst instanceof StructCell && src instanceof StructCell) {
+    for (const [name, d] of dst.fields) {
+      const s = src.fields.get(name);
+      if (s) copyInto(d, s);
+    }
+    return;
+  }
+  if (dst instanceof ArrayCell && src instanceof ArrayCell) {
+    const n = Math.min(dst.items.length, src.items.length);
+    for (let i = 0; i < n; i++) copyInto(dst.items[i], src.items[i]);
+    return;
+  }
+  throw new MemoryFault(`cannot copy ${describe(src)} into ${describe(dst)}`);
+}
+
+/** Reset an object to zero (static initial state; `= { 0 }` for automatic objects). */
+export function zeroCell(c: Cell): void {
+  if (c instanceof ScalarCell) c.value = c.type.kind === 'ptr' ? { ...NULL_PTR, type: c.type.to } : ZERO;
+  else if (c instanceof StructCell) {
+    for (const f of c.fields.values()) zeroCell(f);
+    unionActive.delete(c);
+  } else if (c instanceof ArrayCell) for (const i of c.items) zeroCell(i);
+}
+
+/** A fresh copy of an object (struct values passed or returned by value). */
+export function cloneCell(c: Cell): Cell {
+  const n = allocate(c.type);
+  copyInto(n, c);
+  return n;
+}
+
+export type { PtrValue };
