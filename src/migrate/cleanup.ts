@@ -4,6 +4,8 @@
  * into `_MODULE`, `LKM_E_*` commands into `MODULE_CMD_*`, and a last look for anything of the
  * LKM interface still standing — each one marked and reported, never left silently.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { walk } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import type { ModuleJob } from './job.ts';
@@ -62,9 +64,13 @@ function includeAnchor(src: CSource): number {
   return pick ? pick.index! + pick[0].length : 0;
 }
 
-/** `#ifdef _LKM`, `#if defined(_LKM)`: the same question is now asked of `_MODULE`. */
-export function lkmConditions(job: ModuleJob): void {
-  for (const src of job.files) {
+/**
+ * `#ifdef _LKM`, `#if defined(_LKM)`: the same question is now asked of `_MODULE`, in the
+ * module's sources and in the tree's headers they include (prototypes of load-only helpers
+ * often sit under `#ifdef _LKM` there).
+ */
+export function lkmConditions(job: ModuleJob, headers: CSource[] = []): void {
+  for (const src of [...job.files, ...headers]) {
     for (const m of src.text.matchAll(/^[ \t]*#[ \t]*(?:if|ifdef|ifndef|elif)\b[^\n]*/gm)) {
       for (const t of m[0].matchAll(/\b_LKM\b/g)) {
         const at = m.index! + t.index!;
@@ -74,6 +80,32 @@ export function lkmConditions(job: ModuleJob): void {
       }
     }
   }
+}
+
+/**
+ * Headers of the tree the module's sources include (`"x.h"` beside them, `<dir/x.h>` under the
+ * kernel tree's `sys`), followed a few levels deep; the kernel's own `sys/sys` headers are not
+ * the module's to change.
+ */
+export function treeHeaders(job: ModuleJob, sysDir: string | null, read: (file: string) => CSource | null): CSource[] {
+  const out = new Map<string, CSource>();
+  const visit = (src: CSource, depth: number) => {
+    if (depth > 3) return;
+    for (const m of src.text.matchAll(/^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm)) {
+      const candidates = m[1] === '"' ? [path.resolve(path.dirname(src.path), m[2])] : [];
+      if (sysDir && !m[2].startsWith('sys/')) candidates.push(path.join(sysDir, m[2]));
+      for (const c of candidates) {
+        if (out.has(c) || job.files.some((f) => f.path === c) || !existsSync(c)) continue;
+        const h = read(c);
+        if (!h) continue;
+        out.set(c, h);
+        visit(h, depth + 1);
+        break;
+      }
+    }
+  };
+  for (const f of job.files) visit(f, 0);
+  return [...out.values()];
 }
 
 export function lkmCommands(job: ModuleJob): void {

@@ -19,7 +19,7 @@ import type { FileChange } from '../report/diff.ts';
 import { walkPaths } from '../source/files.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { builtinRules } from './builtin-rules.ts';
-import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes } from './cleanup.ts';
+import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
 import { EditConflict } from './edits.ts';
@@ -375,7 +375,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
     }
   }
   swapIncludes(job, moduleFile);
-  lkmConditions(job);
+  lkmConditions(job, treeHeaders(job, sysDirOf(plan.dir), (f) => readable(job.cache, f)[0] ?? null));
   lkmCommands(job);
   return { job, entry, moduleFile, modcmd, modcmdPlaced };
 }
@@ -409,6 +409,13 @@ function declaredName(cache: SourceCache, plan: ModulePlan): string {
     }
   }
   return plan.name;
+}
+
+/** The kernel tree's `sys` directory above an LKM folder in `sys/lkm`, if it is one. */
+function sysDirOf(dir: string): string | null {
+  const parts = dir.split(path.sep);
+  const at = parts.lastIndexOf('lkm');
+  return at > 0 ? parts.slice(0, at).join(path.sep) : null;
 }
 
 function moduleFunctions(job: ModuleJob): Set<string> {

@@ -43,7 +43,7 @@ export class ModuleJob {
     readonly plan: ModulePlan,
     readonly name: string,
     readonly files: CSource[],
-    private readonly cache: SourceCache,
+    readonly cache: SourceCache,
     private readonly emulations: ReadonlyMap<string, Emulation>,
     readonly syscallSlots: ReadonlyMap<string, number>,
   ) {}
@@ -174,7 +174,10 @@ export class ModuleJob {
           if (macro === 'LKM_BLOCK_MAJOR' && a.lkm_bdevmaj) [target, value] = [call, a.lkm_bdevmaj];
         }
         if (!value || src.edits.covers(target.startIndex, target.endIndex)) return false;
-        const text = /^[\w.]+$/.test(value) ? value : `(${value})`;
+        const operand = /^[\w.]+$/.test(value) ? value : `(${value})`;
+        // lkm_offset was a u_long: keep the type, so printf formats and arithmetic still agree.
+        const cast = field === 'lkm_offset' && target === n && n.parent?.type !== 'cast_expression';
+        const text = cast ? `((u_long)${operand})` : operand;
         src.edits.replace(target.startIndex, target.endIndex, text, `${this.origin}: ${field} read`);
         return false;
       });
