@@ -212,3 +212,17 @@ test('a module whose sys/modules folder already exists is converted where it sta
     cleanup(tree);
   }
 });
+
+test('converting one LKM of a kernel tree still infers its requisites from the other LKMs there', () => {
+  const tree = sampleCopy();
+  try {
+    const r = runCli(['convert', '--json', 'sys/lkm/vfs/nullfs'], { cwd: tree });
+    assert.equal(r.status, 0, r.stderr);
+    const [nullfs] = JSON.parse(r.stdout).modules;
+    assert.equal(nullfs.name, 'null');
+    assert.deepEqual(nullfs.required.map((x: any) => x.module), ['layerfs']);
+    assert.match(nullfs.required[0].reason, /defined in sys\/miscfs\/genfs\/layer_\w+\.c/);
+  } finally {
+    cleanup(tree);
+  }
+});

@@ -155,14 +155,16 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   }
 
   // required, from the symbols every module defines and uses.
+  const converting = new Set(convertible.flatMap((c) => (c.plan.makefile ? [c.plan.makefile] : [])));
   const providers: Provider[] = [
     ...[...prepared.values()].map((p) => ({ module: p.job.name, files: p.job.files.map((f) => f.path) })),
-    ...kernel.providers.filter((p) => !names.has(p.module)),
+    ...kernel.providers.filter((p) => !names.has(p.module) && !converting.has(p.makefile)),
   ];
+  const providerFiles = new Set(providers.flatMap((p) => p.files));
   const index = new SymbolIndex(
     cache,
     providers,
-    kernel.cFiles.filter((f) => !moduleFileSet.has(f)),
+    kernel.cFiles.filter((f) => !providerFiles.has(f)),
     opts.root,
   );
   for (const p of prepared.values()) {
@@ -484,34 +486,40 @@ function failure(plan: ModulePlan, err: unknown): Finding {
 interface KernelTree {
   /** Every C file of the kernel trees the modules sit in, and of --kernel-src trees. */
   cFiles: string[];
-  /** Modules of --kernel-src trees (Makefiles with KMOD), by name. */
-  providers: Provider[];
+  /** Modules of the kernel trees (Makefiles with KMOD), with the Makefile that builds each. */
+  providers: Array<Provider & { makefile: string }>;
 }
 
 /**
  * The rest of the kernel: in a full tree, the `sys` directory a module's `sys/lkm` folder sits
- * in; plus every --kernel-src tree, whose module Makefiles are providers in their own right.
+ * in; plus every --kernel-src tree. Their module Makefiles (KMOD=, in sys/lkm or sys/modules)
+ * are providers in their own right, so converting one LKM of a tree still finds the modules of
+ * that tree it depends on.
  */
 function kernelTree(plans: ModulePlan[], kernelSrc: string[]): KernelTree {
   const roots = new Set<string>();
   for (const p of plans) {
-    const parts = p.dir.split(path.sep);
-    const at = parts.lastIndexOf('lkm');
-    if (at > 0) roots.add(parts.slice(0, at).join(path.sep));
+    const sys = sysDirOf(p.dir);
+    if (sys) roots.add(sys);
   }
   for (const k of kernelSrc) roots.add(path.resolve(k));
   const existing = [...roots].filter((r) => existsSync(r));
   if (existing.length === 0) return { cFiles: [], providers: [] };
   const walked = walkPaths(existing);
-  const providers: Provider[] = [];
-  const ksrc = kernelSrc.map((k) => path.resolve(k));
+  const providers: KernelTree['providers'] = [];
   for (const mf of walked.makefiles) {
-    if (!ksrc.some((k) => mf.startsWith(k + path.sep))) continue;
-    const info = parseMakefile(mf);
+    let text: string;
+    try {
+      text = readFileSync(mf, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!/^\s*KMOD\s*[?:]?=/m.test(text)) continue;
+    const info = parseMakefile(mf, { text });
     if (!info.kmod) continue;
     const { found } = resolveSources(info, path.dirname(mf));
     const files = found.filter((f) => f.endsWith('.c'));
-    if (files.length) providers.push({ module: moduleName(info.kmod, null).name, files });
+    if (files.length) providers.push({ module: moduleName(info.kmod, null).name, files, makefile: mf });
   }
   return { cFiles: walked.cFiles, providers };
 }
@@ -695,7 +703,7 @@ function assemble(
  * Problems scan announces that the conversion itself resolves; where one remains, convert
  * reports it again (handler-uses-lkmtp, lkm-leftover, syscall-slot-dynamic) with a marker.
  */
-const RESOLVED_BY_CONVERT = new Set(['handler-uses-lkmtp', 'offset-read', 'syscall-slot-dynamic']);
+const RESOLVED_BY_CONVERT = new Set(['handler-uses-lkmtp', 'offset-read', 'syscall-slot-dynamic', 'name-differs-from-kmod']);
 
 /** Scan's findings and convert's, one per code and place (convert's wording wins). */
 function mergeFindings(scan: Finding[], convert: Finding[]): Finding[] {
