@@ -50,6 +50,14 @@ export function constValue(node: SyntaxNode, scope: Scope, b: Builder): bigint {
     }
     case 'binary_expression': {
       const op = node.childForFieldName('operator')!.text;
+      const castTo = typedefNamed(node.childForFieldName('left')!, scope);
+      if (castTo && (op === '-' || op === '+') && node.childForFieldName('left')!.type === 'parenthesized_expression') {
+        // `(dev_t)-1`: a cast of a negation, not a subtraction.
+        const r = constValue(node.childForFieldName('right')!, scope, b);
+        const v = op === '-' ? -r : r;
+        if (castTo.kind === 'int' && castTo.size <= 8) return castTo.unsigned ? BigInt.asUintN(castTo.size * 8, v) : BigInt.asIntN(castTo.size * 8, v);
+        return v;
+      }
       const l = constValue(node.childForFieldName('left')!, scope, b);
       if (op === '&&' && l === 0n) return 0n;
       if (op === '||' && l !== 0n) return 1n;
@@ -60,6 +68,18 @@ export function constValue(node: SyntaxNode, scope: Scope, b: Builder): bigint {
       const c = constValue(node.childForFieldName('condition')!, scope, b);
       return constValue(node.childForFieldName(c !== 0n ? 'consequence' : 'alternative')!, scope, b);
     }
+    case 'call_expression': {
+      // `(dev_t)(-1)`, read by tree-sitter as a call.
+      const fn = node.childForFieldName('function')!;
+      const args = node.childForFieldName('arguments')?.namedChildren ?? [];
+      const t = fn.type === 'parenthesized_expression' ? typedefNamed(fn, scope) : undefined;
+      if (t && args.length === 1) {
+        const v = constValue(args[0], scope, b);
+        if (t.kind === 'int' && t.size <= 8) return t.unsigned ? BigInt.asUintN(t.size * 8, v) : BigInt.asIntN(t.size * 8, v);
+        return v;
+      }
+      break;
+    }
     case 'cast_expression': {
       const t = b.typeName(node.childForFieldName('type')!, scope);
       const v = constValue(node.childForFieldName('value')!, scope, b);
@@ -68,7 +88,9 @@ export function constValue(node: SyntaxNode, scope: Scope, b: Builder): bigint {
     }
     case 'sizeof_expression': {
       const typeNode = node.childForFieldName('type');
-      const t = typeNode ? b.typeName(typeNode, scope) : staticType(node.childForFieldName('value')!, scope, b);
+      const valueNode = node.childForFieldName('value');
+      const named = valueNode && typedefNamed(valueNode, scope);
+      const t = typeNode ? b.typeName(typeNode, scope) : (named ?? staticType(valueNode!, scope, b));
       return BigInt(sizeOf(t, b.ctx.dm));
     }
     case 'alignof_expression':
@@ -99,6 +121,18 @@ function binary(op: string, l: bigint, r: bigint): bigint {
     case '||': return l !== 0n || r !== 0n ? 1n : 0n;
   }
   throw new NotConstant(`operator ${op}`);
+}
+
+/**
+ * `sizeof (register_t)`: tree-sitter cannot know register_t names a type and reads a
+ * parenthesised identifier; the scope knows.
+ */
+export function typedefNamed(node: SyntaxNode, scope: Scope): CType | undefined {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChildren[0];
+  if (n.type !== 'identifier') return undefined;
+  const o = scope.lookup(n.text);
+  return o?.kind === 'typedef' ? o.type : undefined;
 }
 
 /** The type of an expression that sizeof inspects (it is not evaluated). */

@@ -26,7 +26,7 @@ import {
   VOID,
   type IntType,
 } from './ctypes.ts';
-import { constValue, NotConstant } from './const-eval.ts';
+import { constValue, NotConstant, typedefNamed } from './const-eval.ts';
 import type { LowerContext } from './lower-context.ts';
 import { lowerInitializer } from './lower-init.ts';
 import { charLiteralValue, parseIntegerLiteral } from './pp/if-expr.ts';
@@ -122,7 +122,9 @@ export class ExprLowerer {
       }
       case 'sizeof_expression': {
         const typeNode = node.childForFieldName('type');
-        const t = typeNode ? this.ctx.types.typeName(typeNode, this.scope) : this.lower(node.childForFieldName('value')!).type;
+        const valueNode = node.childForFieldName('value');
+        const named = valueNode && typedefNamed(valueNode, this.scope);
+        const t = typeNode ? this.ctx.types.typeName(typeNode, this.scope) : (named ?? this.lower(valueNode!).type);
         const n = sizeOf(t, this.ctx.dm);
         return { op: 'const', value: int(n), type: sizeType(this.ctx.dm), site };
       }
@@ -228,6 +230,17 @@ export class ExprLowerer {
   private binary(node: SyntaxNode): Expr {
     const site = this.ctx.site(node);
     const o = node.childForFieldName('operator')!.text;
+    // `(dev_t)-1`: tree-sitter cannot know dev_t is a type and reads a subtraction.
+    const castTo = typedefNamed(node.childForFieldName('left')!, this.scope);
+    if (castTo && node.childForFieldName('left')!.type === 'parenthesized_expression' && (o === '-' || o === '+' || o === '*' || o === '&')) {
+      const rightNode = node.childForFieldName('right')!;
+      const operand = this.lower(rightNode);
+      let e: Expr;
+      if (o === '*') e = pointee(operand.type) ? { op: 'deref', ptr: operand, type: pointee(operand.type)!, site } : this.err(node, 'dereference of a non-pointer');
+      else if (o === '&') e = { op: 'addr', lvalue: operand, type: ptr(operand.type), site };
+      else e = { op: 'unary', o: o as '-' | '+', e: operand, type: promote(operand.type), site };
+      return { op: 'cast', e, type: castTo, site };
+    }
     const l = this.lower(node.childForFieldName('left')!);
     const r = this.lower(node.childForFieldName('right')!);
     if (o === '&&' || o === '||') return { op: 'logical', o, l, r, type: INT, site };
@@ -278,6 +291,9 @@ export class ExprLowerer {
     const site = this.ctx.site(node);
     const fnNode = node.childForFieldName('function')!;
     const argNodes = node.childForFieldName('arguments')?.namedChildren.filter((c) => c.type !== 'comment') ?? [];
+    // `(dev_t)(-1)`: a cast tree-sitter took for a call.
+    const castTo = fnNode.type === 'parenthesized_expression' ? typedefNamed(fnNode, this.scope) : undefined;
+    if (castTo && argNodes.length === 1) return { op: 'cast', e: this.lower(argNodes[0]), type: castTo, site };
     if (fnNode.type === 'identifier') {
       const builtin = this.builtin(node, fnNode.text, argNodes);
       if (builtin) return builtin;

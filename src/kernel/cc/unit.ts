@@ -124,6 +124,10 @@ export class Unit {
           this.types.baseType(node, this.scope);
           break;
         case 'expression_statement':
+          // A lone `;` after a macro that ends with its own (`MOD_MISC("x");`) is harmless.
+          if (node.text.trim() === ';') break;
+          this.warn(node, `ignored at file scope: '${clip(node.text)}' (a macro the compiler does not know?)`);
+          break;
         case 'ERROR':
           this.warn(node, `ignored at file scope: '${clip(node.text)}' (a macro the compiler does not know?)`);
           break;

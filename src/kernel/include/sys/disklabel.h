@@ -74,6 +74,7 @@ int	setdisklabel(struct disklabel *, struct disklabel *, u_long,
 int	writedisklabel(dev_t, void (*)(struct buf *), struct disklabel *,
 	    struct cpu_disklabel *);
 int	bounds_check_with_label(struct disk *, struct buf *, int);
+uint16_t dkcksum(struct disklabel *);
 #endif
 
 #endif /* !_SYS_DISKLABEL_H_ */

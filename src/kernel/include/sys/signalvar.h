@@ -34,6 +34,7 @@ void	trapsignal(struct lwp *, struct ksiginfo *);
 void	sigexit(struct lwp *, int) __dead;
 void	killproc(struct proc *, const char *);
 void	siginit(struct proc *);
+void	sendsig(const struct ksiginfo *, const sigset_t *);
 int	sigismasked(struct lwp *, int);
 #endif
 

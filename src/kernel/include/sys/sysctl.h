@@ -79,6 +79,9 @@
 struct sysctlnode;
 struct lwp;
 
+/* Node descriptions are kept (the kernel is built with them). */
+#define	SYSCTL_DESCR(s)	s
+
 /*
  * A sysctl handler: SYSCTLFN_PROTO / SYSCTLFN_ARGS, as NetBSD spells them.
  */

@@ -89,6 +89,7 @@ typedef	volatile __cpu_simple_lock_t	__cpu_simple_lock_t_v;
 
 typedef	struct device *	device_t;
 typedef	struct cfdata *	cfdata_t;
+typedef	struct kauth_cred *kauth_cred_t;
 
 typedef	int32_t		__devmajor_t, __devminor_t;
 typedef	__devmajor_t	devmajor_t;

@@ -146,6 +146,7 @@ struct vattr {
 #define	LK_CANRECURSE	0x00000040	/* allow recursive exclusive lock */
 
 #define	VREF(vp)	vref(vp)
+#define	VATTR_NULL(vap)	vattr_null(vap)
 
 /*
  * This structure describes the vnode operation taking place.
@@ -161,6 +162,23 @@ struct vnodeop_desc {
 	int	vdesc_componentname_offset; /* if any */
 	const void * const *vdesc_transports;
 };
+
+/*
+ * Flags and limits of vnodeop_desc.
+ */
+#define	VDESC_MAX_VPS		16
+#define	VDESC_VP0_WILLRELE	0x00000001
+#define	VDESC_VP1_WILLRELE	0x00000002
+#define	VDESC_VP2_WILLRELE	0x00000004
+#define	VDESC_VP3_WILLRELE	0x00000008
+#define	VDESC_NOMAP_VPP		0x00000100
+#define	VDESC_VPP_WILLRELE	0x00000200
+#define	VDESC_NO_OFFSET		-1
+
+#define	VOPARG_OFFSETOF(s_type, field) \
+	((int)(unsigned long)&(((s_type *)0)->field))
+#define	VOPARG_OFFSETTO(s_type, s_offset, struct_p) \
+	((s_type)(((char *)(struct_p)) + (s_offset)))
 
 /*
  * This structure is used to configure the new vnodeops vector.
@@ -228,5 +246,6 @@ int	vn_rdwr(enum uio_rw, struct vnode *, void *, int, off_t, enum uio_seg,
 	    int, struct kauth_cred *, size_t *, struct lwp *);
 int	vn_stat(struct vnode *, void *, struct lwp *);
 int	vn_isunder(struct vnode *, struct vnode *, struct lwp *);
+void	uvm_vnp_setsize(struct vnode *, off_t);
 
 #endif /* !_SYS_VNODE_H_ */
