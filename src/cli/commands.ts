@@ -9,3 +9,4 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [];
 commands.push((await import('./scan.ts')).registerScan);
 commands.push((await import('./convert.ts')).registerConvert);
+commands.push((await import('./kernel.ts')).registerKernel);

@@ -24,6 +24,8 @@ import { headerCatalogue } from './headers.ts';
 import { staticSwitchSizes, switchArray } from './subsys/devsw.ts';
 import type { Kernel } from './kernel.ts';
 
+const OPTION_MALLOC_TYPES = new Set(['M_MSG', 'M_SEM', 'M_SHM']);
+
 const INT: CType = { kind: 'int', name: 'int', size: 4, unsigned: false };
 const LONG: CType = { kind: 'int', name: 'long', size: 8, unsigned: false };
 const CHAR: CType = { kind: 'int', name: 'char', size: 1, unsigned: false };
@@ -148,9 +150,12 @@ export function bootData(): KernelData {
     ),
   );
 
-  // malloc(9) types: MALLOC_DECLARE(M_DEVBUF) is `extern struct malloc_type M_DEVBUF[1]`.
+  // malloc(9) types: MALLOC_DECLARE(M_DEVBUF) is `extern struct malloc_type M_DEVBUF[1]`. The
+  // System V IPC types belong to SYSVMSG/SYSVSEM/SYSVSHM code, which this kernel is built
+  // without (they come as modules), so whoever provides that code defines them.
   const mtT = structType('malloc_type');
   for (const name of cat.mallocTypes) {
+    if (OPTION_MALLOC_TYPES.has(name)) continue;
     const arr = def(name, new ArrayCell({ kind: 'array', of: mtT, length: 1 }, [allocate(mtT)]));
     const mt = arr.items[0] as StructCell;
     set(mt, 'ks_shortdesc', pointerTo(cString(name.replace(/^M_/, '').toLowerCase()), 0));

@@ -87,8 +87,8 @@ export class ModuleManager {
     if (/[/@.]/.test(name)) return this.refuse('EPERM', `autoload of \`${name}' refused: not a module name`);
     const before = new Set(this.list);
     try {
-      const mod = this.doLoad(name, false, { class: cls }, true);
-      return mod ? 0 : 0;
+      this.doLoad(name, false, { class: cls }, true);
+      return 0;
     } catch (err) {
       this.reap(this.list.filter((m) => !before.has(m)));
       if (err instanceof KernelError) {
@@ -206,7 +206,7 @@ export class ModuleManager {
       object = this.k.source.open(request);
     } catch (err) {
       // A module that does not compile is an object the kernel cannot read.
-      if (err instanceof Error && !(err instanceof KernelError)) throw KernelError.of('ENOEXEC', `${request}: ${err.message}`);
+      if (isUnreadable(err)) throw KernelError.of('ENOEXEC', `${request}: ${(err as Error).message}`);
       throw err;
     }
     if (!object) throw KernelError.of('ENOENT', `module ${request} not found: ${this.k.source.describe(request)}`);
@@ -384,6 +384,11 @@ export class ModuleManager {
   private chain(last: string): string {
     return [...this.pending.map((p) => p.info?.name ?? '?'), last].join(' -> ');
   }
+}
+
+/** A compile error (or an unreadable module directory), as opposed to a bug in lkm2mod. */
+function isUnreadable(err: unknown): boolean {
+  return err instanceof Error && !(err instanceof KernelError) && !(err instanceof TypeError) && !(err instanceof RangeError) && !(err instanceof ReferenceError);
 }
 
 /** mi_required: comma-separated; an empty item ends the list, as in module_do_load. */

@@ -221,7 +221,7 @@ function loadOldDev(k: Kernel, o: StructCell, any: StructCell): number {
   const tag = sw === 'block' ? 'bdevsw' : 'cdevsw';
   const devsw = asStruct(deref(readField(field(o, 'lkm_dev'), 'anon')), tag) ?? asStruct(deref(readField(field(o, 'lkm_dev'), sw === 'block' ? 'bdev' : 'cdev')), tag);
   if (!devsw) return errno('EINVAL');
-  const r = k.devsw.installStatic(sw, signed(readField(any, 'lkm_offset')), devsw);
+  const r = k.devsw.installStatic(sw, signed(readField(any, 'lkm_offset')), devsw, readCString(readField(any, 'lkm_name')) ?? '?');
   if (typeof r === 'number') return r;
   (field(field(o, 'lkm_olddev'), sw === 'block' ? 'bdev' : 'cdev') as ScalarCell).value = r.previous.k === 'ptr' ? r.previous : NULL_PTR;
   setOffset(any, r.major);

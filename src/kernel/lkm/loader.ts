@@ -24,7 +24,6 @@ import { constant, newStruct } from '../abi.ts';
 import { ECRASH, errnoName, KernelError } from '../errno.ts';
 import { crashMessage, isCrash } from '../crash.ts';
 import { kobjLoad, type Kobj } from '../kobj.ts';
-import { asStruct } from '../kfuncs/args.ts';
 import { type Descriptor, lkmDispatch, type LkmState } from './dispatch.ts';
 import type { Kernel } from '../kernel.ts';
 import path from 'node:path';
@@ -91,7 +90,13 @@ export class LkmLoader {
     this.list.push(lkm);
     this.k.journal.record(drop);
 
-    const err = this.callEntry(lkm, 'LKM_E_LOAD');
+    let err: number;
+    try {
+      err = this.callEntry(lkm, 'LKM_E_LOAD');
+    } catch (e) {
+      drop();
+      throw e;
+    }
     if (err !== 0) {
       drop();
       throw new KernelError(err, `${lkm.name}: ${entry.name}(LKM_E_LOAD) failed: ${errnoName(err)}`);
@@ -171,7 +176,7 @@ export class LkmLoader {
       const v = c instanceof ScalarCell ? c.value : null;
       const target = v ? deref(v) : null;
       if (!(target instanceof StructCell)) continue;
-      const any = asStruct(target, 'lkm_any');
+      const any = lkmHeader(target);
       if (!any) continue;
       const outer = target !== any ? target : (this.outerOf(any, table) ?? any);
       return { outer, any };
@@ -285,6 +290,20 @@ function set(cell: StructCell, member: string, v: Value): void {
 
 function setInt(cell: StructCell, member: string, n: number): void {
   set(cell, member, int(n));
+}
+
+/**
+ * The common header (lkm_type, lkm_name, lkm_offset …) of a descriptor: a `struct lkm_any` first
+ * member as the bundled lkm.h has it, or the descriptor itself where the members are spelt out
+ * at its start, as older lkm.h revisions did.
+ */
+export function lkmHeader(cell: StructCell): StructCell | null {
+  let c: unknown = cell;
+  while (c instanceof StructCell) {
+    if (c.fields.has('lkm_type') && c.fields.has('lkm_offset')) return c;
+    c = c.fields.values().next().value;
+  }
+  return null;
 }
 
 /** lkm_offset is a u_long holding -1 for "kernel picks": read it as the signed value. */

@@ -66,6 +66,8 @@ export class Devsw {
   readonly sysCdevsws: number;
   /** devsw_conv: name → majors; entries persist after detach, so a reload gets the same numbers. */
   readonly conv: DevswConv[] = MAJORS.map(({ name, bmajor, cmajor }) => ({ name, bmajor, cmajor }));
+  /** Static slots an old-style LKM filled, by `switch:major`: the name modstat shows for them. */
+  private readonly staticOwners = new Map<string, string>();
 
   constructor(
     private readonly k: Kernel,
@@ -107,9 +109,9 @@ export class Devsw {
     return out;
   }
 
-  /** The devsw_conv name of a major, if the kernel knows one. */
+  /** The devsw_conv name of a major, or the LKM that copied its switch into the static table. */
   nameOf(sw: Switch, major: number): string | undefined {
-    return this.conv.find((c) => (sw === 'block' ? c.bmajor : c.cmajor) === major)?.name;
+    return this.conv.find((c) => (sw === 'block' ? c.bmajor : c.cmajor) === major)?.name ?? this.staticOwners.get(`${sw}:${major}`);
   }
 
   /**
@@ -176,7 +178,7 @@ export class Devsw {
    * first free static major no name reserves (ENFILE if none); an explicit slot must lie in
    * the static table (EINVAL). Returns the major and the entry it replaced.
    */
-  installStatic(sw: Switch, slot: number, devsw: StructCell): { major: number; previous: Value } | number {
+  installStatic(sw: Switch, slot: number, devsw: StructCell, owner: string): { major: number; previous: Value } | number {
     const table = sw === 'block' ? this.bdevsw : this.cdevsw;
     const size = sw === 'block' ? this.sysBdevsws : this.sysCdevsws;
     let major = slot;
@@ -195,6 +197,7 @@ export class Devsw {
     const cell = table.items[major] as ScalarCell;
     const previous = cell.value;
     this.put(table, major, copyStruct(devsw));
+    this.setOwner(`${sw}:${major}`, owner);
     return { major, previous };
   }
 
@@ -205,6 +208,14 @@ export class Devsw {
     const old = cell.value;
     cell.value = previous;
     this.k.journal.record(() => (cell.value = old));
+    this.setOwner(`${sw}:${major}`, undefined);
+  }
+
+  private setOwner(key: string, owner: string | undefined): void {
+    const old = this.staticOwners.get(key);
+    if (owner === undefined) this.staticOwners.delete(key);
+    else this.staticOwners.set(key, owner);
+    this.k.journal.record(() => (old === undefined ? this.staticOwners.delete(key) : this.staticOwners.set(key, old)));
   }
 
   private reserved(sw: Switch, major: number): boolean {
