@@ -254,7 +254,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
       });
       continue;
     }
-    const ctx = job.contextFor(rule, decl);
+    const ctx = job.contextFor(decl);
     if (!ctx) continue;
     try {
       rule.convert(ctx);

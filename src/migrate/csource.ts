@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import { parseC, walk, type SyntaxNode, type Tree } from '../source/cparse.ts';
-import { EditSet, lineAt } from './edits.ts';
+import { EditSet } from './edits.ts';
 import type { SourceFile } from './rule-api.ts';
 
 export class CSource implements SourceFile {
@@ -153,4 +153,3 @@ export class SourceCache {
   }
 }
 
-export { lineAt };

@@ -32,23 +32,63 @@ export interface DiscoverOptions {
   /** Called as files are read: (files done, files in total). */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Trees with fewer C files than this are parsed in-process: starting workers costs more than
-   * it saves. Default 1000; tests set 0 to exercise the workers on a small tree.
+   * Bytes of source to parse before worker threads are started. A worker costs ~250 ms of CPU to
+   * start (the TypeScript loader, tree-sitter), about what parsing 1 MB takes, so below this the
+   * calling thread parses alone. Default 2 MiB; tests set 0 to exercise the workers.
    */
   parallelThreshold?: number;
 }
 
-const DEFAULT_PARALLEL_THRESHOLD = 1000;
+const DEFAULT_PARALLEL_THRESHOLD = 2 * 1024 * 1024;
 
 export async function discover(paths: string[], opts: DiscoverOptions = {}): Promise<ScanResult> {
   const walk = walkPaths(paths.length ? paths : ['.']);
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
-  const threshold = opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD;
-  const pool = jobs > 1 && walk.cFiles.length >= threshold ? new ParsePool(jobs) : null;
+  const parser = new Parser(jobs, opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD);
   try {
-    return await new Discovery(walk.problems, pool, opts.onProgress).run(walk.cFiles, walk.makefiles);
+    return await new Discovery(walk.problems, parser, opts.onProgress).run(walk.cFiles, walk.makefiles);
   } finally {
-    await pool?.close();
+    await parser.close();
+  }
+}
+
+/**
+ * Parses in the calling thread, until the queued source passes the threshold: then starts the
+ * workers and hands them everything from there on, so they start while reading goes on.
+ */
+class Parser {
+  private pool: ParsePool | null = null;
+  private queue: { file: string; text: string; resolve: (o: ParseOutcome) => void }[] = [];
+  private queuedBytes = 0;
+
+  constructor(
+    private jobs: number,
+    private threshold: number,
+  ) {}
+
+  parse(file: string, text: string): Promise<ParseOutcome> {
+    if (this.pool) return this.pool.parse(file, text);
+    return new Promise((resolve) => {
+      this.queue.push({ file, text, resolve });
+      this.queuedBytes += text.length;
+      if (this.jobs > 1 && this.queuedBytes >= this.threshold) {
+        this.pool = new ParsePool(this.jobs);
+        for (const q of this.queue) this.pool.parse(q.file, q.text).then(q.resolve);
+        this.queue = [];
+      }
+    });
+  }
+
+  /** Parses what is queued: in the workers if they run, here otherwise. */
+  flush(): void {
+    if (this.pool) return this.pool.flush();
+    for (const q of this.queue) q.resolve(parseFile(q.file, q.text));
+    this.queue = [];
+    this.queuedBytes = 0;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 }
 
@@ -69,7 +109,7 @@ class Discovery {
 
   constructor(
     problems: FileProblem[],
-    private pool: ParsePool | null,
+    private parser: Parser,
     private onProgress?: (done: number, total: number) => void,
   ) {
     this.problems = [...problems];
@@ -82,7 +122,6 @@ class Discovery {
     for (const f of cFiles) this.readC(f, moduleFiles.has(f));
     // Sources a Makefile reaches outside the paths given (.PATH: $S/miscfs/kernfs).
     for (const f of moduleFiles) if (!this.read.has(f)) this.readC(f, true);
-    this.pool?.flush();
     this.onProgress?.(this.done, this.total);
     await this.settle();
 
@@ -176,8 +215,7 @@ class Discovery {
 
   private parse(file: string, text = this.texts.get(file)!): void {
     this.parsing.add(file);
-    const outcome = this.pool ? this.pool.parse(file, text) : Promise.resolve(parseFile(file, text));
-    this.pending.push(outcome.then((o) => this.record(file, o)));
+    this.pending.push(this.parser.parse(file, text).then((o) => this.record(file, o)));
   }
 
   private record(file: string, o: ParseOutcome): void {
@@ -188,7 +226,7 @@ class Discovery {
   }
 
   private async settle(): Promise<void> {
-    this.pool?.flush();
+    this.parser.flush();
     while (this.pending.length) {
       const batch = this.pending;
       this.pending = [];

@@ -138,7 +138,7 @@ export function convertHandler(
   if (changed) {
     rewriteDefinition(src, fn, kept, keepsCmd, job.origin);
     rewritePrototypes(job, name, kept, keepsCmd);
-    rewriteCalls(job, name, kept, fn);
+    rewriteCalls(job, name, kept);
   }
   const calls: ConvertedHandler['calls'] = {};
   for (const role of roles) {
@@ -196,7 +196,7 @@ function rewritePrototypes(job: ModuleJob, name: string, kept: Param[], keepsCmd
 }
 
 /** Calls other than the DISPATCH that is going away (a load handler calling unload on failure). */
-function rewriteCalls(job: ModuleJob, name: string, kept: Param[], def: SyntaxNode): void {
+function rewriteCalls(job: ModuleJob, name: string, kept: Param[]): void {
   for (const src of job.files) {
     if (!src.text.includes(name)) continue;
     walk(src.root, (n) => {
@@ -211,7 +211,6 @@ function rewriteCalls(job: ModuleJob, name: string, kept: Param[], def: SyntaxNo
       return true;
     });
   }
-  void def;
 }
 
 function hasStaticPrototype(src: CSource, name: string): boolean {

@@ -5,14 +5,13 @@
  */
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource, SourceCache } from './csource.ts';
-import { readDescriptor, referencedSymbol, type DescriptorSite } from './descriptor.ts';
+import { readDescriptor, type DescriptorSite } from './descriptor.ts';
 import { markerComment } from './modinfo.ts';
 import type { Declaration, Finding, ModulePlan, Severity } from './plan.ts';
 import type {
   Definition,
   FindingInput,
   ModuleClass,
-  ModuleRule,
   Registration,
   RuleContext,
 } from './rule-api.ts';
@@ -188,8 +187,8 @@ export class ModuleJob {
     for (const k of Object.keys(r) as Array<keyof Assigned>) this.assigned[k] ??= r[k];
   }
 
-  /** The RuleContext one rule call sees, for one registration. */
-  contextFor(rule: ModuleRule, decl: Declaration): RuleContext | null {
+  /** The RuleContext a rule call sees, for one registration. */
+  contextFor(decl: Declaration): RuleContext | null {
     const src = this.source(decl.file);
     const site = readDescriptor(src, decl);
     if (!site) {
@@ -204,8 +203,6 @@ export class ModuleJob {
     }
     this.descriptors.push({ decl, site, src });
     this.markDead(src.path, site.start, site.end);
-    const job = this;
-    void rule;
     return {
       plan: this.plan,
       declaration: decl,
@@ -223,14 +220,9 @@ export class ModuleJob {
       rewriteAssigned: (r) => this.setAssigned(r),
       dropIfUnused: (id) => this.requestDrop(id),
       uses: (sym) => void this.uses.add(sym),
-      marker: (file, offset, code, severity, message) => job.marker(file, offset, code, severity, message),
-      finding: (f) => job.finding(f),
+      marker: (file, offset, code, severity, message) => this.marker(file, offset, code, severity, message),
+      finding: (f) => this.finding(f),
     };
-  }
-
-  /** The symbol a descriptor field names (`&kernfs_vfsops` → `kernfs_vfsops`). */
-  static symbolOf(expr: string | undefined): string | null {
-    return expr ? referencedSymbol(expr) : null;
   }
 }
 
