@@ -2,9 +2,6 @@
  * `lkm2mod scan [paths...]`: the inventory of old-style LKMs under some paths.
  */
 import type { Command } from 'commander';
-import { discover } from '../migrate/discover.ts';
-import { scanJson, renderScanText } from '../report/scan-report.ts';
-import { Progress } from '../report/progress.ts';
 import { UserError } from './errors.ts';
 
 interface ScanFlags {
@@ -21,6 +18,10 @@ export function registerScan(program: Command): void {
     .option('--jobs <n>', 'parse with N threads (default: the number of cores)')
     .action(async (paths: string[], flags: ScanFlags) => {
       const jobs = parseJobs(flags.jobs);
+      // Loaded here, not at start-up: other commands need not pay for tree-sitter.
+      const { discover } = await import('../migrate/discover.ts');
+      const { scanJson, renderScanText } = await import('../report/scan-report.ts');
+      const { Progress } = await import('../report/progress.ts');
       const progress = !flags.json && process.stderr.isTTY ? new Progress('lkm2mod: scanning') : null;
       let result;
       try {

@@ -124,10 +124,8 @@ export function reason(err: unknown): string {
 }
 
 /** Binary if a NUL byte appears in the first 8 KiB: the test grep and git use. */
-export function isBinary(buf: Uint8Array): boolean {
-  const n = Math.min(buf.length, 8192);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
+export function isBinary(buf: Buffer): boolean {
+  return buf.subarray(0, 8192).indexOf(0) >= 0;
 }
 
 /** The text of a source file as every stage of lkm2mod sees it (see the file comment). */
