@@ -40,7 +40,9 @@ export default defineRule({
     ctx.register({ attach: `exec_add(${execsw}, 1)`, detach: `exec_remove(${execsw}, 1)` });
     const emulName = stringValue(fields.get('lkm_emul') ?? '') ?? ctx.plan.tables.execsw?.emulName ?? null;
     if (!emulName) return;
-    const found = ctx.emulation(emulName);
+    // The native emulation is the kernel's own, declared by <sys/proc.h>.
+    const native = emulName === 'netbsd' ? { symbol: 'emul_netbsd', declaration: '' } : null;
+    const found = ctx.emulation(emulName) ?? native;
     const emul = found?.symbol ?? `emul_${emulName}`;
     if (!found) {
       ctx.finding({
@@ -71,7 +73,7 @@ export default defineRule({
       if (isNull(slot.text)) src.edits.replace(slot.startIndex, slot.endIndex, `&${emul}`, `lkm-exec: es_emul`);
     }
     // Repeating a header's extern declaration word for word is harmless; a missing one is not.
-    if (!new RegExp(`\\b${emul}\\b`).test(src.text)) {
+    if (!native && !new RegExp(`\\b${emul}\\b`).test(src.text)) {
       const decl = found?.declaration ?? `extern struct emul ${emul};`;
       const prev = def.node.previousNamedSibling;
       const anchor = prev?.type === 'comment' && src.line(prev.endIndex) === src.line(def.node.startIndex) - 1 ? prev : def.node;

@@ -110,8 +110,14 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
 
   const kernel = kernelTree(convertible.map((c) => c.plan), opts.kernelSrc ?? []);
   const moduleFileSet = new Set(convertible.flatMap((c) => c.plan.files));
+  // A whole kernel tree is big: its files are read one at a time for this, not kept.
   const emulations = findEmulations(
-    [...moduleFileSet, ...kernel.cFiles.filter((f) => !moduleFileSet.has(f))].flatMap((f) => readable(cache, f)),
+    (function* () {
+      for (const f of new Set([...moduleFileSet, ...kernel.cFiles])) {
+        const text = peek(f);
+        if (text !== null) yield { text };
+      }
+    })(),
   );
 
   // Step 1-4 per module.
@@ -449,6 +455,14 @@ function alreadyModule(plan: ModulePlan): boolean {
       return false;
     }
   });
+}
+
+function peek(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
 function readable(cache: SourceCache, file: string): CSource[] {

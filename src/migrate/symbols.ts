@@ -7,6 +7,7 @@
  * Kernel sources are many and mostly irrelevant, so they are parsed only when their text
  * mentions a symbol some module wants from another module.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource, SourceCache } from './csource.ts';
@@ -192,14 +193,15 @@ export class SymbolIndex {
     });
     if (todo.length === 0) return out;
     for (const file of this.kernelFiles) {
-      let src: CSource;
+      // Most kernel files mention none of the symbols: read them without keeping them.
+      let text: string;
       try {
-        src = this.cache.get(file);
+        text = this.cache.has(file) ? this.cache.get(file).text : readFileSync(file, 'utf8');
       } catch {
         continue;
       }
-      if (!todo.some((s) => src.text.includes(s))) continue;
-      const g = fileSymbols(src).globals;
+      if (!todo.some((s) => text.includes(s))) continue;
+      const g = fileSymbols(this.cache.get(file)).globals;
       for (const s of todo) if (g.has(s)) out.add(s);
     }
     for (const s of todo) this.kernelDone.set(s, out.has(s));
