@@ -40,6 +40,8 @@ typedef enum devtype {
 
 #ifdef _KERNEL
 
+#include <sys/systm.h>		/* struct sysent, saved whole in lkm_syscall */
+
 #if defined(DEBUG)
 #define	_LKM_ENV_VERSION_DEBUG		",DEBUG"
 #else
