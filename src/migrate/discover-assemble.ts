@@ -60,7 +60,10 @@ export function assembleModule(src: ModuleSources, ctx: AssembleContext): Module
   const declaration = primary.declaration;
   let kind: LkmKind = primary.kind ?? 'misc';
   if (!primary.kind) out.push(findings.unknownKind(declaration.file, declaration.line, declaration.variable));
-  const name = moduleName(primary, defines, src.makefile) ?? path.basename(src.dir);
+  let name = moduleName(primary, defines, src.makefile) ?? path.basename(src.dir);
+  // Several registrations: the module is what modload(8) loads, the KMOD, when one of them is named so.
+  const kmod = src.makefile?.kmod;
+  if (extras.length && kmod && [primary, ...extras].some((d) => moduleName(d, defines, null) === kmod)) name = kmod;
   if (extras.length && primary.kind === null) kind = extras.find((e) => e.kind)?.kind ?? kind;
 
   const tables: InstalledTables = {};
@@ -97,7 +100,7 @@ export function assembleModule(src: ModuleSources, ctx: AssembleContext): Module
     if (fact?.lkmtpUse) out.push(findings.handlerUsesLkmtp(h.file, fact.lkmtpUse.line, h.name, fact.lkmtpUse.text));
   }
   for (const f of all) {
-    for (const r of f.offsetReads) out.push(findings.offsetRead(f.file, r.line, r.text));
+    for (const r of f.offsetReads) out.push(findings.offsetRead(f.file, r.line, r.text, kind));
     for (const w of f.sysentWrites) out.push(findings.sysentPatched(f.file, w.line, w.text));
     if (f.parseErrors.count > 0) {
       // Errors inside the entry or a handler may have hidden what discovery reports about them.
@@ -296,8 +299,10 @@ function resolvedName(f: FunctionFact, defines: Defines): { name: string; viaMac
 
 function resolveHandlers(entry: FunctionFact | null, functions: FunctionFact[], defines: Defines, out: Finding[]): Handlers {
   const handlers: Handlers = { load: null, unload: null, stat: null };
-  const site = entry?.dispatch.find((d) => d.macro !== 'lkmdispatch');
-  if (!entry || !site || site.args.length < 6) return handlers;
+  if (!entry) return handlers;
+  const site = entry.dispatch.find((d) => d.macro !== 'lkmdispatch');
+  if (!site) return handlersFromCases(entry, functions, out);
+  if (site.args.length < 6) return handlers;
   const roles = ['load', 'unload', 'stat'] as const;
   roles.forEach((role, i) => {
     const arg = defines.value(bareName(site.args[3 + i]!), entry.file);
@@ -314,20 +319,47 @@ function resolveHandlers(entry: FunctionFact | null, functions: FunctionFact[], 
       };
       return;
     }
-    const h: Handler = {
-      file: fn.file,
-      start: fn.start,
-      end: fn.end,
-      line: fn.line,
-      name: fn.name,
-      params: fn.params,
-      knr: fn.knr,
-      usesLkmtp: fn.lkmtpUse !== null,
-      switchesOnCmd: fn.switchesOnCmd,
-      callsLkmexists: fn.callsLkmexists,
-    };
-    handlers[role] = h;
+    handlers[role] = handlerOf(fn);
   });
+  return handlers;
+}
+
+function handlerOf(fn: FunctionFact): Handler {
+  return {
+    file: fn.file,
+    start: fn.start,
+    end: fn.end,
+    line: fn.line,
+    name: fn.name,
+    params: fn.params,
+    knr: fn.knr,
+    usesLkmtp: fn.lkmtpUse !== null,
+    switchesOnCmd: fn.switchesOnCmd,
+    callsLkmexists: fn.callsLkmexists,
+  };
+}
+
+/**
+ * An entry that switches on cmd and calls lkmdispatch() itself (coda) has no DISPATCH to name
+ * its handlers; they are the module's own (struct lkm_table *, int) functions it calls under
+ * `case LKM_E_LOAD:` / `LKM_E_UNLOAD:` / `LKM_E_STAT:`.
+ */
+function handlersFromCases(entry: FunctionFact, functions: FunctionFact[], out: Finding[]): Handlers {
+  const handlers: Handlers = { load: null, unload: null, stat: null };
+  const cases = { load: 'LKM_E_LOAD', unload: 'LKM_E_UNLOAD', stat: 'LKM_E_STAT' } as const;
+  for (const role of ['load', 'unload', 'stat'] as const) {
+    for (const callee of entry.caseCalls[cases[role]] ?? []) {
+      const fn = functions.find((f) => f.name === callee && f !== entry && ENTRY_PARAMS.test(f.paramTypes[0] ?? ''));
+      if (fn) {
+        handlers[role] = handlerOf(fn);
+        break;
+      }
+    }
+  }
+  if (entry.dispatch.length) {
+    const names = Object.values(handlers).filter((h): h is Handler => h !== null).map((h) => h.name);
+    out.push(findings.entryDispatchesByHand(entry.file, entry.line, entry.name, [...new Set(names)]));
+  }
   return handlers;
 }
 

@@ -83,6 +83,8 @@ export interface FunctionFact {
   callsLkmexists: boolean;
   /** Names this function calls directly. */
   calls: string[];
+  /** Functions called under each `case LKM_E_LOAD:` / `LKM_E_UNLOAD` / `LKM_E_STAT` of a switch on cmd. */
+  caseCalls: Record<string, string[]>;
   /** Recovered from the text because tree-sitter did not see this definition. */
   recovered?: boolean;
   frames: CondFrame[];
@@ -121,8 +123,6 @@ export interface SourceFacts {
   /** Local headers it includes (`#include "foo.h"`), as written. */
   localIncludes: string[];
   conditionProblems: { line: number; message: string }[];
-  /** Uses the new module(9) MODULE() macro: already converted. */
-  hasModuleMacro: boolean;
 }
 
 const DISPATCH_NAMES = new Set(['DISPATCH', 'LKM_DISPATCH', 'lkmdispatch']);
@@ -147,7 +147,6 @@ export function extractFacts(file: string, text: string): SourceFacts {
     sysents: {},
     localIncludes: [...text.matchAll(/^[ \t]*#[ \t]*include[ \t]+"([^"]+)"/gm)].map((m) => m[1]!),
     conditionProblems: conds.problems,
-    hasModuleMacro: /^\s*MODULE\s*\(\s*MODULE_CLASS_/m.test(masked),
   };
   collectFunctions(tree.rootNode, file, text, lines, conds, facts.functions);
   recoverDispatchers(file, plain, masked, lines, conds, facts.functions);
@@ -170,13 +169,28 @@ export function extractFacts(file: string, text: string): SourceFacts {
     const after = masked.slice(m.index + m[0].length, m.index + m[0].length + 3);
     if (/^\s*=[^=]/.test(after)) continue;
     if (isDead(conds.at(m.index))) continue;
-    facts.offsetReads.push(site(m.index));
+    const read = site(m.index);
+    read.text = readExpression(plain, masked, m.index, m[0]);
+    const sameLine = facts.offsetReads.find((r) => r.line === read.line);
+    if (sameLine) sameLine.text += `, ${read.text}`;
+    else facts.offsetReads.push(read);
   }
   for (const at of sysentWrites(masked)) {
     if (onPreprocessorLine(masked, at) || isDead(conds.at(at))) continue;
     facts.sysentWrites.push(site(at));
   }
   return facts;
+}
+
+/** The whole expression of a read: `_module.lkm_cdevmaj`, `LKM_CHAR_MAJOR(_module.lkm_offset)`. */
+function readExpression(plain: string, masked: string, at: number, match: string): string {
+  if (match.startsWith('LKM_')) {
+    const close = closingBracket(masked, at + match.length - 1);
+    return plain.slice(at, close < 0 ? at + match.length : close + 1).replace(/\s+/g, ' ');
+  }
+  let start = at;
+  while (start > 0 && /[\w.\]\[>-]/.test(masked[start - 1]!)) start--;
+  return plain.slice(start, at + match.length).replace(/\s+/g, '');
 }
 
 /**
@@ -496,6 +510,7 @@ function describeFunction(n: SyntaxNode, file: string, text: string, conds: Prep
     switchesOnCmd: false,
     callsLkmexists: false,
     calls: [],
+    caseCalls: {},
     frames: conds.at(n.startIndex),
   };
   if (macroCall) f.macroCall = macroCall;
@@ -526,6 +541,8 @@ function describeBody(f: FunctionFact, body: SyntaxNode, text: string, conds: Pr
         calls.add(name);
         if (name === 'lkmexists') f.callsLkmexists = true;
         if (DISPATCH_NAMES.has(name)) f.dispatch.push(dispatchSite(f.file, n, name, text, conds));
+        const label = lkmCaseOf(n, body);
+        if (label) (f.caseCalls[label] ??= []).push(name);
         break;
       }
       case 'switch_statement':
@@ -556,6 +573,17 @@ function describeBody(f: FunctionFact, body: SyntaxNode, text: string, conds: Pr
     return true;
   });
   f.calls = [...calls];
+}
+
+/** The `case LKM_E_xxx:` a node sits under, within `body`. */
+function lkmCaseOf(n: SyntaxNode, body: SyntaxNode): string | null {
+  for (let p = n.parent; p && p.id !== body.id; p = p.parent) {
+    if (p.type === 'case_statement') {
+      const v = p.childForFieldName('value')?.text ?? '';
+      return /^LKM_E_(LOAD|UNLOAD|STAT)$/.test(v) ? v : null;
+    }
+  }
+  return null;
 }
 
 function stripParens(s: string): string {
@@ -690,6 +718,7 @@ function enclosingFunctionByText(
     switchesOnCmd: new RegExp(`switch\\s*\\(\\s*${params[1] ?? '\\0'}\\s*\\)`).test(code.slice(open, bodyEnd)),
     callsLkmexists: /\blkmexists\s*\(/.test(code.slice(open, bodyEnd)),
     calls: [],
+    caseCalls: {},
     recovered: true,
     frames: conds.at(start),
   };

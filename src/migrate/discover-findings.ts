@@ -14,6 +14,7 @@ export const FINDING_CODES: Record<string, { severity: Severity; summary: string
   'entry-not-found': { severity: 'error', summary: 'no entry function dispatches the declared module' },
   'entry-via-macro': { severity: 'note', summary: 'the entry function is named through a macro' },
   'entry-without-dispatch': { severity: 'warning', summary: 'the entry function switches on cmd by hand instead of DISPATCH' },
+  'entry-dispatches-by-hand': { severity: 'note', summary: 'the entry calls lkmdispatch() itself; handlers read from its switch' },
   'several-entries': { severity: 'warning', summary: 'more than one function dispatches' },
   'handler-not-found': { severity: 'error', summary: 'DISPATCH names a handler no file of the module defines' },
   'dispatch-args': { severity: 'error', summary: 'DISPATCH/LKM_DISPATCH does not have its six arguments' },
@@ -50,10 +51,14 @@ export const findings = {
   handlerUsesLkmtp: (file: string, line: number, handler: string, text: string) =>
     finding('handler-uses-lkmtp', file, line,
       `${handler}() uses its struct lkm_table (${text}); module(9)'s modcmd has no lkm_table, so this use must be rewritten by hand.`),
-  offsetRead: (file: string, line: number, text: string) =>
+  offsetRead: (file: string, line: number, text: string, kind: string) =>
     finding('offset-read', file, line,
-      `reads what the LKM loader assigned (${text}); after conversion the slot or majors live in the module's own ` +
-        'variables passed to syscall_establish()/devsw_attach(): make this code read those.'),
+      `reads what the LKM loader assigned (${text}); module(9) has no _module descriptor: ` +
+        (kind === 'dev'
+          ? 'the majors are the variables the converted module passes to devsw_attach(), so this code must read those.'
+          : kind === 'syscall'
+            ? 'the slot is the fixed number in the converted module\'s syscall_package, so this code must use that.'
+            : 'rewrite this use by hand.')),
   conditionalDeclaration: (file: string, line: number, what: string, conditions: string[]) =>
     finding('conditional-registration', file, line,
       `${what} is compiled only when ${conditions.join(' && ')}; the converted MODULE() and modcmd must stay under the same condition.`),
@@ -72,6 +77,13 @@ export const findings = {
     finding('entry-without-dispatch', file, line,
       `${name}() is the entry but does not use DISPATCH: it handles LKM_E_LOAD/LKM_E_UNLOAD itself. Review the converted ` +
         'modcmd against it, case by case.'),
+  entryDispatchesByHand: (file: string, line: number, name: string, handlers: string[]) =>
+    finding('entry-dispatches-by-hand', file, line,
+      `${name}() calls lkmdispatch() itself instead of DISPATCH; ` +
+        (handlers.length
+          ? `its handlers were read from its LKM_E_* cases (${handlers.join(', ')}). `
+          : 'no handler functions were found in its LKM_E_* cases. ') +
+        'Review the converted modcmd against its order of work.'),
   severalEntries: (file: string, line: number, names: string[]) =>
     finding('several-entries', file, line,
       `several functions dispatch (${names.join(', ')}); lkm2mod took the first as the entry. modload(8) -e names the one used.`),
@@ -116,8 +128,11 @@ export const findings = {
   noMakefile: (file: string, line: number, files: string[]) =>
     finding('no-makefile', file, line,
       `no Makefile builds this module; its files were taken as ${files.join(', ')}. Write a Makefile if it needs more.`),
-  noDeclaration: (file: string, line: number, kmod: string, files: string[]) =>
+  noDeclaration: (file: string, line: number, kmod: string, files: string[], generated: string[]) =>
     finding('no-declaration', file, line,
       `KMOD=${kmod} builds ${files.length ? files.join(', ') : 'no source that exists'}, but none declares an LKM ` +
-        '(no MOD_* macro, no struct lkm_* descriptor); if the glue is generated, generate it and scan again; otherwise this is not an LKM.'),
+        '(no MOD_* macro, no struct lkm_* descriptor); ' +
+        (generated.length
+          ? `its glue is probably ${generated.join(', ')}, which the build generates: run make ${generated.join(' ')} in its directory and scan again.`
+          : 'if its glue is generated, generate it and scan again; otherwise this is not an LKM.')),
 };

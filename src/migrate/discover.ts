@@ -21,7 +21,7 @@ import {
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { headerDefines, type MacroDefine, type SourceFacts } from './discover-facts.ts';
 import { assembleModule, sortFindings, type ModuleSources } from './discover-assemble.ts';
-import { mayMentionLkm, hasLkmConstruct, neededByModule } from './discover-prefilter.ts';
+import { mayMentionLkm, hasLkmConstruct, neededByModule, usesModuleMacro } from './discover-prefilter.ts';
 import { finding, findings } from './discover-findings.ts';
 import { parseFile, ParsePool, type ParseOutcome } from './scan-worker.ts';
 import { stringLiteral, bareName } from './discover-text.ts';
@@ -141,10 +141,13 @@ class Discovery {
       m.files.forEach((f) => claimed.add(f));
       const plan = assembleModule(m, this.context(m));
       if (plan) plans.push(plan);
-      else if (!m.files.some((f) => this.facts.get(f)?.hasModuleMacro)) {
+      else if (!m.files.some((f) => usesModuleMacro(this.texts.get(f) ?? ''))) {
         const mk = m.makefile!;
         const site = mk.assignments.get('KMOD')?.at(-1);
-        treeFindings.push(findings.noDeclaration(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f))));
+        const generated = m.missing.filter((miss) => mk.rules.some((r) => r.targets.includes(miss)));
+        treeFindings.push(
+          findings.noDeclaration(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f)), generated),
+        );
       }
     }
     plans.push(...(await this.orphanModules(claimed)));
