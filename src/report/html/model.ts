@@ -1,0 +1,248 @@
+/**
+ * The report as data: what `report --html` writes as report.json and what the page renders.
+ * One value feeds both, so the page cannot say something the JSON does not.
+ *
+ * Modules are the union of what convert produced and what validate checked: a module(9) tree
+ * has nothing to convert but its modules are still validated and shown.
+ */
+import path from 'node:path';
+import { diffLines } from 'diff';
+import type { FileChange, ModuleConversion } from '../../migrate/convert.ts';
+import type { Finding, Severity } from '../../migrate/plan.ts';
+import type { CheckResult, ModuleResult } from '../../validate/result.ts';
+import { relativeTo } from '../relative.ts';
+import { resultFor, type BuiltinModule, type Migration } from '../../review/migration.ts';
+import { readModuleDeclaration } from '../../review/module9.ts';
+
+export type ModuleStatus = 'converted' | 'not-converted' | 'module(9)';
+
+export interface ReportFinding {
+  file: string;
+  line: number;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+export interface ReportFile {
+  path: string;
+  /** Set for a rename. */
+  from?: string;
+  status: 'added' | 'deleted' | 'renamed' | 'modified';
+  added: number;
+  removed: number;
+}
+
+export interface ReportValidation {
+  ok: boolean;
+  timeMs: number;
+  checks: CheckResult[];
+}
+
+export interface ReportModule {
+  name: string;
+  /** The LKM's own name, when the module comes from one. */
+  lkm: string | null;
+  renamedFrom?: string;
+  kind: string;
+  /** MODULE_CLASS_* without the prefix; null when no MODULE() line could be read. */
+  class: string | null;
+  status: ModuleStatus;
+  /** The LKM's directory (or the module's, for a module(9) input). */
+  from: string;
+  /** Where the module(9) module lives after conversion. */
+  dir: string;
+  required: { module: string; reason: string }[];
+  files: ReportFile[];
+  findings: ReportFinding[];
+  /** null: not validated (validation off, or validation did not reach it). */
+  validation: ReportValidation | null;
+}
+
+export type NodeOrigin = 'tree' | 'builtin' | 'external';
+
+export interface GraphNode {
+  name: string;
+  kind: string;
+  /** tree: a module of this tree; builtin: in the kernel image; external: named, found nowhere here. */
+  origin: NodeOrigin;
+  /** Validation verdict for a tree module; null when not validated or not a tree module. */
+  ok: boolean | null;
+}
+
+export interface GraphEdge {
+  /** The module that requires … */
+  from: string;
+  /** … this one. */
+  to: string;
+  reason: string;
+}
+
+export interface ReportSummary {
+  modules: number;
+  converted: number;
+  notConverted: number;
+  alreadyModules: number;
+  filesChanged: number;
+  findings: Record<Severity, number>;
+  validation: { passed: number; failed: number; notValidated: number };
+}
+
+export interface ReportJson {
+  /** The paths reviewed, relative to where the command ran. */
+  paths: string[];
+  /** The tree root patch paths are relative to. */
+  root: string;
+  summary: ReportSummary;
+  modules: ReportModule[];
+  /** Findings that belong to no module (unreadable files, Makefiles declaring nothing). */
+  findings: ReportFinding[];
+  graph: { nodes: GraphNode[]; edges: GraphEdge[] };
+}
+
+export interface Report {
+  json: ReportJson;
+  /** The changes behind each module's diffs, by module name (not in the JSON: too big). */
+  changes: Map<string, FileChange[]>;
+  /** Changes that belong to no module (sys/modules/Makefile and friends). */
+  treeChanges: FileChange[];
+}
+
+export function buildReport(m: Migration): Report {
+  const rel = relativeTo(m.cwd);
+  const finding = (f: Finding): ReportFinding => ({ file: rel(f.file), line: f.line, severity: f.severity, code: f.code, message: f.message });
+  const changes = new Map<string, FileChange[]>();
+  const modules: ReportModule[] = [];
+  const seen = new Set<ModuleResult>();
+
+  for (const c of m.set.modules) {
+    const result = resultFor(m.validation, c, m.cwd);
+    if (result) seen.add(result);
+    changes.set(c.name, c.changes);
+    modules.push({
+      name: c.name,
+      lkm: c.plan.name,
+      ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}),
+      kind: c.plan.kind,
+      class: c.moduleClass,
+      status: c.changes.length ? 'converted' : 'not-converted',
+      from: rel(c.plan.dir),
+      dir: rel(c.dir),
+      required: c.required,
+      files: c.changes.map((ch) => reportFile(ch, rel)),
+      findings: c.findings.map(finding),
+      validation: result ? validationOf(result) : null,
+    });
+  }
+  for (const r of m.validation?.modules ?? []) {
+    if (seen.has(r)) continue;
+    changes.set(r.name, []);
+    const declared = readModuleDeclaration(path.resolve(m.cwd, r.dir));
+    const where = declared ? `${rel(declared.file)}:${declared.line}` : r.dir;
+    modules.push({
+      name: r.name,
+      lkm: null,
+      kind: r.kind,
+      class: declared?.class ?? null,
+      status: 'module(9)',
+      from: r.dir,
+      dir: r.dir,
+      required: (declared?.required ?? []).map((module) => ({ module, reason: `listed in its MODULE() (${where})` })),
+      files: [],
+      findings: [],
+      validation: validationOf(r),
+    });
+  }
+  modules.sort((a, b) => a.name.localeCompare(b.name));
+
+  const inModule = new Set(m.set.modules.flatMap((c) => c.changes.map((ch) => ch.path)));
+  const treeChanges = m.set.changes.filter((ch) => !inModule.has(ch.path));
+  const moduleFindings = new Set(m.set.modules.flatMap((c) => c.findings));
+  const treeFindings = dedupe(m.set.findings.filter((f) => !moduleFindings.has(f))).map(finding);
+
+  const json: ReportJson = {
+    paths: m.paths.map(rel),
+    root: rel(m.root),
+    summary: summarise(modules, treeFindings, m.set.changes.length),
+    modules,
+    findings: treeFindings,
+    graph: dependencyGraph(modules, m.builtins),
+  };
+  return { json, changes, treeChanges };
+}
+
+export function fileStatus(c: FileChange): ReportFile['status'] {
+  if (c.before === null) return 'added';
+  if (c.after === null) return 'deleted';
+  if (c.oldPath && c.oldPath !== c.path) return 'renamed';
+  return 'modified';
+}
+
+function reportFile(c: FileChange, rel: (p: string) => string): ReportFile {
+  let added = 0;
+  let removed = 0;
+  for (const part of diffLines(c.before ?? '', c.after ?? '')) {
+    if (part.added) added += part.count ?? 0;
+    else if (part.removed) removed += part.count ?? 0;
+  }
+  const status = fileStatus(c);
+  return { path: rel(c.path), ...(status === 'renamed' ? { from: rel(c.oldPath!) } : {}), status, added, removed };
+}
+
+function validationOf(r: ModuleResult): ReportValidation {
+  return { ok: r.ok, timeMs: r.timeMs, checks: r.checks };
+}
+
+function summarise(modules: ReportModule[], treeFindings: ReportFinding[], filesChanged: number): ReportSummary {
+  const findings: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  for (const f of [...modules.flatMap((mod) => mod.findings), ...treeFindings]) findings[f.severity]++;
+  return {
+    modules: modules.length,
+    converted: modules.filter((mod) => mod.status === 'converted').length,
+    notConverted: modules.filter((mod) => mod.status === 'not-converted').length,
+    alreadyModules: modules.filter((mod) => mod.status === 'module(9)').length,
+    filesChanged,
+    findings,
+    validation: {
+      passed: modules.filter((mod) => mod.validation?.ok === true).length,
+      failed: modules.filter((mod) => mod.validation?.ok === false).length,
+      notValidated: modules.filter((mod) => mod.validation === null).length,
+    },
+  };
+}
+
+/**
+ * Nodes: every module of the tree, and every requisite they name that the tree does not hold —
+ * built into the kernel, or found nowhere here (another tree's, via --kernel-src). Built-ins'
+ * own requisites are followed so the graph shows what loading really pulls in.
+ */
+function dependencyGraph(modules: ReportModule[], builtins: BuiltinModule[]): ReportJson['graph'] {
+  const nodes = new Map<string, GraphNode>();
+  const edges: GraphEdge[] = [];
+  for (const mod of modules) {
+    nodes.set(mod.name, { name: mod.name, kind: mod.kind, origin: 'tree', ok: mod.validation ? mod.validation.ok : null });
+  }
+  const builtin = new Map(builtins.map((b) => [b.name, b]));
+  const pending = modules.map((mod) => ({ from: mod.name, required: mod.required }));
+  while (pending.length) {
+    const { from, required } = pending.shift()!;
+    for (const r of required) {
+      edges.push({ from, to: r.module, reason: r.reason });
+      if (nodes.has(r.module)) continue;
+      const b = builtin.get(r.module);
+      nodes.set(r.module, { name: r.module, kind: b ? b.class : 'unknown', origin: b ? 'builtin' : 'external', ok: null });
+      if (b) pending.push({ from: b.name, required: b.required.map((module) => ({ module, reason: 'built into the kernel with it' })) });
+    }
+  }
+  return { nodes: [...nodes.values()], edges };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.code}\0${f.file}\0${f.line}\0${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * A migration as a reviewer sees it: the tree scanned, converted in memory and validated, held
+ * together so that `review` and `report --html` show one and the same thing. Nothing is written.
+ *
+ * Validation is passed in (a Validator) rather than imported, so the review and the report can
+ * be driven with a validation report built by hand, and `--no-validate` is a null.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../cli/errors.ts';
+import { treeRoot } from '../cli/convert.ts';
+import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
+import { discover } from '../migrate/discover.ts';
+import type { ScanResult } from '../migrate/plan.ts';
+import type { ModuleResult, ValidationReport } from '../validate/result.ts';
+import { Kernel } from '../kernel/kernel.ts';
+
+/** Validates a conversion: every module of the set (or of a module(9) tree found by the scan). */
+export type Validator = (set: ConversionSet, scan: ScanResult) => Promise<ValidationReport>;
+
+export interface MigrationOptions {
+  /** Other kernel trees indexed for `required` (`--kernel-src`). */
+  kernelSrc?: string[];
+  /** Answers to slot -1 syscalls (`--syscall-slot NAME=NUMBER`). */
+  syscallSlots?: Map<string, number>;
+  /** null: do not validate (the report and the review say so). */
+  validate: Validator | null;
+  /** The directory paths are shown relative to; default process.cwd(). */
+  cwd?: string;
+}
+
+/** A module the kernel has built in: a requisite no tree provides, which nothing can load. */
+export interface BuiltinModule {
+  name: string;
+  /** modstat's class: `vfs`, `misc`, `driver` … */
+  class: string;
+  required: string[];
+}
+
+export interface Migration {
+  /** Patch paths are relative to it (the same root `convert` uses). */
+  root: string;
+  cwd: string;
+  /** The paths as the user gave them, resolved. */
+  paths: string[];
+  scan: ScanResult;
+  set: ConversionSet;
+  /** null when validation was not asked for. */
+  validation: ValidationReport | null;
+  /** The simulated kernel's built-in modules. */
+  builtins: BuiltinModule[];
+}
+
+export async function loadMigration(paths: string[], opts: MigrationOptions): Promise<Migration> {
+  const cwd = opts.cwd ?? process.cwd();
+  const given = paths.length ? paths : ['.'];
+  const missing = given.filter((p) => !existsSync(path.resolve(cwd, p)));
+  if (missing.length) throw new UserError(`${missing.join(', ')}: no such file or directory`);
+  for (const k of opts.kernelSrc ?? []) {
+    if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
+  }
+  const abs = given.map((p) => path.resolve(cwd, p));
+  const root = treeRoot(abs, cwd);
+  const scan = await discover(abs);
+  const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
+  const validation = opts.validate ? await opts.validate(set, scan) : null;
+  return { root, cwd, paths: abs, scan, set, validation, builtins: kernelBuiltins() };
+}
+
+/** The built-in modules of a freshly booted simulated kernel, as modstat lists them. */
+export function kernelBuiltins(): BuiltinModule[] {
+  return Kernel.boot()
+    .modstat()
+    .filter((m) => m.source === 'builtin')
+    .map((m) => ({ name: m.name, class: m.class, required: m.required }));
+}
+
+/**
+ * The validation result of a converted module: by its module(9) name, which is what validation
+ * loads it as; by directory when a name matches nothing (a module renamed on the way).
+ */
+export function resultFor(
+  validation: ValidationReport | null,
+  conversion: Pick<ModuleConversion, 'name' | 'dir'>,
+  cwd: string,
+): ModuleResult | null {
+  if (!validation) return null;
+  return (
+    validation.modules.find((r) => r.name === conversion.name) ??
+    validation.modules.find((r) => path.resolve(cwd, r.dir) === conversion.dir) ??
+    null
+  );
+}
