@@ -717,7 +717,13 @@ function assemble(
  * Problems scan announces that the conversion itself resolves; where one remains, convert
  * reports it again (handler-uses-lkmtp, lkm-leftover, syscall-slot-dynamic) with a marker.
  */
-const RESOLVED_BY_CONVERT = new Set(['handler-uses-lkmtp', 'offset-read', 'syscall-slot-dynamic', 'name-differs-from-kmod']);
+const RESOLVED_BY_CONVERT = new Set([
+  'handler-uses-lkmtp',
+  'offset-read',
+  'syscall-slot-dynamic',
+  'name-differs-from-kmod',
+  'entry-dispatches-by-hand',
+]);
 
 /** Scan's findings and convert's, one per code and place (convert's wording wins). */
 function mergeFindings(scan: Finding[], convert: Finding[]): Finding[] {

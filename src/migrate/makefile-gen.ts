@@ -155,12 +155,15 @@ export function modulesSubdirMakefile(existing: string | null, names: string[]):
   return inc === -1 ? existing + add : existing.slice(0, inc) + add + '\n' + existing.slice(inc);
 }
 
-/** Remove `name` from SUBDIR lines of an old sys/lkm/<kind>/Makefile. */
+/** Remove `name` from SUBDIR lines of an old sys/lkm/<kind>/Makefile, keeping the others' spacing. */
 export function dropSubdir(text: string, name: string): string {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return logicalLines(text)
     .map((line) => {
       if (!/^\s*SUBDIR\s*\+?=/.test(line)) return line;
-      return line.replace(new RegExp(`([ \\t])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[ \\t\\\\]|\\n|$)`), '');
+      const first = new RegExp(`(\\+?=[ \\t]*)${n}(?:[ \\t]+|(?=\\\\|\\n|$))`);
+      if (first.test(line)) return line.replace(first, '$1').replace(/[ \t]+(\n?)$/, '$1');
+      return line.replace(new RegExp(`[ \\t]+${n}(?=[ \\t\\\\]|\\n|$)`), '');
     })
     .join('');
 }
