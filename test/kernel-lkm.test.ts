@@ -12,6 +12,7 @@ import { compileModule } from '../src/kernel/cc/compile.ts';
 import { Kernel, type KernelResult } from '../src/kernel/kernel.ts';
 import { diffSnapshots, snapshot } from '../src/kernel/state.ts';
 import type { ModuleObject } from '../src/kernel/object.ts';
+import { readField } from '../src/kernel/machine/memory.ts';
 
 const HEADERS = `#include <sys/param.h>
 #include <sys/systm.h>
@@ -222,7 +223,8 @@ int oldcdev_lkmentry(struct lkm_table *lkmtp, int cmd, int ver) { DISPATCH(lkmtp
   assert.equal(k.devsw.nameOf('char', stat.offset), 'oldcdev');
   // A copy: the kernel's entry is not the module's struct.
   const installed = k.devsw.at('char', stat.offset)!;
-  assert.equal(installed.fields.get('d_open') && (installed.fields.get('d_open') as { value: { k: string; fn?: { name: string } } }).value.fn?.name, 'oldopen');
+  const open = readField(installed, 'd_open');
+  assert.equal(open.k === 'fn' && open.fn.name, 'oldopen');
   assert.equal((await k.lkmUnload('oldcdev')).error, 0);
   assert.deepEqual(diffSnapshots(boot, snapshot(k)), []);
 });

@@ -30,6 +30,7 @@ import { constant, newStruct, structType } from '../abi.ts';
 import { errno } from '../errno.ts';
 import { asStruct } from '../kfuncs/args.ts';
 import type { Kernel } from '../kernel.ts';
+import { bytes } from './kmem.ts';
 
 export interface CfDriver {
   cd: StructCell;
@@ -278,7 +279,7 @@ export class Autoconf {
       [...xname].slice(0, name.items.length - 1).forEach((ch, i) => ((name.items[i] as ScalarCell).value = int(ch.charCodeAt(0))));
     }
     const size = asNumber(readField(ca, 'ca_devsize'));
-    const softc = size > 0 ? bytes(size) : NULL_PTR;
+    const softc = size > 0 ? softcBytes(size) : NULL_PTR;
     setMember(cell, 'dv_private', softc);
     const dev: Device = { cell, xname, unit, driver: d, ca, cf, parent, softc };
     this.devices.push(dev);
@@ -414,8 +415,7 @@ function setMember(cell: StructCell, member: string, v: Value): void {
   if (c instanceof ScalarCell) c.value = v;
 }
 
-function bytes(n: number): Value {
-  const t: CType = { kind: 'int', name: 'unsigned char', size: 1, unsigned: true };
-  return pointerTo(new ArrayCell({ kind: 'array', of: t, length: n }, Array.from({ length: n }, () => new ScalarCell(t, int(0)))), 0);
+function softcBytes(n: number): Value {
+  return pointerTo(bytes(n), 0);
 }
 

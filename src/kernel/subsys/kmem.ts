@@ -12,6 +12,26 @@ import type { Kernel } from '../kernel.ts';
 
 const UCHAR: CType = { kind: 'int', name: 'unsigned char', size: 1, unsigned: true };
 
+/**
+ * `n` zeroed bytes. A module asks for kilobytes and touches a few words of them at load, so the
+ * byte cells come into being on first access rather than all at once.
+ */
+export function bytes(n: number): ArrayCell {
+  const store: (Cell | undefined)[] = new Array(n);
+  const items = new Proxy(store, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string') {
+        const i = prop.length < 16 ? Number(prop) : NaN;
+        if (Number.isInteger(i) && i >= 0 && i < n) return (target[i] ??= new ScalarCell(UCHAR, ZERO_BYTE));
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  }) as Cell[];
+  return new ArrayCell({ kind: 'array', of: UCHAR, length: n }, items);
+}
+
+const ZERO_BYTE = int(0);
+
 export type Allocator = 'malloc' | 'kmem' | 'pool';
 
 export interface Allocation {
@@ -47,8 +67,7 @@ export class KernelMemory {
     if (!Number.isFinite(size) || size < 0 || size > 64 * 1024 * 1024) {
       throw new Panic(`${allocator === 'malloc' ? 'malloc' : allocator === 'kmem' ? 'kmem_alloc' : 'pool_get'}: size ${size} out of range`);
     }
-    const n = Math.max(1, size);
-    const mem = new ArrayCell({ kind: 'array', of: UCHAR, length: n }, Array.from({ length: n }, () => new ScalarCell(UCHAR, int(0))));
+    const mem = bytes(Math.max(1, size));
     const a: Allocation = { allocator, kind, size, owner: this.k.activeModule };
     this.live.set(mem, a);
     this.k.journal.record(() => this.live.delete(mem));
