@@ -256,7 +256,7 @@ function chooseEntry(
   const chosen = ranked[0]!;
   const rivals = ranked.slice(1).filter((f) => !exclusive(f.frames, chosen.frames) && f.name !== chosen.name);
   if (rivals.length) {
-    out.push(findings.severalEntries(chosen.file, chosen.line, [chosen, ...rivals].map((f) => resolvedName(f, defines).name)));
+    out.push(findings.severalEntries(chosen.file, chosen.nameLine, [chosen, ...rivals].map((f) => resolvedName(f, defines).name)));
   }
   const { name, viaMacro } = resolvedName(chosen, defines);
   const entry: EntryFunction = {
@@ -271,9 +271,9 @@ function chooseEntry(
   };
   if (viaMacro) {
     entry.viaMacro = viaMacro;
-    out.push(findings.entryViaMacro(chosen.file, chosen.line, viaMacro, name));
+    out.push(findings.entryViaMacro(chosen.file, chosen.nameLine, viaMacro, name));
   }
-  if (!dispatches) out.push(findings.entryWithoutDispatch(chosen.file, chosen.line, name));
+  if (!dispatches) out.push(findings.entryWithoutDispatch(chosen.file, chosen.nameLine, name));
   for (const site of chosen.dispatch) {
     if (site.macro !== 'lkmdispatch' && site.args.length !== 6) {
       out.push(findings.dispatchArgs(site.file, site.line, site.macro, site.args.length));
@@ -358,7 +358,7 @@ function handlersFromCases(entry: FunctionFact, functions: FunctionFact[], out: 
   }
   if (entry.dispatch.length) {
     const names = Object.values(handlers).filter((h): h is Handler => h !== null).map((h) => h.name);
-    out.push(findings.entryDispatchesByHand(entry.file, entry.line, entry.name, [...new Set(names)]));
+    out.push(findings.entryDispatchesByHand(entry.file, entry.nameLine, entry.name, [...new Set(names)]));
   }
   return handlers;
 }

@@ -67,6 +67,8 @@ export interface FunctionFact {
   end: number;
   line: number;
   endLine: number;
+  /** The line of the function's name (BSD style puts the return type on the line above). */
+  nameLine: number;
   params: string[];
   /** Parameter types as written, by position (`struct lkm_table *`), when known. */
   paramTypes: string[];
@@ -500,6 +502,7 @@ function describeFunction(n: SyntaxNode, file: string, text: string, conds: Prep
     end: n.endIndex,
     line: n.startPosition.row + 1,
     endLine: n.endPosition.row + 1,
+    nameLine: decl.startPosition.row + 1,
     params,
     paramTypes,
     knr,
@@ -708,6 +711,7 @@ function enclosingFunctionByText(
     end: bodyEnd,
     line: lines.lineOf(start),
     endLine: lines.lineOf(Math.max(start, bodyEnd - 1)),
+    nameLine: lines.lineOf(headStart + m.index),
     params,
     paramTypes: params.map(() => ''),
     knr,
