@@ -209,7 +209,10 @@ test('initialisers: designated and positional, nested, arrays of structs, string
     struct out elided = { 1, 10, "ten", 20, "twenty" };
     int sizes[] = { sizeof(struct in), sizeof(o.name), [5] = 7 };
     struct out desig = { .in[1].a = 9, .name = "d" };
+    static const int slots[] = { 302, 225, 226, 227 };
+    int saved[sizeof(slots) / sizeof(slots[0])];
   `);
+  assert.equal((cell('saved') as ArrayCell).items.length, 4, 'an array bound may use the size of an initialised array');
   const o = cell('o');
   assert.equal(n(readField(o, 'n')), 3);
   const inner = (c: Cell, i: number) => {

@@ -138,6 +138,8 @@ ex_load(lkmtp, cmd)
 	int cmd;
 {
 	printf("ex: major %d\\n", _module.lkm_cdevmaj);
+	if (_module.lkm_offset != -1)
+		return EINVAL;
 	return 0;
 }
 
@@ -186,8 +188,8 @@ ex_lkmentry(lkmtp, cmd, ver)
   assert.deepEqual(calls, ['lkmdispatch', 'printf']);
   assert.deepEqual(printed, ['ex: major %d\n|42']);
   const any = deref(readField(field(lkmtp, 'private'), 'lkm_any'))!;
-  assert.equal(readCString(readField(field(any, 'mod'), 'lkm_name')), 'ex');
-  assert.deepEqual(readField(field(any, 'mod'), 'lkm_offset'), int(-1));
+  assert.equal(readCString(readField(any, 'lkm_name')), 'ex');
+  assert.deepEqual(readField(any, 'lkm_offset'), int(-1));
 });
 
 

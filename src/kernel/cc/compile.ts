@@ -85,7 +85,7 @@ export function compileModule(sources: string[], opts: CompileOptions = {}): Com
     arch,
     mode,
     instantiate(): ModuleImage {
-      return new Image(linked, provider, stepLimit);
+      return new Image(linked, provider, stepLimit, dm);
     },
   };
   return object;

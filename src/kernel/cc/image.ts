@@ -19,6 +19,7 @@ import { CRuntimeError } from './errors.ts';
 import { ModuleFunction } from './interp/execute.ts';
 import { StepBudget, type Runtime } from './interp/runtime.ts';
 import type { LinkedObject } from './link.ts';
+import type { DataModel } from '../machine/layout.ts';
 import type { AddressConstant, InitOp } from './static-init.ts';
 
 interface PendingReloc {
@@ -45,6 +46,7 @@ export class Image implements ModuleImage, Runtime {
     private readonly obj: LinkedObject,
     readonly provider: string,
     stepLimit: number,
+    readonly dm: DataModel,
   ) {
     this.budget = new StepBudget(stepLimit);
     for (const [key, d] of obj.definitions) {

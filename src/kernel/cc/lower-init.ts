@@ -10,6 +10,9 @@ import { arrayOf, findMember, isAnonymousMember, sameStruct, typeName } from './
 import { constValue, NotConstant } from './const-eval.ts';
 import type { ExprLowerer } from './lower-expr.ts';
 import { decodeString } from './lower-expr.ts';
+import type { Scope } from './scope.ts';
+
+type ConstBuilder = Parameters<typeof constValue>[2];
 
 interface Entry {
   designators: SyntaxNode[];
@@ -31,6 +34,39 @@ export function lowerInitializer(lx: ExprLowerer, type: CType, node: SyntaxNode)
     } else items.push({ path: [], type, expr: lx.lower(node) });
   }
   return { type: finalType, items };
+}
+
+/**
+ * The length an initialiser gives an array of unknown size, decided as soon as the declaration
+ * is read (a later `sizeof` in an array bound needs it before the initialiser is lowered).
+ */
+export function initializerLength(type: CType, node: SyntaxNode, scope: Scope, types: ConstBuilder): number | null {
+  if (type.kind !== 'array' || type.length !== null) return null;
+  const str = stringFor(type, node);
+  if (str) return str.length;
+  if (node.type !== 'initializer_list') return null;
+  let cursor = 0;
+  let max = 0;
+  let plain = 0;
+  for (const c of node.namedChildren) {
+    if (c.type === 'comment') continue;
+    if (c.type === 'initializer_pair') {
+      const d = c.childrenForFieldName('designator')[0];
+      if (d?.type === 'subscript_designator') {
+        try {
+          cursor = Number(constValue(d.namedChildren[0], scope, types));
+        } catch (e) {
+          if (!(e instanceof NotConstant)) throw e;
+        }
+      }
+    } else if (c.type !== 'initializer_list') plain++;
+    cursor++;
+    max = Math.max(max, cursor);
+  }
+  // Elided braces: `struct s a[] = { 1, "a", 2, "b" }` has one element per member list.
+  const members = type.of.kind === 'struct' && !type.of.union ? (type.of.members?.length ?? 1) : 1;
+  if (plain === max && members > 1) return Math.ceil(max / members);
+  return max;
 }
 
 /** A string literal initialising a char array: its bytes. */

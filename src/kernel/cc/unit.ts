@@ -14,7 +14,7 @@ import { CompileError, type CompileWarning } from './errors.ts';
 import { declareTopLevel } from './file-scope.ts';
 import type { LowerContext } from './lower-context.ts';
 import { ExprLowerer } from './lower-expr.ts';
-import { lowerInitializer } from './lower-init.ts';
+import { initializerLength, lowerInitializer } from './lower-init.ts';
 import { FunctionLowerer } from './lower-stmt.ts';
 import type { PreprocessResult } from './pp/preprocess.ts';
 import { Scope, type GlobalRef } from './scope.ts';
@@ -112,6 +112,10 @@ export class Unit {
             const ref = this.ref(name, decl.type);
             if (decl.type.kind === 'func') return; // a prototype
             if (spec.storage === 'extern' && !init) return;
+            if (init) {
+              const n = initializerLength(ref.type, init, this.scope, this.types);
+              if (n !== null && ref.type.kind === 'array') ref.type = { kind: 'array', of: ref.type.of, length: n };
+            }
             this.defineObject(ref, spec.storage === 'static', decl.isConst || (spec.isConst && decl.type.kind !== 'ptr'), spec.section, init, node);
           });
           break;

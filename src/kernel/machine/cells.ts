@@ -140,3 +140,52 @@ export function cloneCell(c: Cell): Cell {
 }
 
 export type { PtrValue };
+
+/**
+ * Memory from an allocator is a block of bytes (an array of unsigned char); C code gives it a
+ * type by the pointer it uses. The first access through a pointer to something wider than a
+ * byte turns the block into an array of that type, as many elements as fit, and rescales the
+ * pointer's byte index to elements.
+ */
+export function adoptBytes(p: PtrValue, elem: CType, sizeOf: (t: CType) => number): PtrValue {
+  const block = p.target;
+  if (!(block instanceof ArrayCell)) return p;
+  const of = (block.type as Extract<CType, { kind: 'array' }>).of;
+  if (of.kind !== 'int' || of.size !== 1 || !(adoptable.has(block) || untouchedBytes(block))) return p;
+  if (elem.kind === 'void' || elem.kind === 'func' || elem.kind === 'array' || (elem.kind === 'int' && elem.size === 1)) return p;
+  const size = sizeOf(elem);
+  if (size <= 1) return p;
+  const count = Math.max(1, Math.floor(block.items.length / size));
+  const fresh: Cell[] = [];
+  for (let i = 0; i < count; i++) fresh.push(allocate(elem));
+  block.items.splice(0, block.items.length, ...fresh);
+  (block as { type: CType }).type = { kind: 'array', of: elem, length: count };
+  adoptable.delete(block);
+  return { k: 'ptr', target: block, index: Math.floor(p.index / size), type: elem };
+}
+
+const adoptable = new WeakSet<ArrayCell>();
+
+/** An array of unsigned char nobody has written: an allocator's block not marked as one. */
+function untouchedBytes(block: ArrayCell): boolean {
+  const of = (block.type as Extract<CType, { kind: 'array' }>).of;
+  if (of.kind !== 'int' || of.name !== 'unsigned char') return false;
+  for (const c of block.items) if (!(c instanceof ScalarCell) || c.value.k !== 'int' || c.value.n !== 0) return false;
+  return true;
+}
+
+/** An allocator's block of `size` zero bytes, typed by its first use (see adoptBytes). */
+export function byteBlock(size: number): ArrayCell {
+  const uchar: CType = { kind: 'int', name: 'unsigned char', size: 1, unsigned: true };
+  const n = Math.max(1, size);
+  const items: Cell[] = [];
+  for (let i = 0; i < n; i++) items.push(new ScalarCell(uchar, ZERO));
+  const block = new ArrayCell({ kind: 'array', of: uchar, length: n }, items);
+  adoptable.add(block);
+  return block;
+}
+
+/** Mark a block made elsewhere (an allocator's array of bytes) as typed by first use. */
+export function markAdoptable(block: ArrayCell): void {
+  adoptable.add(block);
+}

@@ -16,7 +16,8 @@ import {
   type PtrValue,
   type Value,
 } from '../../machine/memory.ts';
-import { cellAt, copyInto, memberCell, MemoryFault, wrapInt, zeroCell } from '../../machine/cells.ts';
+import { adoptBytes, cellAt, copyInto, memberCell, MemoryFault, wrapInt, zeroCell } from '../../machine/cells.ts';
+import { sizeOf } from '../../machine/layout.ts';
 import type { SourceSite } from '../../object.ts';
 import type { Expr, Initializer } from '../ast.ts';
 import { isInteger, type IntType } from '../ctypes.ts';
@@ -52,7 +53,7 @@ export function address(e: Expr, f: Frame): PtrValue {
       return ptrTo(f.rt.stringCell(e.id, e.bytes), e.type);
     case 'deref': {
       const p = value(e.ptr, f);
-      if (p.k === 'ptr') return p.type === e.type ? p : { ...p, type: e.type };
+      if (p.k === 'ptr') return typed(p, e.type, f);
       if (p.k === 'int') throw new CRuntimeError(e.site, p.n === 0 ? 'null pointer dereference' : `dereference of integer address ${p.n}`);
       throw new CRuntimeError(e.site, 'dereference of a function');
     }
@@ -60,7 +61,7 @@ export function address(e: Expr, f: Frame): PtrValue {
       const base = value(e.base, f);
       const i = value(e.index, f);
       if (i.k !== 'int') throw new CRuntimeError(e.site, 'array index is not an integer');
-      return offset(base, i.n, e.type, e.site);
+      return offset(base.k === 'ptr' ? typed(base, e.type, f) : base, i.n, e.type, e.site);
     }
     case 'member': {
       let cell: Cell;
@@ -68,7 +69,8 @@ export function address(e: Expr, f: Frame): PtrValue {
         if (e.arrow) {
           const p = value(e.base, f);
           if (p.k === 'ptr' && p.target === null) throw new CRuntimeError(e.site, `null pointer dereference reading ->${e.path[e.path.length - 1]}`);
-          cell = cellAt(p);
+          const st = e.base.type.kind === 'ptr' ? e.base.type.to : e.base.type;
+          cell = cellAt(p.k === 'ptr' ? typed(p, st, f) : p);
         } else if (e.base.op === 'call') {
           const v = value(e.base, f);
           if (v.k !== 'agg') throw new CRuntimeError(e.site, 'member of a value that is not a struct');
@@ -87,6 +89,12 @@ export function address(e: Expr, f: Frame): PtrValue {
     default:
       throw new CRuntimeError(e.site, 'not an lvalue');
   }
+}
+
+/** A pointer used as a `T *`: untyped allocator memory takes type T here. */
+function typed(p: PtrValue, t: CType, f: Frame): PtrValue {
+  const q = adoptBytes(p, t, (x) => sizeOf(x, f.rt.dm));
+  return q.type === t ? q : { ...q, type: t };
 }
 
 /** A pointer to a whole cell, typed as the expression that names it. */

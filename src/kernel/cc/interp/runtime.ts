@@ -5,6 +5,7 @@
  */
 import type { ArrayCell, Callable, Cell } from '../../machine/memory.ts';
 import type { SourceSite } from '../../object.ts';
+import type { DataModel } from '../../machine/layout.ts';
 
 export const DEFAULT_STEP_LIMIT = 1_000_000;
 /** Deeper than any kernel stack would allow. */
@@ -35,4 +36,6 @@ export interface Runtime {
   readonly budget: StepBudget;
   /** Who the module's functions belong to (Callable.provider). */
   readonly provider: string;
+  /** The target's data model (sizes when untyped memory takes a type). */
+  readonly dm: DataModel;
 }

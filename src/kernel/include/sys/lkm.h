@@ -65,7 +65,8 @@ struct cfattachlkminit;
 struct cfdata;
 
 /*
- * Common module information: every descriptor starts with it.
+ * Common module information. Every descriptor begins with these members, spelt out, so code
+ * reads `_module.lkm_offset' directly and the kernel reads any descriptor as a struct lkm_any.
  */
 struct lkm_any {
 	MODTYPE	lkm_type;
@@ -80,7 +81,12 @@ struct lkm_any {
  * Loadable system call
  */
 struct lkm_syscall {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	struct sysent	*lkm_sysent;
 	struct sysent	lkm_oldent;	/* save area for unload */
 };
@@ -89,7 +95,12 @@ struct lkm_syscall {
  * Loadable file system
  */
 struct lkm_vfs {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	struct vfsops	*lkm_vfsops;
 };
 
@@ -97,7 +108,12 @@ struct lkm_vfs {
  * Loadable device driver (one descriptor for both switches)
  */
 struct lkm_dev {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	const char	*lkm_devname;
 	const struct bdevsw *lkm_bdev;
 	int		lkm_bdevmaj;
@@ -111,7 +127,12 @@ struct lkm_dev {
  * cdevsw[] array, saving the previous entry in lkm_olddev.
  */
 struct lkm_dev_old {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	DEVTYPE	lkm_devtype;
 	union {
 		void	*anon;
@@ -129,7 +150,12 @@ struct lkm_dev_old {
  * Loadable Streams module
  */
 struct lkm_strmod {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	/* removed: future release */
 };
 #endif
@@ -138,7 +164,12 @@ struct lkm_strmod {
  * Exec loader
  */
 struct lkm_exec {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	struct execsw	*lkm_execsw;
 	const char	*lkm_emul;	/* emulation name, looked up at load */
 };
@@ -147,7 +178,12 @@ struct lkm_exec {
  * Emulation
  */
 struct lkm_compat {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	const struct emul *lkm_compat;
 };
 
@@ -155,14 +191,24 @@ struct lkm_compat {
  * Miscellaneous module (the module wires itself in its handler)
  */
 struct lkm_misc {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 };
 
 /*
  * Autoconfiguration driver
  */
 struct lkm_drv {
-	struct lkm_any mod;
+	MODTYPE	lkm_type;
+	const char *lkm_name;
+	u_long	lkm_offset;
+	u_int	lkm_modver;
+	u_int	lkm_sysver;
+	const char *lkm_envver;
 	struct cfdriver **lkm_cd;
 	const struct cfattachlkminit *lkm_cai;
 	struct cfdata *lkm_cf;
@@ -212,7 +258,7 @@ struct lkm_table {
 #define	LKM_E_STAT	3
 
 #define	_LKM_DESCRIPTOR(type, name, offset) \
-	{ type, name, offset, LKM_VERSION, __NetBSD_Version__, _LKM_ENV_VERSION }
+	type, name, offset, LKM_VERSION, __NetBSD_Version__, _LKM_ENV_VERSION
 
 #define	MOD_SYSCALL(name,callslot,sysentp)				\
 	static struct lkm_syscall _module = {				\
