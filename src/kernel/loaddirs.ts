@@ -61,15 +61,16 @@ export async function loadModuleDirs(dirs: string[], opts: LoadDirsOptions = {})
       outcomes.push({ ...base, ok: false, errno: 'ENOEXEC', message: `${err.message}${missing}` });
       continue;
     }
+    const note = md.missing.length ? ` (the Makefile also names ${md.missing.join(', ')}, which ${md.missing.length > 1 ? 'are' : 'is'} not in the tree: generated at build time?)` : '';
     if (mode === 'lkm') {
       const r = await k.lkmLoad(object, { name: md.name });
-      outcomes.push({ ...base, ok: r.error === 0, errno: r.errno, message: r.message });
+      outcomes.push({ ...base, ok: r.error === 0, errno: r.errno, message: r.error ? r.message + note : r.message });
       continue;
     }
     const r = await k.load(object);
     // Loaded earlier as another directory's requisite: that is this directory's module, loaded.
     const already = r.errno === 'EEXIST' && k.modules.list.some((m) => m.kobj?.object.origin === md.dir);
-    outcomes.push({ ...base, ok: r.error === 0 || already, errno: already ? '0' : r.errno, message: already ? 'already loaded as a requisite' : r.message });
+    outcomes.push({ ...base, ok: r.error === 0 || already, errno: already ? '0' : r.errno, message: already ? 'already loaded as a requisite' : r.error ? r.message + note : r.message });
   }
 
   return {

@@ -9,6 +9,7 @@
 import { asNumber, deref, readCString, readField, StructCell } from './machine/memory.ts';
 import { KERNEL } from './ksyms.ts';
 import { fnName, Symbolizer } from './names.ts';
+import { constant } from './abi.ts';
 import type { Kernel } from './kernel.ts';
 
 export const SECTIONS = [
@@ -36,6 +37,7 @@ export type KernelSnapshot = Record<Section, Record<string, string>>;
 
 export function snapshot(k: Kernel): KernelSnapshot {
   const names = new Symbolizer(k);
+  const STAR = constant('FSTATE_STAR');
   const s = Object.fromEntries(SECTIONS.map((x) => [x, {}])) as KernelSnapshot;
 
   for (const m of k.modstat()) {
@@ -73,7 +75,7 @@ export function snapshot(k: Kernel): KernelSnapshot {
     s.cfdriver[d.name] = `${names.cell(d.cd)}; attachments: ${d.attachments.map((a) => readCString(readField(a, 'ca_name'))).join(',') || '-'}`;
   }
   for (const t of k.autoconf.tables) {
-    s.cfdata[names.cell(t.head)] = t.entries.map((e) => `${readCString(readField(e, 'cf_name'))}${asNumber(readField(e, 'cf_unit'))}`).join(',');
+    s.cfdata[names.cell(t.head)] = t.entries.map((e) => `${readCString(readField(e, 'cf_name'))}${asNumber(readField(e, 'cf_fstate')) === STAR ? '*' : asNumber(readField(e, 'cf_unit'))}`).join(',');
   }
   for (const d of k.autoconf.devices) {
     s.devices[d.xname] = `at ${d.parent?.xname ?? 'root'}, driver ${d.driver.name}, attachment ${readCString(readField(d.ca, 'ca_name'))}`;

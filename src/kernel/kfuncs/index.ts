@@ -16,6 +16,7 @@ import { subsystemFunctions } from './subsys.ts';
 import { syscallFunctions, neutralSyscall } from './syscalls.ts';
 import { lkmFunctions } from './lkm.ts';
 import { moduleFunctions } from './module.ts';
+import { compatFunctions } from './compat.ts';
 import { constant } from '../abi.ts';
 
 export { neutralSyscall };
@@ -50,6 +51,7 @@ export function kernelFunctionSpecs(): KernelFunctionSpec[] {
     ...syscallFunctions,
     ...lkmFunctions,
     ...moduleFunctions,
+    ...compatFunctions,
   ];
   const names = new Set(modelled.map((s) => s.name));
   const neutral: KernelFunctionSpec[] = [];

@@ -31,6 +31,7 @@ import { errno } from '../errno.ts';
 import { asStruct } from '../kfuncs/args.ts';
 import type { Kernel } from '../kernel.ts';
 import { bytes } from './kmem.ts';
+import { isaAttachArgs } from './isa.ts';
 
 export interface CfDriver {
   cd: StructCell;
@@ -232,7 +233,7 @@ export class Autoconf {
         const ca = d?.attachments.find((a) => str(a, 'ca_name') === str(cf, 'cf_atname'));
         if (!d || !ca) continue;
         const match = fnMember(ca, 'ca_match');
-        const aux = NULL_PTR;
+        const aux = parent.driver.name === 'isa' ? isaAttachArgs(cf) : NULL_PTR;
         if (match && asNumber(match.invoke([pointerTo(parent.cell), pointerTo(cf), aux])) <= 0) continue;
         this.attach(d, ca, cf, parent, aux);
       }
