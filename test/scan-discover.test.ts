@@ -468,3 +468,18 @@ test('worker threads give the same plans as the calling thread, and progress rea
   assert.deepEqual(threaded, inline);
   assert.deepEqual(seen.at(-1), [24, 24]);
 });
+
+test('a .c file named on its own is scanned with the Makefile beside it, when that Makefile builds it', async () => {
+  const root = tree({
+    'v/Makefile': '.PATH:\t${.CURDIR}/../code\nKMOD=\tv\nSRCS=\tv_lkm.c v_subr.c\n',
+    'v/v_lkm.c': '#include <sys/lkm.h>\nMOD_MISC("v");\nint v_lkmentry(struct lkm_table *l, int c, int ver) { DISPATCH(l, c, ver, v_load, lkm_nofunc, lkm_nofunc); }\n',
+    'code/v_subr.c': 'int\nv_load(struct lkm_table *lkmtp, int cmd)\n{\n\treturn 0;\n}\n',
+  });
+  const m = only(await discover([path.join(root, 'v/v_lkm.c')], { jobs: 1 }));
+  assert.equal(m.makefile, path.join(root, 'v/Makefile'));
+  assert.deepEqual(base(m.files), ['v_lkm.c', 'v_subr.c']);
+  assert.equal(m.handlers.load?.file, path.join(root, 'code/v_subr.c'));
+  await assert.rejects(discover([path.join(root, 'v/Makefile.inc.missing')]), UserError);
+  fs.writeFileSync(path.join(root, 'v/notes.txt'), 'MOD_MISC\n');
+  await assert.rejects(discover([path.join(root, 'v/notes.txt')]), /not a directory, a \.c file or a Makefile/);
+});

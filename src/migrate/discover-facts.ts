@@ -150,7 +150,7 @@ export function extractFacts(file: string, text: string): SourceFacts {
     localIncludes: [...text.matchAll(/^[ \t]*#[ \t]*include[ \t]+"([^"]+)"/gm)].map((m) => m[1]!),
     conditionProblems: conds.problems,
   };
-  collectFunctions(tree.rootNode, file, text, lines, conds, facts.functions);
+  collectFunctions(tree.rootNode, file, text, conds, facts.functions);
   recoverDispatchers(file, plain, masked, lines, conds, facts.functions);
   const inFunction = (index: number) =>
     facts.functions.find((f) => f.start <= index && index < f.end)?.name ?? null;
@@ -409,21 +409,13 @@ function findSysentInitialisers(text: string, masked: string): Record<string, st
 // ---------------------------------------------------------------------------------------------
 // Functions, from the tree.
 
-function collectFunctions(
-  root: SyntaxNode,
-  file: string,
-  text: string,
-  lines: LineIndex,
-  conds: PreprocessorConditions,
-  out: FunctionFact[],
-): void {
+function collectFunctions(root: SyntaxNode, file: string, text: string, conds: PreprocessorConditions, out: FunctionFact[]): void {
   walk(root, (n) => {
     if (n.type !== 'function_definition') return true;
     const f = describeFunction(n, file, text, conds);
     if (f && !isDead(f.frames)) out.push(f);
     return false; // no nested definitions in C
   });
-  void lines;
 }
 
 function functionDeclarator(n: SyntaxNode | null): SyntaxNode | null {

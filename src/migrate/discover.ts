@@ -20,7 +20,7 @@ import {
 } from '../source/files.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { headerDefines, type MacroDefine, type SourceFacts } from './discover-facts.ts';
-import { assembleModule, sortFindings, type ModuleSources } from './discover-assemble.ts';
+import { assembleModule, sortFindings, type AssembleContext, type ModuleSources } from './discover-assemble.ts';
 import { mayMentionLkm, hasLkmConstruct, neededByModule, usesModuleMacro } from './discover-prefilter.ts';
 import { finding, findings } from './discover-findings.ts';
 import { parseFile, ParsePool, type ParseOutcome } from './scan-worker.ts';
@@ -46,7 +46,7 @@ export async function discover(paths: string[], opts: DiscoverOptions = {}): Pro
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   const parser = new Parser(jobs, opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD);
   try {
-    return await new Discovery(walk.problems, parser, opts.onProgress).run(walk.cFiles, walk.makefiles);
+    return await new Discovery(walk.problems, parser, opts.onProgress).run(walk.cFiles, walk.makefiles, walk.namedFiles);
   } finally {
     await parser.close();
   }
@@ -115,9 +115,15 @@ class Discovery {
     this.problems = [...problems];
   }
 
-  async run(cFiles: string[], makefiles: string[]): Promise<ScanResult> {
+  async run(cFiles: string[], makefiles: string[], namedFiles: string[]): Promise<ScanResult> {
     this.total = cFiles.length + makefiles.length;
     const modules = this.readMakefiles(makefiles);
+    // A C file named on its own: the Makefile beside it, if that Makefile builds it, says what else belongs to it.
+    for (const file of namedFiles) {
+      const mk = path.join(path.dirname(file), 'Makefile');
+      if (makefiles.includes(mk) || !fs.existsSync(mk)) continue;
+      modules.push(...this.readMakefiles([mk]).filter((m) => m.files.includes(file)));
+    }
     const moduleFiles = new Set(modules.flatMap((m) => m.files));
     for (const f of cFiles) this.readC(f, moduleFiles.has(f));
     // Sources a Makefile reaches outside the paths given (.PATH: $S/miscfs/kernfs).
@@ -251,7 +257,7 @@ class Discovery {
     return names;
   }
 
-  private context(m: ModuleSources) {
+  private context(m: ModuleSources): AssembleContext {
     const dirs = [m.dir, ...(m.makefile?.searchPathBySuffix.get('.h') ?? []), ...(m.makefile?.searchPath ?? [])];
     return {
       facts: (file: string) => this.facts.get(file),

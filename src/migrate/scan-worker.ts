@@ -52,9 +52,7 @@ export class ParsePool {
   constructor(size: number) {
     const tsx = import.meta.resolve('tsx/esm/api');
     const self = import.meta.url;
-    const bootstrap =
-      `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); })` +
-      `.catch((e) => { throw e; });`;
+    const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
     for (let i = 0; i < size; i++) {
       const worker = new Worker(bootstrap, { eval: true, workerData: WORKER_MARK });
       const slot = { worker, pending: 0 };

@@ -50,7 +50,8 @@ export interface ModuleJson {
   extra_declarations: DeclarationJson[];
   entry: (FunctionJson & { via_macro: string | null; knr: boolean }) | null;
   handlers: { load: HandlerJson | null; unload: HandlerJson | null; stat: HandlerJson | null };
-  tables: ModulePlan['tables'];
+  /** ModulePlan.tables with snake_case keys (slot_text, emul_name, old_form). */
+  tables: Record<string, unknown>;
   findings: FindingJson[];
 }
 
@@ -87,7 +88,7 @@ export function scanJson(result: ScanResult, cwd: string): ScanJson {
         name: m.entry.name, file: rel(m.entry.file), line: m.entry.line, via_macro: m.entry.viaMacro ?? null, knr: m.entry.knr,
       },
       handlers: { load: handler(m.handlers.load), unload: handler(m.handlers.unload), stat: handler(m.handlers.stat) },
-      tables: m.tables,
+      tables: snakeKeys(m.tables) as Record<string, unknown>,
       findings: m.findings.map(finding),
     })),
     files_scanned: result.filesScanned,
@@ -95,6 +96,13 @@ export function scanJson(result: ScanResult, cwd: string): ScanJson {
     parse_errors: result.parseErrors.map(finding),
     findings: (result.findings ?? []).map(finding),
   };
+}
+
+/** The JSON document's keys are snake_case throughout. */
+function snakeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(x)]));
 }
 
 export interface TextOptions {

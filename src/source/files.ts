@@ -22,6 +22,8 @@ export interface FileProblem {
 export interface WalkResult {
   cFiles: string[];
   makefiles: string[];
+  /** C files named on the command line (not found by walking a directory). */
+  namedFiles: string[];
   problems: FileProblem[];
 }
 
@@ -54,7 +56,7 @@ export function isCSourceName(name: string): boolean {
  * reading anything.
  */
 export function walkPaths(paths: string[]): WalkResult {
-  const result: WalkResult = { cFiles: [], makefiles: [], problems: [] };
+  const result: WalkResult = { cFiles: [], makefiles: [], namedFiles: [], problems: [] };
   const missing = paths.filter((p) => !fs.existsSync(p));
   if (missing.length) throw new PathNotFoundError(missing);
   const roots = paths.map((p) => path.resolve(p));
@@ -97,10 +99,19 @@ export function walkPaths(paths: string[]): WalkResult {
     // Files of a directory first, then its subdirectories: a module's Makefile and glue stay together.
     for (const d of subdirs) walkDir(d);
   };
+  const notSources = paths.filter((_, i) => {
+    const r = roots[i]!;
+    return !fs.statSync(r).isDirectory() && !isMakefileName(path.basename(r)) && !isCSourceName(r);
+  });
+  if (notSources.length) {
+    throw new UserError(`${notSources.join(', ')}: not a directory, a .c file or a Makefile; nothing to scan there`);
+  }
   for (const root of roots) {
-    const st = fs.statSync(root);
-    if (st.isDirectory()) walkDir(root);
-    else addFile(root);
+    if (fs.statSync(root).isDirectory()) walkDir(root);
+    else {
+      addFile(root);
+      if (isCSourceName(root)) result.namedFiles.push(root);
+    }
   }
   return result;
 }
