@@ -15,8 +15,11 @@ import type { ScanResult } from '../migrate/plan.ts';
 import type { ModuleResult, ValidationReport } from '../validate/result.ts';
 import { Kernel } from '../kernel/kernel.ts';
 
-/** Validates a conversion: every module of the set (or of a module(9) tree found by the scan). */
-export type Validator = (set: ConversionSet, scan: ScanResult) => Promise<ValidationReport>;
+/**
+ * Validates what the paths hold: the converted modules of the set, and modules already in
+ * module(9) form, which the scan does not list (validatePaths finds both).
+ */
+export type Validator = (input: { paths: string[]; set: ConversionSet; scan: ScanResult }) => Promise<ValidationReport>;
 
 export interface MigrationOptions {
   /** Other kernel trees indexed for `required` (`--kernel-src`). */
@@ -63,7 +66,7 @@ export async function loadMigration(paths: string[], opts: MigrationOptions): Pr
   const root = treeRoot(abs, cwd);
   const scan = await discover(abs);
   const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
-  const validation = opts.validate ? await opts.validate(set, scan) : null;
+  const validation = opts.validate ? await opts.validate({ paths: abs, set, scan }) : null;
   return { root, cwd, paths: abs, scan, set, validation, builtins: kernelBuiltins() };
 }
 

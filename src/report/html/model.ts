@@ -131,7 +131,7 @@ export function buildReport(m: Migration): Report {
       required: c.required,
       files: c.changes.map((ch) => reportFile(ch, rel)),
       findings: c.findings.map(finding),
-      validation: result ? validationOf(result) : null,
+      validation: result ? validationOf(result, rel, m.cwd) : null,
     });
   }
   for (const r of m.validation?.modules ?? []) {
@@ -145,12 +145,12 @@ export function buildReport(m: Migration): Report {
       kind: r.kind,
       class: declared?.class ?? null,
       status: 'module(9)',
-      from: r.dir,
-      dir: r.dir,
+      from: rel(r.dir),
+      dir: rel(r.dir),
       required: (declared?.required ?? []).map((module) => ({ module, reason: `listed in its MODULE() (${where})` })),
       files: [],
       findings: [],
-      validation: validationOf(r),
+      validation: validationOf(r, rel, m.cwd),
     });
   }
   modules.sort((a, b) => a.name.localeCompare(b.name));
@@ -189,8 +189,23 @@ function reportFile(c: FileChange, rel: (p: string) => string): ReportFile {
   return { path: rel(c.path), ...(status === 'renamed' ? { from: rel(c.oldPath!) } : {}), status, added, removed };
 }
 
-function validationOf(r: ModuleResult): ReportValidation {
-  return { ok: r.ok, timeMs: r.timeMs, checks: r.checks };
+/**
+ * Validation speaks in absolute paths (it works in a temporary overlay of the tree); the report
+ * shows them relative to where the command ran, as every other path in it.
+ */
+function validationOf(r: ModuleResult, rel: (p: string) => string, cwd: string): ReportValidation {
+  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  const text = (s: string) => s.split(prefix).join('');
+  return {
+    ok: r.ok,
+    timeMs: r.timeMs,
+    checks: r.checks.map((c) => ({
+      ...c,
+      details: c.details.map(text),
+      ...(c.warnings ? { warnings: c.warnings.map(text) } : {}),
+      ...(c.sites ? { sites: c.sites.map((s) => ({ file: rel(s.file), line: s.line })) } : {}),
+    })),
+  };
 }
 
 function summarise(modules: ReportModule[], treeFindings: ReportFinding[], filesChanged: number): ReportSummary {

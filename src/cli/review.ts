@@ -1,0 +1,207 @@
+/**
+ * `lkm2mod review [paths...]`: the interactive review. Module by module: the diff (coloured,
+ * paged), the findings and the validation; accept, skip, edit (then validate again) or quit.
+ * At the end what was accepted is applied atomically and the rest written as a patch.
+ *
+ * Also the options `review` and `report` share (what to convert, how to validate).
+ */
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { createColors } from 'picocolors';
+import { EXIT_USAGE, UserError } from './errors.ts';
+import { relativeTo } from '../report/relative.ts';
+import { editorFromEnv } from '../review/editor.ts';
+import { checkPatchTarget, finishReview } from '../review/finish.ts';
+import { loadMigration, resultFor, type MigrationOptions } from '../review/migration.ts';
+import { pagerFromEnv } from '../review/pager.ts';
+import { revalidationSet } from '../review/revalidate.ts';
+import { reviewSession, terminalEditor, type ReviewOutcome } from '../review/session.ts';
+import { Interrupted, TtyTerminal } from '../review/terminal.ts';
+import { reviewUnits, type ReviewUnit } from '../review/units.ts';
+import { validateConversion, validatePaths, type ValidateOptions } from '../validate/validate.ts';
+
+export interface MigrationFlags {
+  validate: boolean;
+  jobs?: string;
+  cc?: boolean;
+  kernelSrc: string[];
+  syscallSlot: string[];
+}
+
+interface ReviewFlags extends MigrationFlags {
+  patch: string;
+}
+
+const DEFAULT_PATCH = 'lkm2mod-review.patch';
+/** Interrupted by the user (128 + SIGINT), as shells report it. */
+const EXIT_INTERRUPTED = 130;
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+/** The options of every command that converts and validates a tree for a person to look at. */
+export function addMigrationOptions(cmd: Command): Command {
+  return cmd
+    .option('--no-validate', 'do not load the modules in the simulated kernel (faster; the review shows no verdicts)')
+    .option('--jobs <n>', 'modules validated at once')
+    .option('--cc', 'also check the converted sources with the C compiler (cc -fsyntax-only)')
+    .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
+    .addOption(
+      new Option('--syscall-slot <name=number>', 'the syscall number for a module whose MOD_SYSCALL asked for slot -1 (repeatable)')
+        .argParser(collect)
+        .default([]),
+    );
+}
+
+export function validateOptions(flags: MigrationFlags): ValidateOptions {
+  let jobs: number | undefined;
+  if (flags.jobs !== undefined) {
+    jobs = Number(flags.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
+  }
+  return { jobs, cc: flags.cc, kernelSrc: flags.kernelSrc, syscallSlots: parseSlots(flags.syscallSlot) };
+}
+
+export function migrationOptions(flags: MigrationFlags, cwd: string): MigrationOptions {
+  const opts = validateOptions(flags);
+  const progress = moduleProgress();
+  return {
+    cwd,
+    kernelSrc: opts.kernelSrc,
+    syscallSlots: opts.syscallSlots,
+    validate: flags.validate
+      ? async ({ paths }) => {
+          try {
+            return await validatePaths(paths, { ...opts, onProgress: progress.update });
+          } finally {
+            progress.done();
+          }
+        }
+      : null,
+  };
+}
+
+function parseSlots(specs: string[]): Map<string, number> {
+  const slots = new Map<string, number>();
+  for (const s of specs) {
+    const m = /^([^=\s]+)=(\d+)$/.exec(s.trim());
+    if (!m) throw new UserError(`--syscall-slot ${s}: expected NAME=NUMBER, e.g. --syscall-slot procinfo=211`, EXIT_USAGE);
+    slots.set(m[1]!, Number(m[2]));
+  }
+  return slots;
+}
+
+/** `validating 3/14 md` on a terminal's stderr, redrawn in place; nothing otherwise. */
+function moduleProgress(): { update: (done: number, total: number, name: string) => void; done: () => void } {
+  const tty = process.stderr.isTTY;
+  let shown = false;
+  return {
+    update: (done, total, name) => {
+      if (!tty) return;
+      process.stderr.write(`\r\x1b[Kvalidating ${done}/${total} ${name}`);
+      shown = true;
+    },
+    done: () => {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+export function registerReview(program: Command): void {
+  const cmd = program
+    .command('review')
+    .description('review the conversion module by module on a terminal: accept, skip or edit each; apply what was accepted, write the rest as a patch')
+    .argument('[paths...]', 'kernel trees, LKM folders or files', ['.'])
+    .option('--patch <file>', 'where the changes not accepted are written (must not exist)', DEFAULT_PATCH);
+  addMigrationOptions(cmd).action(async (paths: string[], flags: ReviewFlags) => {
+    process.exitCode = await runReview(paths, flags);
+  });
+}
+
+async function runReview(paths: string[], flags: ReviewFlags): Promise<number> {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  if (!stdin.isTTY || !stdout.isTTY) {
+    throw new UserError(
+      'review is interactive and needs a terminal (standard input and output are not one).\n' +
+        'Without one, use `lkm2mod convert` (a patch on stdout, or --write) or `lkm2mod report --html DIR` (a page to read).',
+    );
+  }
+  const cwd = process.cwd();
+  const patchFile = path.resolve(cwd, flags.patch);
+  await checkPatchTarget(patchFile, flags.patch);
+  const migration = await loadMigration(paths, migrationOptions(flags, cwd));
+  const rel = relativeTo(cwd);
+  const colors = createColors(!('NO_COLOR' in process.env) && stdout.hasColors());
+  const units = reviewUnits(migration.set, (m) => resultFor(migration.validation, m, cwd));
+  const out = (s: string) => stdout.write(s);
+
+  const notConverted = migration.set.modules.filter((m) => m.changes.length === 0);
+  for (const m of notConverted) {
+    out(`${colors.red('not converted')}: ${m.name} (${rel(m.plan.dir)}):\n`);
+    for (const f of m.findings.filter((x) => x.severity === 'error')) out(`  ${rel(f.file)}:${f.line}: ${f.message} [${f.code}]\n`);
+  }
+  if (units.length === 0) {
+    out(nothingToReview(migration.scan.modules.length, migration.validation?.modules.length ?? 0, paths));
+    return 0;
+  }
+  const files = units.reduce((n, u) => n + u.changes.length, 0);
+  const v = migration.validation;
+  out(
+    `${units.length} ${units.length === 1 ? 'change set' : 'change sets'} to review (${files} files).` +
+      (v ? ` Validation: ${v.passed} passed, ${v.failed} failed.` : ' Not validated (--no-validate).') +
+      ` Answer each with a key; ? explains them.\n`,
+  );
+
+  const term = new TtyTerminal(stdin, stdout);
+  let outcome: ReviewOutcome;
+  try {
+    outcome = await reviewSession(units, {
+      term,
+      colors,
+      root: migration.root,
+      rel,
+      pager: { command: pagerFromEnv(process.env), dim: colors.dim },
+      edit: terminalEditor(term, editorFromEnv(process.env)),
+      revalidate: flags.validate
+        ? async (unit: ReviewUnit) => {
+            const names = new Set(unit.modules.map((m) => m.name));
+            const r = await validateConversion(revalidationSet(migration.set, unit), migration.scan, validateOptions(flags));
+            return r.modules.filter((m) => names.has(m.name));
+          }
+        : null,
+    });
+  } catch (err) {
+    if (err instanceof Interrupted) {
+      out(`\n${err.how === 'interrupt' ? 'Interrupted' : 'Input ended'}: nothing was applied and no patch was written.\n`);
+      return EXIT_INTERRUPTED;
+    }
+    throw err;
+  } finally {
+    term.close();
+  }
+
+  const result = await finishReview(outcome, { root: migration.root, patchFile });
+  const names = (us: ReviewUnit[]) => us.map((u) => u.title).join(', ');
+  out('\n');
+  if (outcome.accepted.length) {
+    out(`${colors.green('applied')} ${names(outcome.accepted)}: ${result.applied.length} file(s) changed in place.\n`);
+  } else {
+    out('Nothing accepted: the tree is unchanged.\n');
+  }
+  if (result.patch) {
+    const where = path.relative(cwd, migration.root) || '.';
+    out(
+      `${colors.yellow('left out')} ${names(outcome.skipped)}: ${result.left.length} file change(s) written to ${rel(result.patch)}.\n` +
+        `Apply it later from ${where} with: git apply ${path.relative(migration.root, result.patch)}  (or patch -p1 < ${path.relative(migration.root, result.patch)})\n`,
+    );
+  }
+  return 0;
+}
+
+function nothingToReview(lkms: number, module9: number, paths: string[]): string {
+  const where = paths.join(' ');
+  if (lkms === 0 && module9 === 0) return `Nothing to review: no LKM was found under ${where}.\n`;
+  if (lkms === 0) return `Nothing to review: the ${module9} module(s) under ${where} are already module(9) modules; \`lkm2mod validate\` checks them.\n`;
+  return `Nothing to review: no LKM under ${where} could be converted (see above).\n`;
+}
