@@ -10,3 +10,5 @@ export const commands: RegisterCommand[] = [];
 commands.push((await import('./scan.ts')).registerScan);
 commands.push((await import('./convert.ts')).registerConvert);
 commands.push((await import('./kernel.ts')).registerKernel);
+commands.push((await import('./review.ts')).registerReview);
+commands.push((await import('./report.ts')).registerReport);
