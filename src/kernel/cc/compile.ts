@@ -67,11 +67,13 @@ export function compileModule(sources: string[], opts: CompileOptions = {}): Com
   for (const u of units) u.lower(hooks);
   for (const u of units) u.recordCalls();
   const linked = link(units, dm);
-  refuseBrokenCode(linked.definitions, mode);
+  refuseBrokenCode(linked.all, mode);
 
   const origin = opts.origin ?? moduleDirs[0];
   const provider = basename(origin);
   const stepLimit = opts.stepLimit ?? getStepLimit();
+  // The syntax trees and units are not needed any more: only the lowered code is kept.
+  const image = { ...linked, all: new Map() };
   const object: CompiledModule = {
     origin,
     sources: files,
@@ -85,7 +87,7 @@ export function compileModule(sources: string[], opts: CompileOptions = {}): Com
     arch,
     mode,
     instantiate(): ModuleImage {
-      return new Image(linked, provider, stepLimit, dm);
+      return new Image(image, provider, stepLimit, dm);
     },
   };
   return object;
@@ -139,3 +141,6 @@ function isLkmEntry(d: Definition): boolean {
   const p0 = t.params[0];
   return p0.kind === 'ptr' && p0.to.kind === 'struct' && p0.to.tag === 'lkm_table';
 }
+
+export { CompileError, CRuntimeError, type CompileWarning } from './errors.ts';
+export { DEFAULT_STEP_LIMIT, getStepLimit, setStepLimit } from './interp/runtime.ts';

@@ -55,7 +55,7 @@ export class Image implements ModuleImage, Runtime {
         if (d.code) this.own.set(key, new ModuleFunction(d.code, this));
         continue;
       }
-      const cell = allocate(d.ref.type);
+      const cell = allocate(d.type);
       this.own.set(key, cell);
       const plan = obj.plans.get(key);
       if (plan) for (const op of plan.ops) this.apply(cell, op, obj.definitions.get(op && 'address' in op && op.address.symbol ? op.address.symbol : '')?.binding === 'local');
@@ -121,7 +121,7 @@ export class Image implements ModuleImage, Runtime {
     let b = this.own.get(symbol);
     if (!b) {
       // A static by its C name, when no other file of the module has one of that name.
-      const matches = [...this.obj.definitions.entries()].filter(([k, d]) => d.ref.name === symbol && this.own.has(k));
+      const matches = [...this.obj.definitions.entries()].filter(([k, d]) => d.name === symbol && this.own.has(k));
       if (matches.length === 1) b = this.own.get(matches[0][0]);
     }
     return b ? toSymbolValue(b) : undefined;

@@ -11,8 +11,20 @@ import { CompileError, type CompileWarning } from './errors.ts';
 import { planInitializer, type InitPlan } from './static-init.ts';
 import { sectionOf, type Definition, type LinkHooks, type Unit } from './unit.ts';
 
+/** What an image needs of a kept definition (no syntax trees: compiled objects stay small). */
+export interface ImageDefinition {
+  name: string;
+  binding: 'global' | 'local';
+  kind: 'func' | 'object';
+  type: import('../machine/memory.ts').CType;
+  code?: import('./ast.ts').FunctionCode;
+}
+
 export interface LinkedObject {
-  definitions: Map<string, Definition>;
+  /** Kept definitions by symbol. */
+  definitions: Map<string, ImageDefinition>;
+  /** Every definition with its unit, for checks made at compile time only. */
+  all: Map<string, Definition>;
   symbols: Map<string, ObjectSymbol>;
   sections: Record<SectionName, string[]>;
   undefined: Set<string>;
@@ -98,7 +110,11 @@ export function link(units: Unit[], dm: DataModel): LinkedObject {
       relocations.push({ section, symbol: key, local: def?.binding === 'local', site: r.site });
     }
   }
-  return { definitions, symbols, sections, undefined: undef, relocations, plans, warnings, size };
+  const lean = new Map<string, ImageDefinition>();
+  for (const [key, d] of definitions) {
+    if (kept.has(d)) lean.set(key, { name: d.ref.name, binding: d.binding, kind: d.kind, type: d.ref.type, code: d.code });
+  }
+  return { definitions: lean, all: definitions, symbols, sections, undefined: undef, relocations, plans, warnings, size };
 }
 
 /**
