@@ -367,3 +367,28 @@ test('leaked memory and pending callouts are part of the state', async () => {
   await k.unload('leaky');
   assert.deepEqual(diffSnapshots(before, snapshot(k)), ['memory malloc devbuf by leaky: added (1 block(s), 100 bytes)']);
 });
+
+test('a callout still pending after unload is kernel state; an idle one never destroyed is only lockdebug', async () => {
+  const tick = fn('ticker_tick', ret(0), 'ticker');
+  let ch: StructCell | undefined;
+  const k = boot({
+    name: 'ticker',
+    uses: ['callout_init', 'callout_reset', 'callout_stop'],
+    statics: { ticker_ch: () => (ch = newStruct('callout')) },
+    functions: { ticker_tick: () => int(0) },
+    modcmd(cmd, ctx) {
+      if (cmd === 'INIT') {
+        ctx.callValue('callout_init', ptr(ctx.own('ticker_ch')), int(0));
+        ctx.callValue('callout_reset', ptr(ctx.own('ticker_ch')), int(100), { k: 'fn', fn: tick }, NULL_PTR);
+      }
+      return 0; // FINI forgets callout_stop
+    },
+  });
+  const before = snapshot(k);
+  await k.load('ticker');
+  await k.unload('ticker');
+  assert.deepEqual(diffSnapshots(before, snapshot(k)), ['sync callout pending (ticker_tick@ticker) by ticker: added (1)']);
+  // Stopped (by whatever still holds it), the callout no longer matters to the kernel.
+  await locked(k, () => k.kfunc('callout_stop').invoke([ptr(ch!)]));
+  assert.deepEqual(diffSnapshots(before, snapshot(k)), ['lockdebug callout initialised, not destroyed by ticker: added (1)']);
+});
