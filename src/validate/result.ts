@@ -27,10 +27,20 @@ export interface CheckResult {
 
 export interface ModuleResult {
   name: string;
+  /** The LKM kind (syscall, vfs, dev …) for a converted LKM; the module class (vfs, driver …) for a module(9) input. */
   kind: string;
+  /** What the input was: an old LKM, converted in memory, or a module(9) module as it stands. */
+  input: 'lkm' | 'module';
   /** The module's directory as the user named it (relative in JSON output). */
   dir: string;
+  /** For a converted LKM: the LKM's directory, which is what the user has on disk. */
+  lkm?: string;
   ok: boolean;
+  /**
+   * What the user must know about the module beyond its checks: convert's errors for it (a
+   * syscall slot nobody chose), a second module of the same name in the tree.
+   */
+  notes?: string[];
   checks: CheckResult[];
   timeMs: number;
 }

@@ -1,0 +1,232 @@
+/**
+ * Equivalence, for a converted LKM: the original is loaded by the old loader into an LKM-era
+ * kernel and the converted module by module_load into a module(9) kernel, and what each did is
+ * compared — the same syscalls at the same slots, the same file systems, devsw names and
+ * majors, exec entries, autoconf tables and sysctl nodes — and the old handlers' kernel calls
+ * happen in the converted module too, in the same order relative to the registration.
+ *
+ * DISPATCH fixes that order: on load the kernel wires the module in, then load() runs; on
+ * unload, unload() runs, then the kernel unwires it. So what load() did is what the LKM called
+ * after its (last) registration, and INIT must call the same after its own; what unload() did
+ * comes before the unregistration, and FINI must do the same before its own. Everything else
+ * the LKM called (its entry's set-up, the subsystem's callbacks) must still happen, in any
+ * order. Calls the entry function made for every command (visible on LKM_E_STAT, e.g. a
+ * vnode-op vector set up before DISPATCH) belong to INIT only and are not expected on unload.
+ */
+import { errno } from '../../kernel/errno.ts';
+import type { KernelResult } from '../../kernel/kernel.ts';
+import type { ModuleDir } from '../../kernel/moddir.ts';
+import type { KernelSnapshot } from '../../kernel/state.ts';
+import { Outcome, skipped } from '../outcome.ts';
+import { callSteps, emulChanges, formatSteps, REGISTRATION, tableChanges } from '../registrations.ts';
+import { changes, describe, Rig } from '../rig.ts';
+import { modcmdSite, type Subject } from '../subject.ts';
+import type { CheckResult } from '../result.ts';
+
+/** Kinds whose lkmdispatch wires the module into a table a module(9) module also uses. */
+const WIRING_KINDS = new Set(['syscall', 'vfs', 'dev', 'exec', 'drv']);
+
+interface Run {
+  before: KernelSnapshot;
+  loaded: KernelSnapshot;
+  load: string[];
+  unload: string[] | null;
+}
+
+export async function equivalence(s: Subject): Promise<CheckResult> {
+  const lkm = s.spec.lkm;
+  if (!lkm) return skipped('equivalence', 'not a converted LKM: there is no original to compare with');
+  const o = new Outcome('equivalence');
+  const wires = WIRING_KINDS.has(s.spec.kind);
+
+  const old = await runLkm(s, o, wires);
+  if (!old) return o.done();
+  const now = await runModule(s, o);
+  if (!now) return o.done();
+
+  const emuls = emulChanges(old.run.before, old.run.loaded);
+  if (emuls.length) {
+    o.note(`the LKM registered emulation ${emuls.join(', ')}; module(9) has no emulation registry, so the module reaches it through its exec entries' es_emul instead`);
+  }
+  compareTables(o, s, tableChanges(old.run.before, old.run.loaded), tableChanges(now.before, now.loaded));
+
+  compareCalls(o, s, 'load', old.run.load, now.load, wires);
+  if (old.run.unload && now.unload) {
+    const unload = startsWith(old.run.unload, old.prelude) ? old.run.unload.slice(old.prelude.length) : old.run.unload;
+    compareCalls(o, s, 'unload', unload, now.unload, wires);
+  }
+  for (const line of old.left) o.note(`the original LKM itself leaves behind on unload: ${line}`);
+  return o.done();
+}
+
+async function runLkm(s: Subject, o: Outcome, wires: boolean): Promise<{ run: Run; prelude: string[]; left: string[] } | null> {
+  const lkm = s.spec.lkm!;
+  const rig = new Rig(s.catalog, { era: 'lkm' });
+  for (const md of lkmRequisites(s)) {
+    const r = await lkmLoad(rig, s, md);
+    if (r.error) {
+      o.fail(`cannot load ${md.name}, which the LKM needs loaded first, with the old loader: ${describe(r)}`);
+      return null;
+    }
+  }
+  const before = rig.snap();
+  // Only the LKM runs from here on: every call made from module code is its own.
+  const all = () => true;
+  let mark = rig.k.calls.mark();
+  const r = await lkmLoad(rig, s, lkm.moduleDir, lkm.entry);
+  if (r.error) {
+    o.fail(`the original LKM does not load with the old loader, so there is nothing to compare with: ${describe(r)}`);
+    return null;
+  }
+  const load = callSteps(rig.callsBy(all, mark), 'lkm', wires);
+  const loaded = rig.snap();
+  const id = rig.k.lkm.list.at(-1)!.id;
+
+  mark = rig.k.calls.mark();
+  const st = await rig.k.lkmStat(id);
+  const prelude = st.error ? [] : callSteps(rig.callsBy(all, mark), 'lkm', wires).filter((x) => x !== REGISTRATION);
+
+  mark = rig.k.calls.mark();
+  const u = await rig.k.lkmUnload(id);
+  if (u.error) o.note(`the original LKM does not unload with the old loader (${describe(u)}); the unload order is not compared`);
+  return {
+    run: { before, loaded, load, unload: u.error ? null : callSteps(rig.callsBy(all, mark), 'lkm', wires) },
+    prelude,
+    left: u.error ? [] : changes(before, rig.snap()),
+  };
+}
+
+async function runModule(s: Subject, o: Outcome): Promise<Run | null> {
+  const rig = new Rig(s.catalog);
+  const err = await rig.loadRequisites(s.required);
+  if (err) {
+    o.fail(`cannot compare: ${err}`);
+    return null;
+  }
+  const before = rig.snap();
+  let mark = rig.k.calls.mark();
+  const r = await rig.load(s.object);
+  if (r.error) {
+    o.fail(`the converted module does not load, so there is nothing to compare: ${describe(r)}`);
+    return null;
+  }
+  const own = (c: string) => c === s.infoName;
+  const load = callSteps(rig.callsBy(own, mark), 'module', true);
+  const loaded = rig.snap();
+  mark = rig.k.calls.mark();
+  const u = await rig.unload(s.infoName);
+  return { before, loaded, load, unload: u.error ? null : callSteps(rig.callsBy(own, mark), 'module', true) };
+}
+
+/** The LKMs to load first, requisites of requisites first, each once. */
+function lkmRequisites(s: Subject): ModuleDir[] {
+  const out: ModuleDir[] = [];
+  const seen = new Set<string>([s.spec.name]);
+  const visit = (names: readonly string[]) => {
+    for (const n of names) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      const spec = s.catalog.spec(n);
+      if (!spec?.lkm) continue;
+      visit(spec.lkm.requires);
+      out.push(spec.lkm.moduleDir);
+    }
+  };
+  visit(s.spec.lkm!.requires);
+  return out;
+}
+
+async function lkmLoad(rig: Rig, s: Subject, md: ModuleDir, entry?: string): Promise<KernelResult> {
+  let object;
+  try {
+    object = s.catalog.lkmObject(md);
+  } catch (err) {
+    return { error: errno('ENOEXEC'), errno: 'ENOEXEC', message: `${md.dir} does not compile as an LKM: ${(err as Error).message}` };
+  }
+  return rig.k.lkmLoad(object, { name: md.name, ...(entry ? { entry } : {}) });
+}
+
+function compareTables(o: Outcome, s: Subject, was: Map<string, string>, is: Map<string, string>): void {
+  const sites = modcmdSite(s);
+  const chosen = s.spec.lkm!.chosenByKernel;
+  // Where the LKM let the kernel choose (slot or major -1), the same entry elsewhere is the
+  // choice differing, not the module.
+  const moved = new Set<string>();
+  for (const table of ['sysent', 'bdevsw', 'cdevsw'] as const) {
+    if (!chosen[table]) continue;
+    const byValue = (m: Map<string, string>) => new Map([...m].filter(([k]) => k.startsWith(`${table}[`)).map(([k, v]) => [v, k]));
+    const b = byValue(is);
+    for (const [value, key] of byValue(was)) {
+      const other = b.get(value);
+      if (!other || other === key) continue;
+      o.warn(`${value}: the old loader put it in ${key} and module(9) in ${other}; the LKM left the number to the kernel (-1), and the two kernels choose differently`);
+      moved.add(key).add(other);
+    }
+  }
+  let same = 0;
+  for (const [key, value] of was) {
+    if (moved.has(key)) continue;
+    const now = is.get(key);
+    if (now === undefined) {
+      o.fail(`${key}: the LKM set it to ${value}; the converted module leaves it alone — its registration was lost in the conversion`, sites);
+    } else if (now !== value) {
+      o.fail(`${key}: the LKM set it to ${value}; the converted module sets it to ${now}`, sites);
+    } else same++;
+  }
+  for (const [key, value] of is) {
+    if (moved.has(key) || was.has(key)) continue;
+    o.fail(`${key}: the converted module sets it to ${value}; the LKM did not touch it`, sites);
+  }
+  if (was.size === 0 && is.size === 0) o.note('neither changes a kernel table');
+  else if (same) o.note(`the same ${same} table change(s): ${[...was.keys()].filter((k) => !moved.has(k) && is.get(k) === was.get(k)).join(', ')}`);
+}
+
+function compareCalls(o: Outcome, s: Subject, phase: 'load' | 'unload', lkm: string[], mod: string[], wires: boolean): void {
+  const cmd = phase === 'load' ? 'INIT' : 'FINI';
+  const sites = modcmdSite(s);
+  const registers = wires && lkm.includes(REGISTRATION) && mod.includes(REGISTRATION);
+  if (!registers) {
+    // Nothing to order against (a MISC LKM): the calls themselves, in order.
+    const a = lkm.filter((x) => x !== REGISTRATION);
+    const b = mod.filter((x) => x !== REGISTRATION);
+    if (equal(a, b)) o.note(`${cmd} makes the kernel calls the LKM's ${phase} made, in order: ${formatSteps(b)}`);
+    else o.fail(`${cmd} does not repeat the LKM's ${phase}: the LKM called ${formatSteps(a)}; ${cmd} calls ${formatSteps(b)}`, sites);
+    return;
+  }
+  // The handler's work: after the last registration on load, before the first on unload.
+  const work = (steps: string[]) => (phase === 'load' ? steps.slice(steps.lastIndexOf(REGISTRATION) + 1) : steps.slice(0, steps.indexOf(REGISTRATION)));
+  const a = work(lkm);
+  const b = work(mod);
+  const when = phase === 'load' ? 'after the module is registered' : 'before it is unregistered';
+  if (equal(a, b)) {
+    o.note(`${cmd} makes the ${phase} handler's calls ${when}, as DISPATCH did: ${formatSteps(b)}`);
+  } else {
+    o.fail(`${cmd} does not make the LKM ${phase} handler's calls ${when}: the LKM called ${formatSteps(a)}; ${cmd} calls ${formatSteps(b)}`, sites);
+  }
+  const lost = minus(lkm, mod);
+  const added = minus(mod, lkm);
+  if (lost.length) o.fail(`calls the LKM's ${phase} made that ${cmd} does not: ${formatSteps(lost)}`, sites);
+  if (added.length) o.fail(`calls ${cmd} makes that the LKM's ${phase} did not: ${formatSteps(added)}`, sites);
+}
+
+function equal(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function startsWith(a: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length > 0 && prefix.every((x, i) => a[i] === x);
+}
+
+/** What `a` has that `b` lacks, counted (registration steps aside). */
+function minus(a: readonly string[], b: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const x of b) left.set(x, (left.get(x) ?? 0) + 1);
+  const out: string[] = [];
+  for (const x of a) {
+    if (x === REGISTRATION) continue;
+    const n = left.get(x) ?? 0;
+    if (n > 0) left.set(x, n - 1);
+    else out.push(x);
+  }
+  return out.sort();
+}

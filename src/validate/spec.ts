@@ -1,0 +1,63 @@
+/**
+ * What validating one module needs to know, as plain data: it crosses into worker threads, so
+ * it holds paths and names, never compiled objects or kernels. A module is either a converted
+ * LKM (its module(9) sources in the overlay, its original LKM beside it for comparison) or a
+ * module(9) module found in the tree as it stands.
+ */
+import type { ModuleDir } from '../kernel/moddir.ts';
+
+export interface LkmOriginal {
+  /** The LKM's directory, compiled as it is on disk. */
+  moduleDir: ModuleDir;
+  /** The entry function discovery found (modload -e); modload's own search otherwise. */
+  entry?: string;
+  /**
+   * Numbers the LKM left to the kernel (MOD_SYSCALL slot -1, MOD_DEV majors -1): the old
+   * loader and module(9) may choose differently, which is not a difference in the module.
+   */
+  chosenByKernel: { sysent: boolean; bdevsw: boolean; cdevsw: boolean };
+  /**
+   * The LKMs that had to be loaded before this one (the modules convert listed as required,
+   * by their LKM directories): in the LKM world a module linked against whatever was loaded.
+   */
+  requires: string[];
+}
+
+export interface ModuleSpec {
+  /** The module's name: KMOD, which module_load and mi_required name it by. */
+  name: string;
+  kind: string;
+  input: 'lkm' | 'module';
+  /** The module directory as the user will have it (the converted location for an LKM). */
+  dir: string;
+  /** What to compile: for a converted LKM, paths into the overlay. */
+  moduleDir: ModuleDir;
+  lkm?: LkmOriginal;
+  /** Messages for the user that belong to this module (convert's errors for it). */
+  notes: string[];
+  /** Conversion failed: nothing to compile; `notes` say why. */
+  unconverted?: boolean;
+}
+
+/** Where converted sources were materialised, so paths can be shown as the user will have them. */
+export interface OverlayMap {
+  /** The temporary directory that mirrors `root`. */
+  dir: string;
+  root: string;
+}
+
+/** Everything a worker needs: the modules to validate and every module requisites may name. */
+export interface ValidationJob {
+  targets: ModuleSpec[];
+  /** Modules by name for module_load's requisites (targets included). */
+  catalog: ModuleSpec[];
+  overlay: OverlayMap | null;
+  settings: CheckSettings;
+}
+
+export interface CheckSettings {
+  /** Load/unload cycles of the repeat check. */
+  repeat: number;
+  /** Run the converted sources through a real C compiler. */
+  cc: boolean;
+}

@@ -1,0 +1,132 @@
+/**
+ * Validation: prove each module in the simulated kernel. The public entry points are
+ * validatePaths (a tree: LKMs are converted in memory, module(9) modules taken as they are)
+ * and validateConversion (a conversion someone already made). Both materialise the converted
+ * sources in a temporary overlay of the tree — nothing in the user's tree is written — and run
+ * every check on every module, in worker threads when asked to.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { treeRoot } from '../cli/convert.ts';
+import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
+import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
+import { discover } from '../migrate/discover.ts';
+import type { ScanResult } from '../migrate/plan.ts';
+import { PathNotFoundError } from '../source/files.ts';
+import { Catalog } from './catalog.ts';
+import { findModules } from './find-modules.ts';
+import { Overlay } from './overlay.ts';
+import { ValidatePool, type WorkerKind } from './pool.ts';
+import type { ModuleResult, ValidationReport } from './result.ts';
+import { validateModule } from './run-module.ts';
+import type { CheckSettings, ModuleSpec, ValidationJob } from './spec.ts';
+import { conversionSpecs, foundSpec, noteDuplicates } from './specs.ts';
+
+export interface ValidateOptions {
+  /** Modules validated at once (worker threads); default 1. */
+  jobs?: number;
+  /** Also run the converted sources through a real C compiler (`cc -fsyntax-only`). */
+  cc?: boolean;
+  /** Other trees to index for `required` inference (convert's --kernel-src). */
+  kernelSrc?: string[];
+  /** Answers to slot -1 syscalls, by module name (convert's --syscall-slot). */
+  syscallSlots?: Map<string, number>;
+  onProgress?: (done: number, total: number, name: string) => void;
+  /** Load/unload cycles of the repeat check (default 100). */
+  repeat?: number;
+}
+
+/** Threads or processes for --jobs: see bench/validate.bench.ts for why threads are the default. */
+export interface ValidateInternals {
+  workers?: WorkerKind;
+}
+
+export const DEFAULT_REPEAT = 100;
+
+/** Validate every module under `paths`: LKMs (converted in memory) and module(9) modules. */
+export async function validatePaths(paths: string[], opts: ValidateOptions & ValidateInternals = {}): Promise<ValidationReport> {
+  const list = paths.length ? paths : ['.'];
+  const missing = list.filter((p) => !fs.existsSync(p));
+  if (missing.length) throw new PathNotFoundError(missing);
+  const abs = list.map((p) => path.resolve(p));
+  const root = treeRoot(abs, process.cwd());
+  const scan = await discover(abs, { jobs: opts.jobs });
+  const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
+  const found = findModules(abs).map(foundSpec);
+  return run(set, scan, found, opts);
+}
+
+/** Validate a conversion convertPlans made from `scan` (nothing is written to the tree). */
+export async function validateConversion(set: ConversionSet, scan: ScanResult, opts: ValidateOptions & ValidateInternals = {}): Promise<ValidationReport> {
+  return run(set, scan, [], opts);
+}
+
+async function run(set: ConversionSet, scan: ScanResult, found: ModuleSpec[], opts: ValidateOptions & ValidateInternals): Promise<ValidationReport> {
+  const overlay = set.changes.length ? Overlay.create(overlayRoot(set, scan), set.changes) : null;
+  try {
+    const targets = [...conversionSpecs(set, scan, overlay), ...found].sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
+    noteDuplicates(targets);
+    const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false };
+    const job: ValidationJob = { targets, catalog: targets, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
+    const results = await validateJob(job, opts);
+    return {
+      modules: results,
+      passed: results.filter((m) => m.ok).length,
+      failed: results.filter((m) => !m.ok).length,
+    };
+  } finally {
+    overlay?.dispose();
+  }
+}
+
+/** Run a job in this thread or in a pool; results in the order of `job.targets`. */
+export async function validateJob(job: ValidationJob, opts: ValidateOptions & ValidateInternals): Promise<ModuleResult[]> {
+  const total = job.targets.length;
+  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, total));
+  let done = 0;
+  const progress = (r: ModuleResult) => opts.onProgress?.(++done, total, r.name);
+  if (jobs <= 1) {
+    const catalog = new Catalog(job.catalog);
+    const out: ModuleResult[] = [];
+    for (const spec of job.targets) {
+      const r = await validateModule(spec, catalog, job.settings, job.overlay);
+      out.push(r);
+      progress(r);
+    }
+    return out;
+  }
+  const pool = new ValidatePool(job, jobs, opts.workers ?? 'thread');
+  try {
+    return await pool.run(progress);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The directory the overlay mirrors: it must hold every change and the whole kernel tree ($S)
+ * the modules include from, so converted headers are what the converted sources see.
+ */
+function overlayRoot(set: ConversionSet, scan: ScanResult): string {
+  const paths = [
+    ...set.changes.flatMap((c) => [c.path, c.oldPath ?? c.path]),
+    ...scan.modules.map((m) => m.dir),
+  ].map((p) => path.resolve(p));
+  let root = commonDir(paths);
+  const S = findKernelTree(root);
+  if (S) root = commonDir([root, path.dirname(S)]);
+  return root;
+}
+
+function commonDir(paths: string[]): string {
+  if (paths.length === 0) return os.tmpdir();
+  let common = path.dirname(paths[0]!).split(path.sep);
+  for (const p of paths) {
+    const parts = path.dirname(p).split(path.sep);
+    let i = 0;
+    while (i < common.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
+}
