@@ -101,7 +101,7 @@ export function snapshot(k: Kernel): KernelSnapshot {
   for (const o of k.sync.list()) {
     const by = o.owner ? ` by ${o.owner}` : '';
     if (o.busy) count(s.sync, o.kind === 'mutex' ? `mutex held${by}` : `callout pending (${o.func ? fnName(o.func) : '?'})${by}`);
-    else count(s.lockdebug, `${o.kind} initialised, not destroyed${by}`);
+    else count(s.lockdebug, `${o.kind} initialised${by}`);
   }
   return s;
 }
