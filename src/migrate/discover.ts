@@ -118,53 +118,17 @@ class Discovery {
   async run(cFiles: string[], makefiles: string[], namedFiles: string[]): Promise<ScanResult> {
     this.total = cFiles.length + makefiles.length;
     const modules = this.readMakefiles(makefiles);
-    // A C file named on its own: the Makefile beside it, if that Makefile builds it, says what else belongs to it.
-    for (const file of namedFiles) {
-      const mk = path.join(path.dirname(file), 'Makefile');
-      if (makefiles.includes(mk) || !fs.existsSync(mk)) continue;
-      modules.push(...this.readMakefiles([mk]).filter((m) => m.files.includes(file)));
-    }
-    const moduleFiles = new Set(modules.flatMap((m) => m.files));
-    for (const f of cFiles) this.readC(f, moduleFiles.has(f));
-    // Sources a Makefile reaches outside the paths given (.PATH: $S/miscfs/kernfs).
-    for (const f of moduleFiles) if (!this.read.has(f)) this.readC(f, true);
-    this.onProgress?.(this.done, this.total);
-    await this.settle();
-
-    // Module sources that were not candidates but may define a handler the glue names.
-    for (const m of modules) {
-      const wanted = this.wantedNames(m.files);
-      for (const f of m.files) {
-        if (!this.parsing.has(f) && this.texts.has(f) && neededByModule(this.texts.get(f)!, wanted)) this.parse(f);
-      }
-    }
-    await this.settle();
-
-    const plans: ModulePlan[] = [];
-    const treeFindings: Finding[] = [];
-    const claimed = new Set<string>();
-    for (const m of modules) {
-      m.files.forEach((f) => claimed.add(f));
-      const plan = assembleModule(m, this.context(m));
-      if (plan) plans.push(plan);
-      else if (!m.files.some((f) => usesModuleMacro(this.texts.get(f) ?? ''))) {
-        const mk = m.makefile!;
-        const site = mk.assignments.get('KMOD')?.at(-1);
-        const generated = m.missing.filter((miss) => mk.rules.some((r) => r.targets.includes(miss)));
-        treeFindings.push(
-          findings.noDeclaration(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f)), generated),
-        );
-      }
-    }
-    plans.push(...(await this.orphanModules(claimed)));
+    modules.push(...this.makefilesOfNamedFiles(namedFiles, makefiles));
+    await this.readSources(cFiles, modules);
+    await this.parseWhatModulesNeed(modules);
+    const { plans, treeFindings } = this.assemble(modules);
+    plans.push(...this.orphanModules(new Set(modules.flatMap((m) => m.files))));
     plans.sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name));
-
     const parseErrors: Finding[] = [
       ...this.problems.map((p) => finding(p.code, p.file, 0, p.message)),
       ...this.parseFailures,
       ...plans.flatMap((p) => p.findings.filter((f) => f.code === 'parse-errors')),
     ];
-    treeFindings.push(...this.problems.map((p) => finding(p.code, p.file, 0, p.message)));
     return {
       modules: plans,
       filesScanned: this.read.size + [...this.includeCache.values()].filter((t) => t !== null).length,
@@ -172,6 +136,62 @@ class Discovery {
       parseErrors: sortFindings(dedupe(parseErrors)),
       findings: sortFindings(treeFindings),
     };
+  }
+
+  /** A C file named on its own: the Makefile beside it, if it builds that file, says what else belongs to it. */
+  private makefilesOfNamedFiles(namedFiles: string[], makefiles: string[]): ModuleSources[] {
+    const out: ModuleSources[] = [];
+    for (const file of namedFiles) {
+      const mk = path.join(path.dirname(file), 'Makefile');
+      if (makefiles.includes(mk) || !fs.existsSync(mk)) continue;
+      this.total++;
+      out.push(...this.readMakefiles([mk]).filter((m) => m.files.includes(file)));
+    }
+    return out;
+  }
+
+  /** Every C file once; the module sources a Makefile reaches outside the paths given too. */
+  private async readSources(cFiles: string[], modules: ModuleSources[]): Promise<void> {
+    const moduleFiles = new Set(modules.flatMap((m) => m.files));
+    for (const f of cFiles) this.readC(f, moduleFiles.has(f));
+    const outside = [...moduleFiles].filter((f) => !this.read.has(f));
+    this.total += outside.length;
+    for (const f of outside) this.readC(f, true);
+    this.onProgress?.(this.done, this.total);
+    await this.settle();
+  }
+
+  /** Module sources that were not candidates, but may define a handler the glue names. */
+  private async parseWhatModulesNeed(modules: ModuleSources[]): Promise<void> {
+    for (const m of modules) {
+      const wanted = this.wantedNames(m.files);
+      for (const f of m.files) {
+        if (!this.parsing.has(f) && this.texts.has(f) && neededByModule(this.texts.get(f)!, wanted)) this.parse(f);
+      }
+    }
+    await this.settle();
+  }
+
+  /** A plan per Makefile module; a finding for a KMOD whose sources declare no LKM. */
+  private assemble(modules: ModuleSources[]): { plans: ModulePlan[]; treeFindings: Finding[] } {
+    const plans: ModulePlan[] = [];
+    const treeFindings: Finding[] = [];
+    for (const m of modules) {
+      const plan = assembleModule(m, this.context(m));
+      if (plan) {
+        plans.push(plan);
+        continue;
+      }
+      // Already a module(9) module: nothing to convert, nothing to say.
+      if (m.files.some((f) => usesModuleMacro(this.texts.get(f) ?? ''))) continue;
+      const mk = m.makefile!;
+      const site = mk.assignments.get('KMOD')?.at(-1);
+      const generated = m.missing.filter((miss) => mk.rules.some((r) => r.targets.includes(miss)));
+      treeFindings.push(
+        findings.noDeclaration(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f)), generated),
+      );
+    }
+    return { plans, treeFindings };
   }
 
   private progress(): void {
@@ -291,7 +311,7 @@ class Discovery {
    * Modules no Makefile builds: declaring sources grouped by directory. When the entry or a
    * handler is missing from them, the sibling C files that define it are taken too.
    */
-  private async orphanModules(claimed: Set<string>): Promise<ModulePlan[]> {
+  private orphanModules(claimed: Set<string>): ModulePlan[] {
     const byDir = new Map<string, string[]>();
     for (const [file, facts] of this.facts) {
       if (claimed.has(file) || !(facts.descriptors.length || facts.functions.some((f) => f.dispatch.length))) continue;

@@ -149,8 +149,8 @@ export interface ScanResult {
   /** Files that could not be read or parsed usefully, with why. */
   parseErrors: Finding[];
   /**
-   * Findings that belong to no module: a Makefile whose KMOD sources declare no LKM, a binary
-   * or unreadable file. (Module findings are in each ModulePlan.)
+   * Findings that belong to no module, e.g. a Makefile whose KMOD sources declare no LKM.
+   * (Module findings are in each ModulePlan; unreadable and binary files in parseErrors.)
    */
   findings?: Finding[];
 }

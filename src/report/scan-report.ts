@@ -147,7 +147,9 @@ export function renderScanText(result: ScanResult, cwd: string, opts: TextOption
     const lines = m.findings.map((f) => `  ${location(rel, f.file, f.line)}: ${paint(f.severity, f.severity)}: ${f.message} [${f.code}]`);
     sections.push(`${c.bold(m.name)} (${rel(m.dir)}):\n${lines.join('\n')}`);
   }
-  const loose = [...(result.findings ?? [])];
+  // Problems with files no module claims (unreadable, binary) are shown with the tree's findings.
+  const inModules = new Set(result.modules.flatMap((m) => m.findings.map(key)));
+  const loose = [...(result.findings ?? []), ...result.parseErrors.filter((f) => !inModules.has(key(f)))];
   if (loose.length) {
     const lines = loose.map((f) => `  ${location(rel, f.file, f.line)}: ${paint(f.severity, f.severity)}: ${f.message} [${f.code}]`);
     sections.push(`${c.bold('not part of a module')}:\n${lines.join('\n')}`);
@@ -157,8 +159,11 @@ export function renderScanText(result: ScanResult, cwd: string, opts: TextOption
   return out;
 }
 
+const key = (f: Finding) => `${f.code}\0${f.file}\0${f.line}`;
+
 function summary(r: ScanResult): string {
-  const all = [...r.modules.flatMap((m) => m.findings), ...(r.findings ?? [])];
+  const inModules = new Set(r.modules.flatMap((m) => m.findings.map(key)));
+  const all = [...r.modules.flatMap((m) => m.findings), ...(r.findings ?? []), ...r.parseErrors.filter((f) => !inModules.has(key(f)))];
   const count = (s: Finding['severity']) => all.filter((f) => f.severity === s).length;
   const n = r.modules.length;
   const kinds = [...new Set(r.modules.map((m) => m.kind))].sort().join(', ');
