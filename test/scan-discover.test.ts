@@ -483,3 +483,36 @@ test('a .c file named on its own is scanned with the Makefile beside it, when th
   fs.writeFileSync(path.join(root, 'v/notes.txt'), 'MOD_MISC\n');
   await assert.rejects(discover([path.join(root, 'v/notes.txt')]), /not a directory, a \.c file or a Makefile/);
 });
+
+test('old-style sources: __P prototypes and __KERNEL_RCSID are not parse errors; a name given by a macro is resolved', async () => {
+  const root = tree({
+    'ipl/Makefile': 'KMOD=\tipl\nSRCS=\tmlf_ipl.c\n',
+    'ipl/ipl.h': '#define\tIPL_NAME\t"ipl"\n',
+    'ipl/mlf_ipl.c': `#include <sys/cdefs.h>
+__KERNEL_RCSID(0, "$NetBSD: mlf_ipl.c,v 1.1 2004/01/01 00:00:00 x Exp $");
+#include <sys/lkm.h>
+#include "ipl.h"
+int ipl_lkmentry __P((struct lkm_table *, int, int));
+static int ipl_load __P((struct lkm_table *, int));
+MOD_DEV(IPL_NAME, LM_DT_CHAR, -1, &ipldevsw);
+static int
+ipl_load(lkmtp, cmd)
+	struct lkm_table *lkmtp;
+	int cmd;
+{
+	return 0;
+}
+int
+ipl_lkmentry(lkmtp, cmd, ver)
+	struct lkm_table *lkmtp;
+	int cmd, ver;
+{
+	DISPATCH(lkmtp, cmd, ver, ipl_load, lkm_nofunc, lkm_nofunc)
+}
+`,
+  });
+  const m = only(await discover([root], { jobs: 1 }));
+  assert.equal(m.name, 'ipl');
+  assert.equal(m.handlers.load?.name, 'ipl_load');
+  assert.deepEqual(codes(m), ['old-mod-dev']);
+});

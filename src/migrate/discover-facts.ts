@@ -225,7 +225,8 @@ function collectErrors(root: SyntaxNode): { count: number; lines: number[] } {
   const lines: number[] = [];
   if (!root.hasError) return { count, lines };
   walk(root, (n) => {
-    if (n.isMissing && n.type === ';' && afterMacroCall(n)) return false;
+    if (n.isMissing && n.type === ';' && (afterMacroCall(n) || beforeKnrPrototype(n))) return false;
+    if (n.type === 'call_expression' && callName(n) === '__P') return false;
     if (n.type === 'ERROR' || n.isMissing) {
       count++;
       const line = n.startPosition.row + 1;
@@ -250,6 +251,13 @@ function afterMacroCall(semicolon: SyntaxNode): boolean {
   const prev = semicolon.previousSibling;
   if (prev?.type !== 'call_expression') return false;
   return /^[A-Z][A-Z0-9_]*$/.test(callName(prev));
+}
+
+/** `int foo __P((struct lkm_table *, int));`: the pre-ANSI prototype macro every old file uses. */
+function beforeKnrPrototype(semicolon: SyntaxNode): boolean {
+  const next = semicolon.parent?.nextSibling;
+  const call = next?.type === 'expression_statement' ? next.firstChild : null;
+  return call?.type === 'call_expression' && callName(call) === '__P';
 }
 
 function collectDefines(text: string, lines: LineIndex, conds: PreprocessorConditions): MacroDefine[] {
