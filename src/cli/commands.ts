@@ -12,3 +12,4 @@ commands.push((await import('./convert.ts')).registerConvert);
 commands.push((await import('./kernel.ts')).registerKernel);
 commands.push((await import('./review.ts')).registerReview);
 commands.push((await import('./report.ts')).registerReport);
+commands.push((await import('./validate.ts')).registerValidate);

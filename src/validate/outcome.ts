@@ -7,6 +7,7 @@ import type { CheckName, CheckResult, CheckSite } from './result.ts';
 
 export class Outcome {
   private readonly details: string[] = [];
+  private readonly failures: string[] = [];
   private readonly warnings: string[] = [];
   private readonly sites: CheckSite[] = [];
   private failed = false;
@@ -24,6 +25,7 @@ export class Outcome {
   fail(line: string, sites: CheckSite[] = sitesIn(line)): this {
     this.failed = true;
     this.details.push(line);
+    this.failures.push(line);
     this.addSites(sites);
     return this;
   }
@@ -43,6 +45,7 @@ export class Outcome {
       name: this.name,
       ok: !this.failed,
       details: this.details,
+      ...(this.failures.length ? { failures: this.failures } : {}),
       ...(this.warnings.length ? { warnings: this.warnings } : {}),
       ...(this.sites.length ? { sites: this.sites } : {}),
       timeMs: Math.round(performance.now() - this.started),

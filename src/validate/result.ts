@@ -18,6 +18,8 @@ export interface CheckResult {
   skipped?: boolean;
   /** One line per fact: what was done, what went wrong and what was left behind. */
   details: string[];
+  /** The lines of `details` that failed the check (what the user must fix), in order. */
+  failures?: string[];
   /** Non-fatal observations (a requisite nothing needs). */
   warnings?: string[];
   /** Where in the module's sources a failure comes from, when known. */
@@ -49,4 +51,9 @@ export interface ValidationReport {
   modules: ModuleResult[];
   passed: number;
   failed: number;
+  /**
+   * What the tree holds that could not be validated as a module, with why (a Makefile whose
+   * glue the build generates): discovery's and convert's findings that belong to no module.
+   */
+  unvalidated?: string[];
 }

@@ -4,7 +4,6 @@
  * convert could not convert, still gets a result — failed, saying why — never a silent skip;
  * and a bug in lkm2mod itself fails that module's check, not the whole run.
  */
-import { CompileError } from '../kernel/cc/errors.ts';
 import { Catalog } from './catalog.ts';
 import { compileCheck } from './checks/compile.ts';
 import { dependencies } from './checks/dependencies.ts';
@@ -37,7 +36,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
   const subject = spec.unconverted ? null : prepare(spec, catalog, settings);
   if (subject === null || 'error' in subject) {
     const why = subject === null ? `convert could not convert ${spec.name}; see the notes` : subject.error;
-    checks.push({ name: 'lifecycle', ok: false, details: [why], sites: sitesIn(why), timeMs: 0 });
+    checks.push({ name: 'lifecycle', ok: false, details: [why], failures: [why], sites: sitesIn(why), timeMs: 0 });
     for (const [name] of KERNEL_CHECKS.slice(1)) checks.push(skipped(name, 'the module cannot be loaded; see lifecycle'));
   } else {
     for (const [name, check] of KERNEL_CHECKS) checks.push(await guarded(name, () => check(subject)));
@@ -66,7 +65,7 @@ function prepare(spec: ModuleSpec, catalog: Catalog, settings: CheckSettings): S
   } catch (err) {
     const e = err as Error;
     const missing = spec.moduleDir.missing.length ? ` (the Makefile names ${spec.moduleDir.missing.join(', ')}, which the tree does not have)` : '';
-    return { error: `does not compile in the simulated kernel: ${e instanceof CompileError ? e.message : e.message}${missing}` };
+    return { error: `does not compile in the simulated kernel: ${e.message}${missing}` };
   }
   let info;
   try {
@@ -83,10 +82,12 @@ async function guarded(name: CheckName, check: () => Promise<CheckResult>): Prom
     return await check();
   } catch (err) {
     const e = err as Error;
+    const line = `internal error in lkm2mod while checking: ${e?.message ?? String(err)} — this is a bug in lkm2mod; please report it with the module`;
     return {
       name,
       ok: false,
-      details: [`internal error in lkm2mod while checking: ${e?.message ?? String(err)} — this is a bug in lkm2mod; please report it with the module`],
+      details: [line],
+      failures: [line],
       timeMs: Math.round(performance.now() - started),
     };
   }
@@ -96,6 +97,7 @@ function showPaths(c: CheckResult, display: (text: string) => string): CheckResu
   return {
     ...c,
     details: c.details.map(display),
+    ...(c.failures ? { failures: c.failures.map(display) } : {}),
     ...(c.warnings ? { warnings: c.warnings.map(display) } : {}),
     ...(c.sites ? { sites: c.sites.map((s) => ({ file: display(s.file), line: s.line })) } : {}),
   };

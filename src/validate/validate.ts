@@ -21,7 +21,7 @@ import { ValidatePool, type WorkerKind } from './pool.ts';
 import type { ModuleResult, ValidationReport } from './result.ts';
 import { validateModule } from './run-module.ts';
 import type { CheckSettings, ModuleSpec, ValidationJob } from './spec.ts';
-import { conversionSpecs, foundSpec, noteDuplicates } from './specs.ts';
+import { conversionSpecs, findingLine, foundSpec, noteDuplicates } from './specs.ts';
 
 export interface ValidateOptions {
   /** Modules validated at once (worker threads); default 1. */
@@ -70,10 +70,12 @@ async function run(set: ConversionSet, scan: ScanResult, found: ModuleSpec[], op
     const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false };
     const job: ValidationJob = { targets, catalog: targets, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
     const results = await validateJob(job, opts);
+    const unvalidated = (scan.findings ?? []).filter((f) => f.severity !== 'note').map(findingLine);
     return {
       modules: results,
       passed: results.filter((m) => m.ok).length,
       failed: results.filter((m) => !m.ok).length,
+      ...(unvalidated.length ? { unvalidated } : {}),
     };
   } finally {
     overlay?.dispose();

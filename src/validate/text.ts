@@ -1,0 +1,89 @@
+/**
+ * The terminal report: one row per module with a mark per check (✓ passed, ✗ failed, - did
+ * not apply) and its time, then what failed, module by module, with the lines to act on.
+ */
+import pc from 'picocolors';
+import { renderTable, type Column } from '../report/table.ts';
+import type { CheckName, ModuleResult, ValidationReport } from './result.ts';
+
+/** Columns in check order, with the short headers the table uses. */
+const CHECKS: [CheckName, string][] = [
+  ['lifecycle', 'lifecycle'],
+  ['faults', 'faults'],
+  ['equivalence', 'equiv'],
+  ['dependencies', 'deps'],
+  ['repeat', 'repeat'],
+  ['compile', 'cc'],
+  ['syscall-indirection', 'indirect'],
+];
+
+export interface TextOptions {
+  color: boolean;
+  /** Also list the facts of passing checks (what load changed, calls compared …). */
+  verbose?: boolean;
+}
+
+export function renderValidationText(report: ValidationReport, opts: TextOptions): string {
+  const c = opts.color ? pc : pc.createColors(false);
+  const used = CHECKS.filter(([name]) => report.modules.some((m) => m.checks.some((x) => x.name === name)));
+  const mark = (m: ModuleResult, name: CheckName): string => {
+    const r = m.checks.find((x) => x.name === name);
+    if (!r || r.skipped) return '-';
+    return r.ok ? '✓' : '✗';
+  };
+  const paint = (cell: string) => (cell.includes('✗') ? c.red(cell) : cell.includes('✓') ? c.green(cell) : c.dim(cell));
+  const columns: Column[] = [
+    { header: 'MODULE', style: (cell, row) => (report.modules[row]!.ok ? cell : c.bold(cell)) },
+    { header: 'KIND' },
+    ...used.map(([, header]): Column => ({ header, style: paint })),
+    { header: 'TIME', align: 'right' },
+  ];
+  const rows = report.modules.map((m) => [
+    m.name,
+    m.input === 'module' ? `${m.kind} (module)` : m.kind,
+    ...used.map(([name]) => mark(m, name)),
+    seconds(m.timeMs),
+  ]);
+  const out: string[] = [report.modules.length ? renderTable(columns, rows, { headerStyle: c.bold }) : 'no modules found\n'];
+
+  for (const m of report.modules) {
+    const lines = moduleLines(m, opts.verbose ?? false);
+    if (lines.length === 0) continue;
+    out.push('');
+    out.push(`${c.bold(m.name)} ${c.dim(m.lkm ? `(${m.lkm} → ${m.dir})` : `(${m.dir})`)}`);
+    for (const l of lines) out.push(l.startsWith('✗') ? c.red(l) : l.startsWith('!') ? c.yellow(l) : l);
+  }
+  if (report.unvalidated?.length) {
+    out.push('');
+    out.push(c.bold('not validated:'));
+    for (const u of report.unvalidated) out.push(`  ${c.yellow(u)}`);
+  }
+  const total = report.passed + report.failed;
+  out.push('');
+  out.push(
+    report.failed
+      ? c.red(`${report.failed} of ${total} module(s) failed validation, ${report.passed} passed`)
+      : c.green(`${report.passed} of ${total} module(s) passed every check`),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function moduleLines(m: ModuleResult, verbose: boolean): string[] {
+  const lines: string[] = [];
+  for (const n of m.notes ?? []) lines.push(`  note: ${n}`);
+  for (const r of m.checks) {
+    if (!r.ok) {
+      lines.push(`✗ ${r.name}:`);
+      for (const f of r.failures ?? r.details) lines.push(`    ${f}`);
+    } else if (verbose && !r.skipped) {
+      lines.push(`  ${r.name}:`);
+      for (const d of r.details) lines.push(`    ${d}`);
+    }
+    for (const w of r.warnings ?? []) lines.push(`! ${r.name}: ${w}`);
+  }
+  return lines;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
