@@ -298,6 +298,38 @@ export class Kernel {
     });
   }
 
+  /**
+   * Call a function the way the kernel would run it for a process: a global by name (from
+   * ksyms) or any Callable, attributed to the module that defines it, under the kernel lock. A
+   * result of ERESTART calls it again, as the syscall return path restarts a call (that is how a
+   * compat handler reaching an optional syscall through sys_nomodule ends up in the autoloaded
+   * module). Module code that crashes is rolled back and reported as ECRASH.
+   */
+  call(fn: string | Callable, args: Value[] = []): Promise<{ value: Value; error: number; errno: string; message: string }> {
+    return this.lock.run(() =>
+      this.lock.owned(() => {
+        const callee = typeof fn === 'string' ? this.functionNamed(fn) : fn;
+        const ERESTART = constant('ERESTART');
+        try {
+          for (let attempt = 0; ; attempt++) {
+            const run = (): Value => (callee.provider === KERNEL ? callee.invoke(args) : this.runAs(callee.provider, () => callee.invoke(args)));
+            const value = this.journal.atomic(run, isCrash);
+            if (value.k !== 'int' || value.n !== ERESTART || attempt >= 8) return { value, error: 0, errno: '0', message: '' };
+          }
+        } catch (err) {
+          if (isCrash(err)) return { value: { k: 'int', n: 0 }, error: ECRASH, errno: errnoName(ECRASH), message: crashMessage(err) };
+          throw err;
+        }
+      }),
+    );
+  }
+
+  private functionNamed(name: string): Callable {
+    const v = this.ksyms.lookup(name)?.value;
+    if (!v || !('fn' in v)) throw new Error(`no function ${name} in ksyms`);
+    return v.fn;
+  }
+
   /** mount -t fstype: reference a file system type, autoloading its module when unknown. */
   mount(fstype: string): Promise<KernelResult> {
     return this.request(() => {
