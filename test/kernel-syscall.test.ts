@@ -13,7 +13,7 @@ import { compileModule } from '../src/kernel/cc/compile.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import { ObjectSource } from '../src/kernel/source.ts';
 import { constant } from '../src/kernel/abi.ts';
-import { asNumber, load, NULL_PTR, pointerTo } from '../src/kernel/machine/memory.ts';
+import { asNumber, field, load, NULL_PTR, pointerTo, type ScalarCell } from '../src/kernel/machine/memory.ts';
 import type { ModuleObject } from '../src/kernel/object.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-syscall-'));
@@ -94,7 +94,7 @@ test('unloading a provider while an LWP is inside its call: syscall_disestablish
   const k = Kernel.boot({ source: new ObjectSource([['busy', provider('busy', String(code))]]) });
   await k.load('busy');
   const l = k.spawn();
-  (l.cell.fields.get('l_sysent') as { value: unknown }).value = pointerTo(k.syscalls.sysent, code);
+  (field(l.cell, 'l_sysent') as ScalarCell).value = pointerTo(k.syscalls.sysent, code);
   const r = await k.unload('busy');
   assert.equal(r.errno, 'EBUSY');
   assert.ok(k.modstat().some((m) => m.name === 'busy'));
