@@ -50,83 +50,29 @@ export function assembleModule(src: ModuleSources, ctx: AssembleContext): Module
   const descriptors = all.flatMap((f) => f.descriptors);
   if (descriptors.length === 0) return null;
   const out: Finding[] = [];
-  const always = alwaysTrue(src.makefile);
   const functions = all.flatMap((f) => f.functions);
   const defines = new Defines(all, ctx);
+  const mk = src.makefile;
 
   const { entry, entryFact } = chooseEntry(functions, descriptors, src, defines, out);
   const handlers = resolveHandlers(entryFact, functions, defines, out);
   const { primary, extras, alternatives } = orderDeclarations(descriptors, entryFact, functions);
+  const registrations = [primary, ...extras];
   const declaration = primary.declaration;
-  let kind: LkmKind = primary.kind ?? 'misc';
+  const kind: LkmKind = primary.kind ?? extras.find((e) => e.kind)?.kind ?? 'misc';
   if (!primary.kind) out.push(findings.unknownKind(declaration.file, declaration.line, declaration.variable));
-  let name = moduleName(primary, defines, src.makefile) ?? path.basename(src.dir);
+  let name = moduleName(primary, defines, mk) ?? path.basename(src.dir);
   // Several registrations: the module is what modload(8) loads, the KMOD, when one of them is named so.
-  const kmod = src.makefile?.kmod;
-  if (extras.length && kmod && [primary, ...extras].some((d) => moduleName(d, defines, null) === kmod)) name = kmod;
-  if (extras.length && primary.kind === null) kind = extras.find((e) => e.kind)?.kind ?? kind;
+  if (extras.length && mk?.kmod && registrations.some((d) => moduleName(d, defines, null) === mk.kmod)) name = mk.kmod;
 
   const tables: InstalledTables = {};
-  for (const d of [primary, ...extras]) describeTables(d, tables, all, defines, out);
-
-  // What a conversion must take care of.
-  for (const d of [primary, ...extras]) {
-    const arity = MACRO_ARITY[d.declaration.macro];
-    if (arity && !arity.n.includes(d.declaration.args.length)) {
-      out.push(findings.declarationArgs(d.declaration.file, d.declaration.line, d.declaration.macro, d.declaration.args.length, arity.text));
-    }
-    const conds = significant(d.frames, always);
-    if (conds.length) out.push(findings.conditionalDeclaration(d.declaration.file, d.declaration.line, describe(d), conds));
-  }
-  for (const [a, b] of alternatives) {
-    out.push(findings.alternativeDeclaration(a.declaration.file, a.declaration.line, describe(a), b.declaration.line));
-  }
-  if (extras.length) {
-    out.push(findings.twoRegistrations(declaration.file, declaration.line, [primary, ...extras].map(describe)));
-  }
-  if (entryFact) {
-    for (const site of entryFact.dispatch) {
-      const conds = significant(site.frames, always).filter((c) => !entryFact.frames.some((f) => f.condition === c));
-      if (conds.length && site.macro !== 'lkmdispatch') {
-        out.push(findings.conditionalDeclaration(site.file, site.line, site.macro, conds));
-      }
-    }
-  }
-  for (const role of ['load', 'unload', 'stat'] as const) {
-    const h = handlers[role];
-    if (!h || h.unresolved) continue;
-    if (role !== 'load' && handlers.load?.name === h.name) continue; // one report per function
-    const fact = functions.find((f) => f.name === h.name && f.file === h.file);
-    if (fact?.lkmtpUse) out.push(findings.handlerUsesLkmtp(h.file, fact.lkmtpUse.line, h.name, fact.lkmtpUse.text));
-  }
-  for (const f of all) {
-    for (const r of f.offsetReads) out.push(findings.offsetRead(f.file, r.line, r.text, kind));
-    for (const w of f.sysentWrites) out.push(findings.sysentPatched(f.file, w.line, w.text));
-    if (f.parseErrors.count > 0) {
-      // Errors inside the entry or a handler may have hidden what discovery reports about them.
-      const key = [entryFact, ...Object.values(handlers).map((h) => h && functions.find((g) => g.file === h.file && g.start === h.start))];
-      const mattersHere = key.some(
-        (x) => x && x.file === f.file && f.parseErrors.lines.some((l) => l >= x.line && l <= x.endLine),
-      );
-      out.push(findings.parseErrors(f.file, f.parseErrors.count, f.parseErrors.lines, mattersHere ? 'warning' : 'note'));
-    }
-    for (const p of f.conditionProblems) out.push(findings.unbalanced(f.file, p.line, p.message));
-  }
-  const mk = src.makefile;
-  if (mk) {
-    for (const miss of src.missing) {
-      const rule = mk.rules.find((r) => r.targets.includes(miss));
-      const site = srcsSite(mk, miss);
-      const by = rule ? `by the rule at ${path.basename(rule.file)}:${rule.line}${rule.sources.length ? ` from ${rule.sources.map((s) => path.basename(s)).join(', ')}` : ''}` : null;
-      out.push(findings.missingSource(site.file, site.line, miss, by));
-    }
-    for (const p of mk.problems) out.push({ file: p.file, line: p.line, severity: p.severity, code: p.code, message: p.message });
-    if (mk.kmod && mk.kmod !== name) {
-      const site = mk.assignments.get('KMOD')?.at(-1);
-      out.push(findings.nameDiffers(site?.file ?? mk.file, site?.line ?? 1, name, mk.kmod));
-    }
-  }
-
+  for (const d of registrations) describeTables(d, tables, all, defines, out);
+  out.push(
+    ...registrationFindings(registrations, alternatives, entryFact, alwaysTrue(mk)),
+    ...handlerFindings(handlers, functions),
+    ...sourceFindings(all, kind, [entryFact, ...Object.values(handlers).map((h) => h && functions.find((g) => g.file === h.file && g.start === h.start))]),
+    ...(mk ? makefileFindings(mk, src.missing, name) : []),
+  );
   const files = orderFiles(src.files, declaration, entry);
   if (!mk) out.push(findings.noMakefile(declaration.file, declaration.line, files.map((f) => path.basename(f))));
   return {
@@ -145,6 +91,82 @@ export function assembleModule(src: ModuleSources, ctx: AssembleContext): Module
     tables,
     findings: sortFindings(dedupe(out)),
   };
+}
+
+/** Wrong arity, registrations under #if, alternatives, several registrations, DISPATCH under #if. */
+function registrationFindings(
+  registrations: DescriptorFact[],
+  alternatives: [DescriptorFact, DescriptorFact][],
+  entry: FunctionFact | null,
+  always: Set<string>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const d of registrations) {
+    const { file, line, macro, args } = d.declaration;
+    const arity = MACRO_ARITY[macro];
+    if (arity && !arity.n.includes(args.length)) out.push(findings.declarationArgs(file, line, macro, args.length, arity.text));
+    const conds = significant(d.frames, always);
+    if (conds.length) out.push(findings.conditionalDeclaration(file, line, describe(d), conds));
+  }
+  for (const [a, b] of alternatives) {
+    out.push(findings.alternativeDeclaration(a.declaration.file, a.declaration.line, describe(a), b.declaration.line));
+  }
+  if (registrations.length > 1) {
+    const d = registrations[0]!.declaration;
+    out.push(findings.twoRegistrations(d.file, d.line, registrations.map(describe)));
+  }
+  for (const site of entry?.dispatch ?? []) {
+    if (site.macro === 'lkmdispatch') continue;
+    // Conditions around the whole entry are the declaration's business; these are the DISPATCH's own.
+    const conds = significant(site.frames, always).filter((c) => !entry!.frames.some((f) => f.condition === c));
+    if (conds.length) out.push(findings.conditionalDeclaration(site.file, site.line, site.macro, conds));
+  }
+  return out;
+}
+
+function handlerFindings(handlers: Handlers, functions: FunctionFact[]): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const h of [handlers.load, handlers.unload, handlers.stat]) {
+    if (!h || h.unresolved || seen.has(h.name)) continue; // one report per function
+    seen.add(h.name);
+    const use = functions.find((f) => f.name === h.name && f.file === h.file)?.lkmtpUse;
+    if (use) out.push(findings.handlerUsesLkmtp(h.file, use.line, h.name, use.text));
+  }
+  return out;
+}
+
+/** What the files do that a conversion must handle, and how well they parsed. */
+function sourceFindings(all: SourceFacts[], kind: LkmKind, keyFunctions: (FunctionFact | null | undefined)[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of all) {
+    for (const r of f.offsetReads) out.push(findings.offsetRead(f.file, r.line, r.text, kind));
+    for (const w of f.sysentWrites) out.push(findings.sysentPatched(f.file, w.line, w.text));
+    for (const p of f.conditionProblems) out.push(findings.unbalanced(f.file, p.line, p.message));
+    if (f.parseErrors.count === 0) continue;
+    // An error inside the entry or a handler may hide something about them: worth a warning.
+    const inKeyFunction = keyFunctions.some(
+      (x) => x && x.file === f.file && f.parseErrors.lines.some((l) => l >= x.line && l <= x.endLine),
+    );
+    out.push(findings.parseErrors(f.file, f.parseErrors.count, f.parseErrors.lines, inKeyFunction ? 'warning' : 'note'));
+  }
+  return out;
+}
+
+function makefileFindings(mk: MakefileInfo, missing: string[], name: string): Finding[] {
+  const out: Finding[] = [];
+  for (const miss of missing) {
+    const rule = mk.rules.find((r) => r.targets.includes(miss));
+    const from = rule?.sources.length ? ` from ${rule.sources.map((s) => path.basename(s)).join(', ')}` : '';
+    const site = srcsSite(mk, miss);
+    out.push(findings.missingSource(site.file, site.line, miss, rule ? `by the rule at ${path.basename(rule.file)}:${rule.line}${from}` : null));
+  }
+  for (const p of mk.problems) out.push({ file: p.file, line: p.line, severity: p.severity, code: p.code, message: p.message });
+  if (mk.kmod && mk.kmod !== name) {
+    const site = mk.assignments.get('KMOD')?.at(-1);
+    out.push(findings.nameDiffers(site?.file ?? mk.file, site?.line ?? 1, name, mk.kmod));
+  }
+  return out;
 }
 
 function alwaysTrue(mk: MakefileInfo | null): Set<string> {
