@@ -725,13 +725,17 @@ const RESOLVED_BY_CONVERT = new Set([
   'entry-dispatches-by-hand',
 ]);
 
+/** Scan's problems that a finding of convert's in the same file says were converted. */
+const CONVERTED_WHEN: Record<string, string> = { 'sysent-patched': 'sysent-patch-converted' };
+
 /** Scan's findings and convert's, one per code and place (convert's wording wins). */
 function mergeFindings(scan: Finding[], convert: Finding[]): Finding[] {
   const key = (f: Finding) => `${f.code}\0${f.file}\0${f.line}`;
   const mine = new Set(convert.map(key));
   const codes = new Set(convert.map((f) => `${f.code}\0${f.file}`));
+  const converted = (f: Finding) => f.code in CONVERTED_WHEN && codes.has(`${CONVERTED_WHEN[f.code]}\0${f.file}`);
   return [
-    ...scan.filter((f) => !RESOLVED_BY_CONVERT.has(f.code) && !mine.has(key(f)) && !codes.has(`${f.code}\0${f.file}`)),
+    ...scan.filter((f) => !RESOLVED_BY_CONVERT.has(f.code) && !converted(f) && !mine.has(key(f)) && !codes.has(`${f.code}\0${f.file}`)),
     ...convert,
   ].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }

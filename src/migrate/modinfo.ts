@@ -8,6 +8,8 @@
  *   FINI: the old unload handler, then deregister in reverse; if a subsystem refuses (EBUSY
  *         while mounted, in use), what was already undone is redone, so the module stays
  *         loaded and whole instead of half torn down.
+ *   Registrations marked afterLoad (what the old load handler published at its very end, such
+ *   as hand-patched sysent slots) come after the load handler in INIT and go first in FINI.
  *   STAT: the old stat handler, if there was one. Anything else: ENOTTY, as module(9) asks.
  * Written in KNF (tabs, `return error;`), the way NetBSD's own modules read.
  */
@@ -67,8 +69,9 @@ export function renderModcmd(spec: ModcmdSpec): string {
 
 function renderInit(spec: ModcmdSpec): Line[] {
   const out: Line[] = spec.prelude.map((s) => ({ text: reindent(s, T2), modular: false }));
-  const regs = spec.registrations;
-  if (regs.length === 1 && !spec.load && !regs[0].modularOnly && !regs[0].note) {
+  const regs = spec.registrations.filter((r) => !r.afterLoad);
+  const late = spec.registrations.filter((r) => r.afterLoad);
+  if (regs.length === 1 && !spec.load && !late.length && !regs[0].modularOnly && !regs[0].note) {
     out.push({ text: `${T2}return ${regs[0].attach};`, modular: false });
     return out;
   }
@@ -79,26 +82,46 @@ function renderInit(spec: ModcmdSpec): Line[] {
     out.push(...failure(undoAll(regs.slice(0, i)), m));
   });
   if (spec.load) {
-    if (regs.length === 0) {
+    if (regs.length === 0 && late.length === 0) {
       out.push({ text: `${T2}return ${spec.load};`, modular: false });
       return out;
     }
     out.push({ text: `${T2}error = ${spec.load};`, modular: false });
     out.push(...failure(undoAll(regs), false));
   }
+  // Published last, as the old load handler did at its end: a failure takes back the handler's
+  // work (its unload) and the earlier registrations.
+  late.forEach((r, i) => {
+    const m = !!r.modularOnly;
+    if (r.note) out.push(...lines(markerComment(T2, r.note), m));
+    out.push({ text: `${T2}error = ${r.attach};`, modular: m });
+    const undo = [...undoAll(late.slice(0, i))];
+    if (spec.unload) undo.push({ text: `${T3}(void)${spec.unload};`, modular: false });
+    out.push(...failure([...undo, ...undoAll(regs)], m));
+  });
   out.push({ text: `${T2}return 0;`, modular: false });
   return out;
 }
 
 function renderFini(spec: ModcmdSpec): Line[] {
   const out: Line[] = [];
-  const regs = [...spec.registrations].reverse();
+  const regs = spec.registrations.filter((r) => !r.afterLoad).reverse();
+  const late = spec.registrations.filter((r) => r.afterLoad).reverse();
+  const reattach = (done: Registration[]): Line[] =>
+    [...done].reverse().map((d) => ({ text: `${T3}(void)${d.attach};`, modular: !!d.modularOnly }));
+  // Withdrawn first, so no new caller enters what the unload handler is about to tear down;
+  // put back if the handler refuses (EBUSY while in use), as aio's modcmd does.
+  late.forEach((r, i) => {
+    const m = !!r.modularOnly;
+    out.push({ text: `${T2}error = ${r.detach};`, modular: m });
+    out.push(...failure(reattach(late.slice(0, i)), m));
+  });
   if (spec.unload) {
-    if (regs.length === 0) return [{ text: `${T2}return ${spec.unload};`, modular: false }];
+    if (regs.length === 0 && late.length === 0) return [{ text: `${T2}return ${spec.unload};`, modular: false }];
     out.push({ text: `${T2}error = ${spec.unload};`, modular: false });
-    out.push(...failure([], false));
+    out.push(...failure(reattach(late), false));
   }
-  if (regs.length === 1 && !spec.unload && !regs[0].modularOnly) {
+  if (regs.length === 1 && !spec.unload && !late.length && !regs[0].modularOnly) {
     const r = regs[0];
     if (r.detachIsVoid) return [{ text: `${T2}${r.detach};`, modular: false }, { text: `${T2}return 0;`, modular: false }];
     return [{ text: `${T2}return ${r.detach};`, modular: false }];
@@ -118,6 +141,7 @@ function renderFini(spec: ModcmdSpec): Line[] {
       .map((d) => ({ text: `${T3}(void)${d.attach};`, modular: !!d.modularOnly }));
     // Only the unload handler's work needs redoing; without one there is nothing to give back.
     if (spec.load && spec.unload) redo.push({ text: `${T3}(void)${spec.load};`, modular: false });
+    redo.push(...reattach(late));
     out.push(...failure(redo, m));
   });
   out.push({ text: `${T2}return 0;`, modular: false });

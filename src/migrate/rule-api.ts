@@ -54,6 +54,12 @@ export interface Registration {
   modularOnly?: boolean;
   /** An XXX lkm2mod note the generator writes above the attach call. */
   note?: string;
+  /**
+   * Made after the old load handler ran and undone before the old unload handler runs: for a
+   * registration that publishes what the handlers set up, as an LKM that patched sysent[] at
+   * the end of its load handler did (and NetBSD's aio module does with syscall_establish).
+   */
+  afterLoad?: boolean;
 }
 
 /** A source file of the module, parsed, with the edits the conversion makes to it. */
