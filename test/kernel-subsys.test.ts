@@ -392,3 +392,36 @@ test('a callout still pending after unload is kernel state; an idle one never de
   await locked(k, () => k.kfunc('callout_stop').invoke([ptr(ch!)]));
   assert.deepEqual(diffSnapshots(before, snapshot(k)), ['lockdebug callout initialised by ticker: added (1)']);
 });
+
+test('faultPoints lists the calls of a run that NetBSD lets fail, and each replays as a failure that unwinds', async () => {
+  const spec: FakeModuleSpec = {
+    name: 'careful',
+    class: 'MODULE_CLASS_VFS',
+    uses: ['vfs_attach', 'vfs_detach', 'printf', 'kmem_alloc', 'kmem_free'],
+    statics: { careful_vfsops: () => { const v = newStruct('vfsops'); setMember(v, 'vfs_name', pointerTo(cString('careful'), 0)); return v; } },
+    modcmd(cmd, ctx) {
+      if (cmd === 'FINI') return ctx.call('vfs_detach', ptr(ctx.own('careful_vfsops')));
+      if (cmd !== 'INIT') return constant('ENOTTY');
+      ctx.callValue('printf', pointerTo(cString('careful: init\n'), 0));
+      const m = ctx.callValue('kmem_alloc', int(8), int(constant('KM_SLEEP')));
+      ctx.callValue('kmem_free', m, int(8));
+      return ctx.call('vfs_attach', ptr(ctx.own('careful_vfsops')));
+    },
+  };
+  const k = boot(spec);
+  const before = snapshot(k);
+  const mark = k.calls.mark();
+  await k.load('careful');
+  const points = k.faultPoints(k.calls.since(mark));
+  // printf cannot fail; kmem_alloc with KM_SLEEP cannot either.
+  assert.deepEqual(points, [{ fn: 'vfs_attach', nth: 1, errnos: [errno('EEXIST')], caller: 'careful' }]);
+  await k.unload('careful');
+  for (const p of points) {
+    for (const e of p.errnos) {
+      k.faults.clear();
+      k.faults.failNth(p.fn, p.nth, e);
+      assert.equal((await k.load('careful')).error, e);
+      assert.deepEqual(diffSnapshots(before, snapshot(k)), []);
+    }
+  }
+});

@@ -11,6 +11,16 @@ export interface FaultRule {
   nth?: number;
 }
 
+/** A call that could be made to fail: the function, which call to it, and how it may fail. */
+export interface FaultPoint {
+  fn: string;
+  /** 1-based, among the calls to `fn` in the recorded run. */
+  nth: number;
+  errnos: number[];
+  /** The module that made the call. */
+  caller: string | null;
+}
+
 interface ActiveRule extends FaultRule {
   seen: number;
   spent: boolean;

@@ -7,8 +7,8 @@ import { type Callable, type Value, asNumber, field, int, load, NULL_PTR, pointe
 import type { ModuleObject, SymbolValue } from './object.ts';
 import { KernelLock } from './lock.ts';
 import { Journal } from './journal.ts';
-import { CallLog } from './calls.ts';
-import { Faults } from './faults.ts';
+import { CallLog, type CallRecord } from './calls.ts';
+import { type FaultPoint, Faults } from './faults.ts';
 import { KERNEL, Ksyms } from './ksyms.ts';
 import { NO_MODULES, type ModuleSource } from './source.ts';
 import { type LoadOptions, ModuleManager, className } from './module.ts';
@@ -166,6 +166,25 @@ export class Kernel {
     } finally {
       this.running.pop();
     }
+  }
+
+  /**
+   * Where a recorded run could have failed: each call (in `records`, usually
+   * `calls.since(mark)` around one load) that NetBSD lets fail, with the errnos it may return and
+   * its position among the calls to that function — what `faults.failNth(fn, nth, errno)` takes
+   * to make a replay fail exactly there.
+   */
+  faultPoints(records: readonly CallRecord[]): FaultPoint[] {
+    const seen = new Map<string, number>();
+    const out: FaultPoint[] = [];
+    for (const r of records) {
+      const nth = (seen.get(r.name) ?? 0) + 1;
+      seen.set(r.name, nth);
+      const f = this.functions.get(r.name);
+      const errnos = f && !r.injected ? f.failures(r.args) : [];
+      if (errnos.length) out.push({ fn: r.name, nth, errnos: errnos.map((e) => constant(e)), caller: r.caller });
+    }
+    return out;
   }
 
   /** A kernel function by name; the kernel's own tables reach the same Callables modules do. */
