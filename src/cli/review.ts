@@ -141,6 +141,7 @@ async function runReview(paths: string[], flags: ReviewFlags): Promise<number> {
     out(`${colors.red('not converted')}: ${m.name} (${rel(m.plan.dir)}):\n`);
     for (const f of m.findings.filter((x) => x.severity === 'error')) out(`  ${rel(f.file)}:${f.line}: ${f.message} [${f.code}]\n`);
   }
+  for (const u of migration.validation?.unvalidated ?? []) out(`${colors.yellow('not validated')}: ${u}\n`);
   if (units.length === 0) {
     out(nothingToReview(migration.scan.modules.length, migration.validation?.modules.length ?? 0, paths));
     return 0;

@@ -59,6 +59,7 @@ export function validationLines(unit: ReviewUnit, validated: boolean, rel: (p: s
     }
     const marks = r.checks.map((ch) => `${ch.name} ${mark(ch, c)}`).join('  ');
     lines.push(`validation of ${m.name}: ${r.ok ? c.green('✓ passed') : c.red(c.bold('✗ FAILED'))}  ${marks}`);
+    for (const n of r.notes ?? []) lines.push(`  ${c.yellow('note')}: ${n}`);
     for (const ch of r.checks) {
       if (!ch.skipped && !ch.ok) {
         lines.push(`  ${c.red(ch.name)}:`);

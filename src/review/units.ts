@@ -4,6 +4,9 @@
  * file — the patch would not apply over the applied tree. Modules that change a common file
  * are therefore reviewed together, and the files no module owns (the sys/modules Makefile's
  * SUBDIR list, Makefile.inc) are a unit of their own, last.
+ *
+ * Requisites come before the modules that require them (layerfs before null): a reviewer who
+ * accepts null has already decided about what it loads first. Otherwise, by name.
  */
 import type { ConversionSet, FileChange, ModuleConversion } from '../migrate/convert.ts';
 import type { Finding } from '../migrate/plan.ts';
@@ -30,7 +33,7 @@ export function reviewUnits(
   resultOf: (m: ModuleConversion) => ModuleResult | null,
 ): ReviewUnit[] {
   const withChanges = set.modules.filter((m) => m.changes.length > 0);
-  const groups = groupBySharedFiles(withChanges);
+  const groups = requisitesFirst(groupBySharedFiles(withChanges));
   const units: ReviewUnit[] = groups.map((mods) => {
     const byPath = new Map<string, FileChange>();
     for (const m of mods) for (const c of m.changes) byPath.set(c.path, { ...c });
@@ -62,6 +65,22 @@ export function reviewUnits(
 /** Every path a change reads or writes. */
 export function touchedPaths(c: FileChange): string[] {
   return c.oldPath && c.oldPath !== c.path ? [c.path, c.oldPath] : [c.path];
+}
+
+/** Groups in an order where a group comes after the groups holding its requisites. */
+function requisitesFirst(groups: ModuleConversion[][]): ModuleConversion[][] {
+  const title = (g: ModuleConversion[]) => g.map((m) => m.name).join(' + ');
+  const home = new Map<string, ModuleConversion[]>();
+  for (const g of groups) for (const m of g) home.set(m.name, g);
+  const needs = new Map(groups.map((g) => [g, new Set(g.flatMap((m) => m.required.map((r) => home.get(r.module))).filter((h) => h && h !== g))]));
+  const out: ModuleConversion[][] = [];
+  const left = [...groups].sort((a, b) => title(a).localeCompare(title(b)));
+  while (left.length) {
+    // A cycle of requisites (which the kernel would refuse) must not stall the review.
+    const i = Math.max(0, left.findIndex((g) => [...needs.get(g)!].every((n) => out.includes(n!))));
+    out.push(...left.splice(i, 1));
+  }
+  return out;
 }
 
 /** Connected components of "changes a file the other changes", in the modules' order. */

@@ -36,6 +36,8 @@ export interface ReportFile {
 export interface ReportValidation {
   ok: boolean;
   timeMs: number;
+  /** What validation says about the module beyond its checks (convert's errors for it …). */
+  notes: string[];
   checks: CheckResult[];
 }
 
@@ -97,6 +99,8 @@ export interface ReportJson {
   modules: ReportModule[];
   /** Findings that belong to no module (unreadable files, Makefiles declaring nothing). */
   findings: ReportFinding[];
+  /** What the tree holds that validation could not treat as a module, with why. */
+  unvalidated: string[];
   graph: { nodes: GraphNode[]; edges: GraphEdge[] };
 }
 
@@ -166,6 +170,7 @@ export function buildReport(m: Migration): Report {
     summary: summarise(modules, treeFindings, m.set.changes.length),
     modules,
     findings: treeFindings,
+    unvalidated: m.validation?.unvalidated ?? [],
     graph: dependencyGraph(modules, m.builtins),
   };
   return { json, changes, treeChanges };
@@ -199,6 +204,7 @@ function validationOf(r: ModuleResult, rel: (p: string) => string, cwd: string):
   return {
     ok: r.ok,
     timeMs: r.timeMs,
+    notes: (r.notes ?? []).map(text),
     checks: r.checks.map((c) => ({
       ...c,
       details: c.details.map(text),

@@ -60,6 +60,7 @@ article.module .facts { display: grid; grid-template-columns: max-content 1fr; g
 article.module .facts dt { color: var(--muted); }
 article.module .facts dd { margin: 0; }
 ul.findings, ul.checks, ul.files { list-style: none; padding: 0; margin: 0; }
+ul.notes { margin: 4px 0 8px; padding-left: 18px; color: var(--warning); }
 ul.findings li { padding: 4px 0; border-bottom: 1px dashed var(--line); }
 ul.findings .code { color: var(--muted); }
 ul.checks > li { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; background: var(--panel); }

@@ -22,7 +22,7 @@ export function renderPage(report: Report, opts: PageOptions): string {
   const { json } = report;
   const rel = relativeTo(opts.cwd);
   const title = `lkm2mod report: ${json.paths.join(' ')}`;
-  const treeSection = json.findings.length || report.treeChanges.length;
+  const treeSection = json.findings.length || report.treeChanges.length || json.unvalidated.length;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -50,7 +50,7 @@ ${treeSection ? `<p>Changes and findings that belong to no single module: <a hre
 </section>
 <p id="pick-hint" class="hint">${json.modules.length ? 'Choose a module in the table or the graph to see its diff, findings and validation checks (<a href="#all">show all</a>).' : ''}</p>
 ${json.modules.map((m) => moduleSection(m, report.changes.get(m.name) ?? [], rel)).join('\n')}
-${treeSection ? treeArticle(json.findings, report.treeChanges, rel) : ''}
+${treeSection ? treeArticle(json.findings, json.unvalidated, report.treeChanges, rel) : ''}
 </main>
 <script>${PAGE_SCRIPT}</script>
 </body>
@@ -161,7 +161,8 @@ function validationSection(m: ReportModule): string {
   if (!m.validation) {
     return `<p class="hint">Not validated${m.status === 'not-converted' ? ': the module was not converted' : ''}.</p>`;
   }
-  return `<ul class="checks">${m.validation.checks.map(checkItem).join('')}</ul>`;
+  const notes = m.validation.notes.map((n) => `<li>${esc(n)}</li>`).join('');
+  return `${notes ? `<ul class="notes">${notes}</ul>` : ''}<ul class="checks">${m.validation.checks.map(checkItem).join('')}</ul>`;
 }
 
 function checkItem(c: CheckResult): string {
@@ -205,10 +206,11 @@ ${renderSideBySide(c)}
 </div>`;
 }
 
-function treeArticle(findings: ReportFinding[], changes: FileChange[], rel: (p: string) => string): string {
+function treeArticle(findings: ReportFinding[], unvalidated: string[], changes: FileChange[], rel: (p: string) => string): string {
   return `<article class="module tree" id="tree">
 <h2>Tree-wide</h2>
 <p class="hint">Files no single module owns (the module Makefiles' SUBDIR lists, Makefile.inc) and findings about no module.</p>
+${unvalidated.length ? `<h3>Not validated (${unvalidated.length})</h3><ul class="notes">${unvalidated.map((u) => `<li>${esc(u)}</li>`).join('')}</ul>` : ''}
 <h3>Findings (${findings.length})</h3>
 ${findingsList(findings)}
 <h3>Changes (${changes.length} file${changes.length === 1 ? '' : 's'})</h3>
