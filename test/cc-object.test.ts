@@ -265,3 +265,27 @@ test('every sample-lkm module compiles in lkm mode, with an entry function takin
     assert.ok(img.lookup('_module') || /coda/.test(dir), `${dir}: the MOD_* descriptor _module`);
   }
 });
+
+test('the historic four-argument MOD_DEV builds the old descriptor, pointing at the switch it names', () => {
+  const root = files({
+    'old/old.c': `#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/conf.h>
+#include <sys/lkm.h>
+struct cdevsw old_cdevsw = { nullopen, nullclose, noread, nowrite, noioctl, nostop, notty, nopoll, nommap, nokqfilter, D_TTY };
+MOD_DEV("oldtty", LM_DT_CHAR, -1, &old_cdevsw)
+int old_lkmentry(struct lkm_table *lkmtp, int cmd, int ver) { DISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, lkm_nofunc) }
+`,
+  });
+  const obj = compileModule([join(root, 'old/old.c')], { mode: 'lkm' });
+  const img = obj.instantiate();
+  img.relocateLocal();
+  assert.deepEqual(img.relocateExternal((s) => ({ fn: kfn(s) })), []);
+  const m = img.lookup('_module') as { cell: import('../src/kernel/machine/memory.ts').Cell };
+  assert.equal((m.cell.type as { tag: string }).tag, 'lkm_dev_old');
+  assert.deepEqual(readField(m.cell, 'lkm_devtype'), int(1));
+  assert.deepEqual(readField(m.cell, 'lkm_offset'), int(-1));
+  assert.equal(readCString(readField(m.cell, 'lkm_name')), 'oldtty');
+  const sw = img.lookup('old_cdevsw') as { cell: import('../src/kernel/machine/memory.ts').Cell };
+  assert.equal(deref(readField(field(m.cell, 'lkm_dev'), 'anon')), sw.cell);
+});

@@ -67,7 +67,7 @@ export function compileModule(sources: string[], opts: CompileOptions = {}): Com
   for (const u of units) u.lower(hooks);
   for (const u of units) u.recordCalls();
   const linked = link(units, dm);
-  refuseBrokenCode(linked.all, mode);
+  refuseBrokenCode(linked.all);
 
   const origin = opts.origin ?? moduleDirs[0];
   const provider = basename(origin);
@@ -99,7 +99,7 @@ export function compileModule(sources: string[], opts: CompileOptions = {}): Com
  * lkm_table) — through direct calls. Broken code elsewhere (vnode operations, interrupt paths)
  * is only an error if it is ever run.
  */
-function refuseBrokenCode(defs: Map<string, Definition>, mode: 'module' | 'lkm'): void {
+function refuseBrokenCode(defs: Map<string, Definition>): void {
   const roots: Definition[] = [];
   for (const d of defs.values()) {
     if (d.kind === 'object' && d.section === 'link_set_modules') {
@@ -114,7 +114,8 @@ function refuseBrokenCode(defs: Map<string, Definition>, mode: 'module' | 'lkm')
         }
       }
     }
-    if (d.kind === 'func' && d.binding === 'global' && (mode === 'lkm' || true) && isLkmEntry(d)) roots.push(d);
+    // An LKM entry is a root in either mode: a module may keep its old entry beside modcmd.
+    if (d.kind === 'func' && d.binding === 'global' && isLkmEntry(d)) roots.push(d);
   }
   const seen = new Set<Definition>();
   const work = [...roots];
@@ -135,7 +136,7 @@ function refuseBrokenCode(defs: Map<string, Definition>, mode: 'module' | 'lkm')
 function isLkmEntry(d: Definition): boolean {
   const t = d.ref.type;
   if (t.kind !== 'func' || !t.params || t.params.length !== 3) {
-    // K&R entries have no prototype type: go by the parameter names' declared types later.
+    // A K&R entry has no prototype: its parameter declarations name the lkm_table.
     return d.kr === true && (d.paramNames?.length ?? 0) === 3 && /lkm_table/.test(d.node?.text.split('{')[0] ?? '');
   }
   const p0 = t.params[0];

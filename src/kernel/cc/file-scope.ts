@@ -3,7 +3,6 @@
  * definitions and the types of declared objects and functions. Both the compiler's unit builder
  * and kernelTypes() go through here, so they agree on every type.
  */
-import type { CType } from '../machine/memory.ts';
 import type { SyntaxNode } from '../../source/cparse.ts';
 import type { Declared, Specifiers, TypeBuilder } from './declarations.ts';
 import type { Scope } from './scope.ts';
@@ -41,8 +40,4 @@ export function declareTopLevel(
     const init = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
     onDeclare({ spec, decl, init, node: d });
   }
-}
-
-export function isFunctionType(t: CType): boolean {
-  return t.kind === 'func';
 }

@@ -58,11 +58,11 @@ export class Image implements ModuleImage, Runtime {
       const cell = allocate(d.type);
       this.own.set(key, cell);
       const plan = obj.plans.get(key);
-      if (plan) for (const op of plan.ops) this.apply(cell, op, obj.definitions.get(op && 'address' in op && op.address.symbol ? op.address.symbol : '')?.binding === 'local');
+      if (plan) for (const op of plan.ops) this.apply(cell, op);
     }
   }
 
-  private apply(root: Cell, op: InitOp, targetIsLocal: boolean): void {
+  private apply(root: Cell, op: InitOp): void {
     const cell = walk(root, op.path);
     if ('value' in op) {
       (cell as ScalarCell).value = op.value;
@@ -73,7 +73,9 @@ export class Image implements ModuleImage, Runtime {
       }
     } else if (cell instanceof ScalarCell) {
       // An unrelocated address reads as null, as an unrelocated REL entry reads its addend.
-      const local = op.address.string !== undefined || targetIsLocal;
+      // String literals and statics are section-relative: bound in stage 1. The rest in stage 2.
+      const sym = op.address.symbol;
+      const local = op.address.string !== undefined || (sym !== undefined && this.obj.definitions.get(sym)?.binding === 'local');
       this.pending.push({ cell, address: op.address, ptrType: op.ptrType, site: op.site, local });
     }
   }

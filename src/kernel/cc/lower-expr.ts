@@ -417,4 +417,3 @@ export function decodeString(lit: string): number[] {
   return out;
 }
 
-export { INT };

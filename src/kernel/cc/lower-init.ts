@@ -6,7 +6,7 @@
 import type { CType } from '../machine/memory.ts';
 import type { SyntaxNode } from '../../source/cparse.ts';
 import type { Expr, InitItem, Initializer } from './ast.ts';
-import { arrayOf, findMember, isAnonymousMember, sameStruct, typeName } from './ctypes.ts';
+import { arrayOf, findMember, sameStruct, typeName } from './ctypes.ts';
 import { constValue, NotConstant } from './const-eval.ts';
 import type { ExprLowerer } from './lower-expr.ts';
 import { decodeString } from './lower-expr.ts';
@@ -279,4 +279,3 @@ class InitBuilder {
   }
 }
 
-export { isAnonymousMember };

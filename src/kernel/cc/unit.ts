@@ -3,7 +3,6 @@
  * then its function bodies and initialisers lowered (phase 2, once the linker has decided the
  * symbol names of every unit's statics).
  */
-import { basename } from 'node:path';
 import type { CType } from '../machine/memory.ts';
 import { parseC, type SyntaxNode } from '../../source/cparse.ts';
 import type { SectionName, SourceSite } from '../object.ts';
@@ -325,4 +324,3 @@ export function sectionOf(d: Definition): SectionName {
   return 'data';
 }
 
-export { basename };

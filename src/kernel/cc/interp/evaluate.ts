@@ -188,15 +188,9 @@ export function value(e: Expr, f: Frame): Value {
     case 'member':
     case 'compound':
       return load(address(e, f), e.type, e.site);
-    case 'addr': {
-      const lv = e.lvalue;
-      if (lv.op === 'global' || lv.op === 'cast') {
-        const v = lv.type.kind === 'func' ? value(lv, f) : undefined;
-        if (v && v.k === 'fn') return v;
-      }
-      if (lv.type.kind === 'func') return value(lv, f);
-      return address(lv, f);
-    }
+    case 'addr':
+      // &function is the function; &object its address.
+      return e.lvalue.type.kind === 'func' ? value(e.lvalue, f) : address(e.lvalue, f);
     case 'unary': {
       const v = value(e.e, f);
       if (e.o === '!') return { k: 'int', n: truth(v) ? 0 : 1 };
