@@ -1,8 +1,8 @@
 /**
- * What the kernel learns by reading its bundled headers as text: the lists the C type system
- * does not enumerate — every SYS_ number, the vnode operation descriptors, the malloc types —
- * and the prototype of every kernel function a module may call. Struct layouts and single
- * constants come from kernelTypes(); these are the catalogues around them.
+ * What the kernel learns by reading its bundled headers as text: the catalogues kernelTypes()
+ * does not enumerate — the vnode operation descriptors, the malloc types, and the name of every
+ * kernel function a module may call. Struct layouts, constants and the functions' types come
+ * from kernelTypes(); these are the lists around them.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +18,6 @@ export interface Prototype {
 }
 
 export interface HeaderCatalogue {
-  /** SYS_read → 3 */
-  syscalls: Map<string, number>;
   /** vop_lookup_desc, … in declaration order (vop_default_desc first). */
   vopDescs: string[];
   /** M_DEVBUF, … */
@@ -35,11 +33,10 @@ export function headerCatalogue(): HeaderCatalogue {
 }
 
 function scan(root: string): HeaderCatalogue {
-  const cat: HeaderCatalogue = { syscalls: new Map(), vopDescs: [], mallocTypes: [], prototypes: new Map() };
+  const cat: HeaderCatalogue = { vopDescs: [], mallocTypes: [], prototypes: new Map() };
   for (const file of headers(root)) {
     const rel = path.relative(root, file);
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/^#define\s+(SYS_\w+)\s+(\d+)\b/gm)) cat.syscalls.set(m[1]!, Number(m[2]));
     for (const m of text.matchAll(/\bextern\s+const\s+struct\s+vnodeop_desc\s+(\w+)\s*;/g)) cat.vopDescs.push(m[1]!);
     for (const m of text.matchAll(/^MALLOC_DECLARE\((\w+)\);/gm)) cat.mallocTypes.push(m[1]!);
     for (const p of prototypes(text, rel)) if (!cat.prototypes.has(p.name)) cat.prototypes.set(p.name, p);

@@ -24,10 +24,6 @@ export class Journal {
     this.scalars = null;
   }
 
-  get recording(): boolean {
-    return this.frames.length > 0;
-  }
-
   record(undo: Undo): void {
     this.frames.at(-1)?.push(undo);
   }

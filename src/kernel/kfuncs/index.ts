@@ -18,6 +18,7 @@ import { lkmFunctions } from './lkm.ts';
 import { moduleFunctions } from './module.ts';
 import { compatFunctions } from './compat.ts';
 import { constant } from '../abi.ts';
+import { kernelTypes } from '../cc/kernel-types.ts';
 
 export { neutralSyscall };
 
@@ -58,7 +59,10 @@ export function kernelFunctionSpecs(): KernelFunctionSpec[] {
   for (const p of headerCatalogue().prototypes.values()) {
     if (names.has(p.name)) continue;
     const fixed = FIXED_ERRNO[p.name];
-    let value = p.returns === 'ptr' ? NULL_PTR : ZERO;
+    // The prototype's type when the compiler knows it; the header text's reading otherwise.
+    const ret = kernelTypes().functionType(p.name)?.ret;
+    const pointer = ret ? ret.kind === 'ptr' : p.returns === 'ptr';
+    let value = pointer ? NULL_PTR : ZERO;
     if (fixed) {
       try {
         value = int(constant(fixed));
