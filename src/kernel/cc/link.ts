@@ -37,7 +37,7 @@ export interface LinkedObject {
 /** Phase-1 decision: the symbol name of each static, unique across the object. */
 export function nameStatics(units: Unit[]): LinkHooks {
   const taken = new Set<string>();
-  const declaredElsewhere = (name: string, u: Unit) => units.some((o) => o !== u && o.declared.has(name));
+  const declaredElsewhere = (name: string, u: Unit) => units.some((o) => o !== u && o.declares(name));
   for (const u of units) {
     u.settleBindings();
     for (const d of u.definitions) {

@@ -34,11 +34,14 @@ export class Scope {
   private readonly ordinary = new Map<string, Ordinary>();
   private readonly tags = new Map<string, Tag>();
 
+  /** Declarations read on first use (the file scope's many prototypes nobody calls). */
+  lazy?: (name: string) => Ordinary | undefined;
+
   constructor(readonly parent?: Scope) {}
 
   lookup(name: string): Ordinary | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
-      const o = s.ordinary.get(name);
+      const o = s.ordinary.get(name) ?? s.lazy?.(name);
       if (o) return o;
     }
     return undefined;

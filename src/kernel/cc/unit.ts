@@ -58,6 +58,8 @@ export class Unit {
   readonly warnings: CompileWarning[] = [];
   private readonly siteCache: (SourceSite | undefined)[] = [];
   private owner: Definition | null = null;
+  /** Function prototypes not read yet, by name: most header prototypes are never used. */
+  private readonly pendingPrototypes = new Map<string, SyntaxNode>();
   private readonly root: SyntaxNode;
   private strings: { next: number };
 
@@ -71,6 +73,55 @@ export class Unit {
     this.types = new TypeBuilder({ dm, warn: (n, m) => this.warn(n, m) }, this.scope);
     this.root = parseC(pp.text).rootNode;
     for (const w of pp.warnings) this.warnings.push(w);
+    this.scope.lazy = (name) => this.readPrototype(name);
+  }
+
+  /** Whether the unit declares `name` at file scope (read or pending). */
+  declares(name: string): boolean {
+    return this.declared.has(name) || this.pendingPrototypes.has(name);
+  }
+
+  private readPrototype(name: string): GlobalRef | undefined {
+    const node = this.pendingPrototypes.get(name);
+    if (!node) return undefined;
+    for (const [n, d] of this.pendingPrototypes) if (d === node) this.pendingPrototypes.delete(n);
+    this.declaration(node);
+    return this.declared.get(name);
+  }
+
+  /**
+   * The names a declaration declares if it is only function prototypes (no initialiser, no
+   * typedef, no struct body): those can wait until something uses them.
+   */
+  private prototypeNames(node: SyntaxNode): string[] | undefined {
+    if (node.type !== 'declaration') return undefined;
+    const type = node.childForFieldName('type');
+    if (type && (type.type === 'struct_specifier' || type.type === 'union_specifier' || type.type === 'enum_specifier') && type.childForFieldName('body')) return undefined;
+    const names: string[] = [];
+    for (const d of node.childrenForFieldName('declarator')) {
+      let n: SyntaxNode | null = d;
+      while (n && (n.type === 'pointer_declarator' || n.type === 'attributed_declarator')) n = n.childForFieldName('declarator');
+      if (!n || n.type !== 'function_declarator') return undefined;
+      const id = n.childForFieldName('declarator');
+      if (!id || id.type !== 'identifier') return undefined;
+      names.push(id.text);
+    }
+    return names.length > 0 ? names : undefined;
+  }
+
+  private declaration(node: SyntaxNode): void {
+    declareTopLevel(node, this.scope, this.types, ({ spec, decl, init }) => {
+      const name = decl.name!;
+      if (spec.storage === 'static') this.staticNames.add(name);
+      const ref = this.ref(name, decl.type);
+      if (decl.type.kind === 'func') return; // a prototype
+      if (spec.storage === 'extern' && !init) return;
+      if (init) {
+        const n = initializerLength(ref.type, init, this.scope, this.types);
+        if (n !== null && ref.type.kind === 'array') ref.type = { kind: 'array', of: ref.type.of, length: n };
+      }
+      this.defineObject(ref, spec.storage === 'static', decl.isConst || (spec.isConst && decl.type.kind !== 'ptr'), spec.section, init, node);
+    });
   }
 
   site(node: SyntaxNode): SourceSite {
@@ -103,20 +154,18 @@ export class Unit {
   collect(): void {
     for (const node of this.root.namedChildren) {
       switch (node.type) {
-        case 'declaration':
+        case 'declaration': {
+          const protos = this.prototypeNames(node);
+          if (protos && !protos.some((n) => this.declares(n))) {
+            if (node.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static')) for (const n of protos) this.staticNames.add(n);
+            for (const n of protos) this.pendingPrototypes.set(n, node);
+            break;
+          }
+          this.declaration(node);
+          break;
+        }
         case 'type_definition':
-          declareTopLevel(node, this.scope, this.types, ({ spec, decl, init }) => {
-            const name = decl.name!;
-            if (spec.storage === 'static') this.staticNames.add(name);
-            const ref = this.ref(name, decl.type);
-            if (decl.type.kind === 'func') return; // a prototype
-            if (spec.storage === 'extern' && !init) return;
-            if (init) {
-              const n = initializerLength(ref.type, init, this.scope, this.types);
-              if (n !== null && ref.type.kind === 'array') ref.type = { kind: 'array', of: ref.type.of, length: n };
-            }
-            this.defineObject(ref, spec.storage === 'static', decl.isConst || (spec.isConst && decl.type.kind !== 'ptr'), spec.section, init, node);
-          });
+          this.declaration(node);
           break;
         case 'function_definition':
           this.collectFunction(node);
@@ -251,7 +300,8 @@ export class Unit {
         return r;
       },
       blockExtern: (name, type) => {
-        const r = this.declared.get(name);
+        const known = this.scope.lookup(name);
+        const r = known?.kind === 'global' ? known : this.declared.get(name);
         if (r) return r;
         const n: GlobalRef = { kind: 'global', symbol: name, name, type };
         this.declared.set(name, n);
