@@ -309,11 +309,16 @@ export class Kernel {
    * A process makes syscall `code` (lwp0 unless another is given): the handler runs through
    * sy_call(), so sys_nomodule may autoload and restart it.
    */
-  syscall(code: number, uap: Value = NULL_PTR, lwp: Lwp = this.lwp0): Promise<{ error: number; retval: number }> {
+  syscall(code: number, uap: Value = NULL_PTR, lwp: Lwp = this.lwp0): Promise<{ error: number; retval: number; message?: string }> {
     return Promise.resolve().then(() => {
       const rval = this.data.newRetval();
-      const error = this.journal.atomic(() => this.syscalls.call(lwp.cell, code, uap, pointerTo(rval, 0)), isCrash);
-      return { error, retval: asNumber(load(rval.items[0]!)) };
+      try {
+        const error = this.journal.atomic(() => this.syscalls.call(lwp.cell, code, uap, pointerTo(rval, 0)), isCrash);
+        return { error, retval: asNumber(load(rval.items[0]!)) };
+      } catch (err) {
+        if (isCrash(err)) return { error: ECRASH, retval: 0, message: crashMessage(err) };
+        throw err;
+      }
     });
   }
 

@@ -151,7 +151,14 @@ export class ModuleManager {
     for (const mod of [...this.list]) {
       if (mod.autotime === 0 || !this.list.includes(mod)) continue;
       mod.autotime = 0;
-      const err = this.modcmd(mod, 'MODULE_CMD_AUTOUNLOAD', NULL_PTR);
+      let err: number;
+      try {
+        err = this.modcmd(mod, 'MODULE_CMD_AUTOUNLOAD', NULL_PTR);
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        this.k.printf(`module: ${mod.info.name} stays loaded: ${e.message}`);
+        continue;
+      }
       if (err !== 0 && err !== errno('ENOTTY')) continue;
       try {
         this.doUnload(mod.info.name);

@@ -1,8 +1,13 @@
 /** mutex(9), condvar(9), callout(9), tsleep/wakeup, over the kernel's SyncObjects. */
 import { int, ZERO, type Value } from '../machine/memory.ts';
 import { Panic } from '../panic.ts';
-import { arg, fnArg, needCell } from './args.ts';
+import { arg, fnArg, intArg, needCell } from './args.ts';
+import { constant } from '../abi.ts';
 import type { KernelFunctionSpec } from './define.ts';
+
+function forever(fn: string): never {
+  throw new Panic(`${fn}: would sleep forever (the simulated kernel runs a single LWP)`);
+}
 
 const v = (name: string, call: KernelFunctionSpec['call']): KernelFunctionSpec => ({ name, returns: 'value', call });
 
@@ -32,12 +37,10 @@ export const syncFunctions: KernelFunctionSpec[] = [
   v('cv_destroy', (k, args) => (k.sync.destroy('condvar', needCell(args, 0, 'cv_destroy'), 'cv_destroy'), ZERO)),
   ...['cv_signal', 'cv_broadcast'].map((n) => v(n, (k, args) => (k.sync.get('condvar', needCell(args, 0, n), n), ZERO))),
   v('cv_has_waiters', (k, args) => (k.sync.get('condvar', needCell(args, 0, 'cv_has_waiters'), 'cv_has_waiters'), ZERO)),
-  ...['cv_wait', 'cv_wait_sig', 'cv_timedwait'].map((n) =>
-    v(n, () => {
-      // One LWP: nobody could ever wake it.
-      throw new Panic(`${n}: would sleep forever (the simulated kernel runs a single LWP)`);
-    }),
-  ),
+  // One LWP: nobody could ever wake a sleeper, so a sleep without a timeout never returns
+  // and a timed one always times out.
+  ...['cv_wait', 'cv_wait_sig'].map((n) => v(n, () => forever(n))),
+  v('cv_timedwait', (_k, args) => (intArg(args, 2) > 0 ? int(constant('EWOULDBLOCK')) : forever('cv_timedwait'))),
   v('callout_init', (k, args) => (k.sync.init('callout', needCell(args, 0, 'callout_init'), 'callout_init'), ZERO)),
   v('callout_destroy', (k, args) => (k.sync.destroy('callout', needCell(args, 0, 'callout_destroy'), 'callout_destroy'), ZERO)),
   v('callout_setfunc', (k, args) => {
@@ -64,8 +67,7 @@ export const syncFunctions: KernelFunctionSpec[] = [
   ...['callout_pending', 'callout_active'].map((n) =>
     v(n, (k, args) => int(k.sync.get('callout', needCell(args, 0, n), n).busy ? 1 : 0)),
   ),
-  v('tsleep', () => {
-    throw new Panic('tsleep: would sleep forever (the simulated kernel runs a single LWP)');
-  }),
+  v('tsleep', (_k, args) => (intArg(args, 3) > 0 ? int(constant('EWOULDBLOCK')) : forever('tsleep'))),
+  v('kpause', (_k, args) => (intArg(args, 2) > 0 ? int(constant('EWOULDBLOCK')) : forever('kpause'))),
   ...['wakeup', 'wakeup_one'].map((n) => v(n, (): Value => ZERO)),
 ];
