@@ -15,7 +15,6 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-const codes = (info: { problems: { code: string }[] }) => info.problems.map((p) => p.code);
 
 test('a NetBSD sys/lkm Makefile: S from Makefile.inc, .PATH through $S, SRCS across two assignments', () => {
   const root = tree({

@@ -3,7 +3,7 @@
  * terminal report (a table of modules, then every finding as `file:line: severity: message`).
  */
 import pc from 'picocolors';
-import type { Declaration, Finding, Handler, ModulePlan, ScanResult } from '../migrate/plan.ts';
+import type { Declaration, Finding, Handler, ScanResult } from '../migrate/plan.ts';
 import { relativeTo, location } from './relative.ts';
 import { renderTable } from './table.ts';
 
