@@ -154,9 +154,8 @@ export function renderScanText(result: ScanResult, cwd: string, opts: TextOption
     const lines = loose.map((f) => `  ${location(rel, f.file, f.line)}: ${paint(f.severity, f.severity)}: ${f.message} [${f.code}]`);
     sections.push(`${c.bold('not part of a module')}:\n${lines.join('\n')}`);
   }
-  if (sections.length) out += `\n${sections.join('\n\n')}\n`;
-  out += `\n${summary(result)}\n`;
-  return out;
+  // Table, findings, summary: separated by one blank line, whichever are there.
+  return `${[out.trimEnd(), ...sections, summary(result)].filter(Boolean).join('\n\n')}\n`;
 }
 
 const key = (f: Finding) => `${f.code}\0${f.file}\0${f.line}`;
