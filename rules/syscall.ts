@@ -8,6 +8,7 @@
 import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
 import { isMinusOne, referencedSymbol } from '../src/migrate/descriptor.ts';
 import { member } from '../src/migrate/rule-helpers.ts';
+import { constantEntry, masterFor, recordProvided } from '../src/migrate/syscall-master-index.ts';
 
 export default defineRule({
   scope: 'module',
@@ -86,6 +87,14 @@ export default defineRule({
         `Could not read the handler of ${sysentExpr || 'the sysent'}; ${name}_syscalls calls sys_nosys until you put the syscall function there.`,
       );
     }
+    // The number as syscall.h names it, when the tree's syscalls.master gives it a constant.
+    const master = /^\d+$/.test(slot.trim()) ? masterFor(ctx.plan.dir) : null;
+    const named = master ? constantEntry(master.master, Number(slot.trim())) : null;
+    if (named?.name) {
+      slot = `SYS_${named.name}`;
+      ctx.include('sys/syscall.h');
+    }
+    if (!isMinusOne(slot)) recordProvided(ctx.plan, [{ code: slot, number: named?.number ?? (/^\d+$/.test(slot) ? Number(slot) : null), handler }]);
     const pkg = `${name}_syscalls`;
     ctx.declare(
       `static const struct syscall_package ${pkg}[] = {\n` +

@@ -1,5 +1,6 @@
 /**
- * The rules lkm2mod ships: one per LKM kind, in rules/<kind>.ts.
+ * The rules lkm2mod ships: one per LKM kind, in rules/<kind>.ts, and the tree rules that run
+ * after them (rules/syscall-indirection.ts).
  */
 import type { Rule } from './rule-api.ts';
 import syscall from '../../rules/syscall.ts';
@@ -10,5 +11,6 @@ import compat from '../../rules/compat.ts';
 import misc from '../../rules/misc.ts';
 import drv from '../../rules/drv.ts';
 import strmod from '../../rules/strmod.ts';
+import syscallIndirection from '../../rules/syscall-indirection.ts';
 
-export const builtinRules: readonly Rule[] = [syscall, vfs, dev, exec, compat, misc, drv, strmod];
+export const builtinRules: readonly Rule[] = [syscall, vfs, dev, exec, compat, misc, drv, strmod, syscallIndirection];

@@ -6,9 +6,11 @@
  *   2. reads of kernel-assigned numbers are rewritten, lkmexists() checks go;
  *   3. the handlers lose the parameters module(9) does not pass;
  *   4. the entry function becomes <name>_modcmd; includes, _LKM and LKM_E_* follow.
- * Then, for all modules at once, the symbol index infers `required`, and each declaration
- * becomes MODULE(); tables nothing uses any more go; leftovers of sys/lkm.h are marked. Tree
- * rules run last, then the layout (sys/lkm → sys/modules) turns edits into file changes.
+ * Then tree rules run over the whole tree (call sites elsewhere that reach a converted
+ * module); then, for all modules at once, the symbol index infers `required` from what is
+ * still referenced, and each declaration becomes MODULE(); tables nothing uses any more go;
+ * leftovers of sys/lkm.h are marked. Last, the layout (sys/lkm → sys/modules) turns edits into
+ * file changes.
  *
  * A module whose conversion fails (conflicting edits, a rule that throws) is reported and
  * contributes no change at all; the others still convert.
@@ -173,40 +175,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     kernel.cFiles.filter((f) => !providerFiles.has(f)),
     opts.root,
   );
-  for (const p of prepared.values()) {
-    const { required, ambiguous } = index.required(p.job.name, p.job.uses);
-    p.required = required;
-    for (const a of ambiguous) {
-      p.job.finding({
-        file: p.job.plan.declaration!.file,
-        line: p.job.plan.declaration!.line,
-        severity: 'warning',
-        code: 'required-ambiguous',
-        message: `The module uses ${a}; more than one module provides it, so none was listed as required. Add the right one to MODULE()'s required list.`,
-      });
-    }
-    for (const r of required) {
-      p.job.finding({
-        file: p.job.plan.declaration!.file,
-        line: p.job.plan.declaration!.line,
-        severity: 'note',
-        code: 'required-inferred',
-        message: `Requires ${r.module}: it ${r.reason}.`,
-      });
-    }
-  }
-
-  // MODULE(), unused tables, leftovers.
-  for (const [plan, p] of prepared) {
-    try {
-      finish(p);
-    } catch (err) {
-      rollBack(cache, p.checkpoints);
-      prepared.delete(plan);
-      failed.set(plan, [failure(plan, err)]);
-    }
-  }
-
+  // Tree rules run before `required` is inferred: a call they send through a kernel table
+  // (syscall-indirection) no longer links the caller to the module behind it.
   const modulesForTree = [...prepared.values()].map((p) => ({
     plan: p.job.plan,
     name: p.job.name,
@@ -236,6 +206,40 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
         code: 'rule-failed',
         message: `Tree rule ${rule.meta.id} failed: ${(err as Error).message}`,
       });
+    }
+  }
+
+  for (const p of prepared.values()) {
+    const { required, ambiguous } = index.required(p.job.name, p.job.uses, (sym) => stillUsed(p.job, sym));
+    p.required = required;
+    for (const a of ambiguous) {
+      p.job.finding({
+        file: p.job.plan.declaration!.file,
+        line: p.job.plan.declaration!.line,
+        severity: 'warning',
+        code: 'required-ambiguous',
+        message: `The module uses ${a}; more than one module provides it, so none was listed as required. Add the right one to MODULE()'s required list.`,
+      });
+    }
+    for (const r of required) {
+      p.job.finding({
+        file: p.job.plan.declaration!.file,
+        line: p.job.plan.declaration!.line,
+        severity: 'note',
+        code: 'required-inferred',
+        message: `Requires ${r.module}: it ${r.reason}.`,
+      });
+    }
+  }
+
+  // MODULE(), unused tables, leftovers.
+  for (const [plan, p] of prepared) {
+    try {
+      finish(p);
+    } catch (err) {
+      rollBack(cache, p.checkpoints);
+      prepared.delete(plan);
+      failed.set(plan, [failure(plan, err)]);
     }
   }
 
@@ -417,6 +421,16 @@ function declaredName(cache: SourceCache, plan: ModulePlan): string {
     }
   }
   return plan.name;
+}
+
+/**
+ * A symbol the module's sources still refer to once every edit is made: some reference to it
+ * is left that no edit replaced (a prototype is not a reference).
+ */
+function stillUsed(job: ModuleJob, symbol: string): boolean {
+  return job.files.some((src) =>
+    src.identifiers(symbol).some((n) => !n.parent?.type.endsWith('declarator') && !src.edits.covers(n.startIndex, n.endIndex)),
+  );
 }
 
 /** The kernel tree's `sys` directory above an LKM folder in `sys/lkm`, if it is one. */

@@ -149,14 +149,20 @@ export class SymbolIndex {
    * The modules `module` needs, each with its reason: the symbols it uses that they define and
    * neither it nor the kernel proper does. `extraUses` are symbols the conversion introduced.
    */
-  required(module: string, extraUses: Iterable<string> = []): { required: Requirement[]; ambiguous: string[] } {
-    const uses = new Set([...(this.uses.get(module) ?? []), ...extraUses]);
+  required(
+    module: string,
+    extraUses: Iterable<string> = [],
+    /** False for a symbol the conversion no longer refers to (its calls were rewritten). */
+    stillUsed: (symbol: string) => boolean = () => true,
+  ): { required: Requirement[]; ambiguous: string[] } {
+    const extra = new Set(extraUses);
+    const uses = new Set([...(this.uses.get(module) ?? []), ...extra]);
     const own = this.defs.get(module) ?? new Set();
     const wanted = new Map<string, string[]>(); // symbol -> providing modules
     for (const sym of uses) {
       if (own.has(sym)) continue;
       const by = [...this.defs.entries()].filter(([m, d]) => m !== module && d.has(sym)).map(([m]) => m);
-      if (by.length) wanted.set(sym, by);
+      if (by.length && (extra.has(sym) || stillUsed(sym))) wanted.set(sym, by);
     }
     const kernel = this.kernelDefines(new Set(wanted.keys()));
     const perModule = new Map<string, string[]>();
