@@ -304,3 +304,15 @@ test('mount of an unknown file system type autoloads its module', async () => {
   assert.equal(k.vfs.entries().find((e) => e.name === 'kernfs')?.refcount, 1);
   expectError(await k.mount('nosuchfs'), 'ENODEV');
 });
+
+test('a kernel function reading a struct laid out without a member it needs panics, and the load is rolled back', async () => {
+  const { allocate, cString, pointerTo, field } = await import('../src/kernel/machine/memory.ts');
+  const oldLayout = () => {
+    const t = { kind: 'struct' as const, tag: 'vfsops', union: false, members: [{ name: 'vfs_name', type: { kind: 'ptr' as const, to: { kind: 'int' as const, name: 'char', size: 1, unsigned: false } } }] };
+    const c = allocate(t);
+    (field(c, 'vfs_name') as unknown as { value: unknown }).value = pointerTo(cString('oldfs'), 0);
+    return c;
+  };
+  const { k } = kernelWith(fsModule('oldfs', { data: { oldfs_vfsops: oldLayout } }));
+  await assertUnchanged(k, () => k.load('oldfs'), 'ECRASH', /panic: vfs_attach: struct vfsops has no member vfs_opv_descs/);
+});

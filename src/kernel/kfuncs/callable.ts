@@ -6,6 +6,8 @@ import { type Callable, type Value, int, NULL_PTR } from '../machine/memory.ts';
 import { errno, type ErrnoName } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
 import type { KernelFunctionSpec } from './define.ts';
+import { Panic } from '../panic.ts';
+import { isCrash } from '../crash.ts';
 
 export class KernelFunction implements Callable {
   readonly provider = 'kernel';
@@ -37,10 +39,28 @@ export class KernelFunction implements Callable {
     }
     // Logged before the body runs, so nested calls (vfs_attach calling vfs_init) come after it.
     const at = k.calls.enabled ? k.calls.pending(this.spec.name, args, k.activeModule) : null;
-    const result = this.spec.call(k, args);
+    let result: Value;
+    try {
+      result = this.spec.call(k, args);
+    } catch (err) {
+      throw asPanic(this.spec.name, err);
+    }
     if (at) at.result = result;
     return result;
   }
+}
+
+/**
+ * A kernel function that trips over the memory a module handed it — a struct laid out without a
+ * member NetBSD's code reads (a module built against other headers), a pointer past its object
+ * — fails as the kernel would: a panic in that function, which rolls the operation back.
+ */
+function asPanic(fn: string, err: unknown): unknown {
+  if (err instanceof Panic || isCrash(err) || !(err instanceof Error)) return err;
+  if (/has no member|not a struct|null pointer|outside an array|past a single object|used as data/.test(err.message)) {
+    return new Panic(`${fn}: ${err.message}`);
+  }
+  return err;
 }
 
 /** The errno a spec's failure list names, as a number (for callers choosing what to inject). */
