@@ -6,7 +6,7 @@
  *   2. read the Makefiles that set KMOD, and resolve their SRCS through .PATH — now the set of
  *      module sources is known before any C file is read;
  *   3. read every C file once; a byte prefilter and a regular expression pick the candidates,
- *      which are parsed (in worker threads on a big tree) while reading goes on;
+ *      which are parsed (in worker threads, when there is enough to parse, while reading goes on);
  *   4. parse the module sources that were not candidates but may hold a handler;
  *   5. assemble: a module per Makefile with KMOD, and one per directory of declaring sources that
  *      no Makefile builds.
@@ -326,7 +326,8 @@ class Discovery {
       let plan = assembleModule(src, this.context(src));
       if (plan && (!plan.entry || Object.values(plan.handlers).some((h) => h?.unresolved))) {
         const wanted = new Set<string>(this.wantedNames(files));
-        if (!plan.entry) for (const d of [plan.declaration!]) wanted.add(`${stringLiteral(d.args[0] ?? '') ?? ''}_lkmentry`);
+        // modload(8)'s default entry name for the module.
+        if (!plan.entry) wanted.add(`${stringLiteral(plan.declaration!.args[0] ?? '') ?? plan.name}_lkmentry`);
         const siblings = this.siblingsDefining(dir, files, wanted);
         if (siblings.length) {
           src.files = [...files, ...siblings];
