@@ -63,5 +63,10 @@ export function fetchModinfo(ko: Kobj): ModInfo {
   if (!(info instanceof StructCell)) {
     throw KernelError.of('ENOEXEC', `${where}: link_set_modules does not point at a modinfo_t`);
   }
-  return readModinfo(info);
+  try {
+    return readModinfo(info);
+  } catch (err) {
+    // A modinfo_t from headers other than sys/module.h's: not a record this kernel can read.
+    throw KernelError.of('ENOEXEC', `${where}: unreadable modinfo record: ${(err as Error).message}`);
+  }
 }
