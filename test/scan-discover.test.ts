@@ -516,3 +516,36 @@ ipl_lkmentry(lkmtp, cmd, ver)
   assert.equal(m.handlers.load?.name, 'ipl_load');
   assert.deepEqual(codes(m), ['old-mod-dev']);
 });
+
+test('an entry that handles LKM_E_LOAD itself, and a declaration with no entry at all', async () => {
+  const root = tree({
+    'byhand/Makefile': 'KMOD=\tbyhand\nSRCS=\tbyhand.c\n',
+    'byhand/byhand.c': `#include <sys/lkm.h>
+MOD_MISC("byhand");
+int
+byhand_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)
+{
+	switch (cmd) {
+	case LKM_E_LOAD:
+		lkmtp->private.lkm_any = (struct lkm_any *)&_module;
+		return byhand_init();
+	case LKM_E_UNLOAD:
+		return byhand_fini();
+	}
+	return 0;
+}
+`,
+    'noentry/Makefile': 'KMOD=\tnoentry\nSRCS=\tnoentry.c\n',
+    'noentry/noentry.c': '#include <sys/lkm.h>\nMOD_MISC("noentry");\nint noentry_init(void) { return 0; }\n',
+  });
+  const [byhand, noentry] = (await discover([root], { jobs: 1 })).modules as [ModulePlan, ModulePlan];
+  assert.equal(byhand.entry?.name, 'byhand_lkmentry');
+  assert.deepEqual(byhand.entry?.dispatch, []);
+  assert.deepEqual(codes(byhand), ['entry-without-dispatch']);
+  assert.equal(byhand.findings[0]!.line, 4, 'at the name of the function');
+  assert.equal(noentry.entry, null);
+  assert.deepEqual(byhand.handlers, { load: null, unload: null, stat: null });
+  assert.deepEqual(codes(noentry), ['entry-not-found']);
+  assert.equal(noentry.findings[0]!.severity, 'error');
+  assert.match(noentry.findings[0]!.message, /noentry\.c/);
+});
