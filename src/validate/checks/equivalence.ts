@@ -14,6 +14,7 @@
  * vnode-op vector set up before DISPATCH) belong to INIT only and are not expected on unload.
  */
 import { errno } from '../../kernel/errno.ts';
+import { KERNEL } from '../../kernel/ksyms.ts';
 import type { KernelResult } from '../../kernel/kernel.ts';
 import type { ModuleDir } from '../../kernel/moddir.ts';
 import type { KernelSnapshot } from '../../kernel/state.ts';
@@ -62,7 +63,7 @@ export async function equivalence(s: Subject): Promise<CheckResult> {
 async function runLkm(s: Subject, o: Outcome, wires: boolean): Promise<{ run: Run; prelude: string[]; left: string[] } | null> {
   const lkm = s.spec.lkm!;
   const rig = new Rig(s.catalog, { era: 'lkm' });
-  for (const md of lkmRequisites(s)) {
+  for (const md of lkmRequisites(s, rig)) {
     const r = await lkmLoad(rig, s, md);
     if (r.error) {
       o.fail(`cannot load ${md.name}, which the LKM needs loaded first, with the old loader: ${describe(r)}`);
@@ -118,22 +119,52 @@ async function runModule(s: Subject, o: Outcome): Promise<Run | null> {
   return { before, loaded, load, unload: u.error ? null : callSteps(rig.callsBy(own, mark), 'module', true) };
 }
 
-/** The LKMs to load first, requisites of requisites first, each once. */
-function lkmRequisites(s: Subject): ModuleDir[] {
+/**
+ * The LKMs to load first, requisites of requisites first, each once. In the LKM world a module
+ * linked against whatever was loaded, so what it needs is what defines its undefined symbols
+ * (the converted module may need less: compat code that now reaches a syscall through the
+ * table no longer links against it), plus whatever convert listed as required.
+ */
+function lkmRequisites(s: Subject, rig: Rig): ModuleDir[] {
   const out: ModuleDir[] = [];
   const seen = new Set<string>([s.spec.name]);
-  const visit = (names: readonly string[]) => {
-    for (const n of names) {
+  const others = s.catalog.specs().filter((x) => x.lkm && x.name !== s.spec.name);
+  const definers = (md: ModuleDir): string[] => {
+    let object;
+    try {
+      object = s.catalog.lkmObject(md);
+    } catch {
+      return []; // the load reports it
+    }
+    const names = new Set<string>();
+    for (const sym of object.undefined) {
+      if (rig.k.ksyms.lookup(sym)?.provider === KERNEL) continue;
+      const by = others.find((x) => globalsOf(x.lkm!.moduleDir, s).has(sym));
+      if (by) names.add(by.name);
+    }
+    return [...names];
+  };
+  const visit = (md: ModuleDir, listed: readonly string[]) => {
+    for (const n of [...listed, ...definers(md)]) {
       if (seen.has(n)) continue;
       seen.add(n);
       const spec = s.catalog.spec(n);
       if (!spec?.lkm) continue;
-      visit(spec.lkm.requires);
+      visit(spec.lkm.moduleDir, spec.lkm.requires);
       out.push(spec.lkm.moduleDir);
     }
   };
-  visit(s.spec.lkm!.requires);
+  visit(s.spec.lkm!.moduleDir, s.spec.lkm!.requires);
   return out;
+}
+
+function globalsOf(md: ModuleDir, s: Subject): Set<string> {
+  try {
+    const o = s.catalog.lkmObject(md);
+    return new Set([...o.defined].filter(([, d]) => d.binding === 'global').map(([n]) => n));
+  } catch {
+    return new Set();
+  }
 }
 
 async function lkmLoad(rig: Rig, s: Subject, md: ModuleDir, entry?: string): Promise<KernelResult> {
