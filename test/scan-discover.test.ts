@@ -191,6 +191,18 @@ LKMENTRY(mw)(struct lkm_table *lkmtp, int cmd, int ver)
   assert.equal(m.findings[0]!.severity, 'note');
 });
 
+test('an entry named by an object-like macro', async () => {
+  const root = tree({
+    'o/Makefile': 'KMOD=\to\nSRCS=\to.c\n',
+    'o/o.c': '#include <sys/lkm.h>\n#define\tENTRYNAME\to_lkmentry\nMOD_MISC("o");\n' +
+      'int\nENTRYNAME(struct lkm_table *lkmtp, int cmd, int ver)\n{\n\tDISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, lkm_nofunc);\n}\n',
+  });
+  const m = only(await discover([root], { jobs: 1 }));
+  assert.equal(m.entry?.name, 'o_lkmentry');
+  assert.equal(m.entry?.viaMacro, 'ENTRYNAME');
+  assert.deepEqual(m.findings.map((f) => [f.code, f.line]), [['entry-via-macro', 5]]);
+});
+
 test('a handler that uses its lkm_table is reported at the line of the use', async () => {
   const root = tree({
     'h/Makefile': 'KMOD=\th\nSRCS=\th.c\n',
