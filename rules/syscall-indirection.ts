@@ -93,6 +93,7 @@ export default defineRule({
 
 function rewriteFile(ctx: TreeContext, src: SourceFile, targets: Map<string, Target>): void {
   let rewrote = false;
+  const taken = new Map<number, { who: string | null; uses: Array<{ fn: string; t: Target }> }>();
   const rel = (f: string) => path.relative(ctx.root, f);
   // Calls inside #define bodies are raw text to the parser: find them there.
   for (const def of [...src.tree.rootNode.descendantsOfType('preproc_function_def'), ...src.tree.rootNode.descendantsOfType('preproc_def')]) {
@@ -121,13 +122,10 @@ function rewriteFile(ctx: TreeContext, src: SourceFile, targets: Map<string, Tar
       return false;
     }
     if (use === 'value') {
-      ctx.marker(
-        src.path,
-        anchor(n),
-        'syscall-address-taken',
-        'warning',
-        `${fn ? `${fn}() takes` : 'This takes'} the address of ${n.text}, which the ${t.module.name} module now provides: the code links against the module (it must list ${t.module.name} as required) and the call skips sys_nomodule. Call through sy_call(&sysent[${t.call.code}], l, uap, retval) instead.`,
-      );
+      const at = anchor(n);
+      const group = taken.get(at) ?? { who: fn ? `${fn}()` : declaredHere(n), uses: [] };
+      group.uses.push({ fn: n.text, t });
+      taken.set(at, group);
       return false;
     }
     const call = n.parent!;
@@ -152,7 +150,36 @@ function rewriteFile(ctx: TreeContext, src: SourceFile, targets: Map<string, Tar
     });
     return false;
   });
+  // One marker per statement, however many of the functions it takes.
+  for (const [at, g] of taken) {
+    const fns = [...new Set(g.uses.map((u) => u.fn))];
+    const mods = [...new Set(g.uses.map((u) => u.t.module.name))];
+    const slots = [...new Set(g.uses.map((u) => `sysent[${u.t.call.code}]`))];
+    ctx.marker(
+      src.path,
+      at,
+      'syscall-address-taken',
+      'warning',
+      `${g.who ?? 'This'} takes the address of ${list(fns)}, which the ${list(mods)} module${mods.length > 1 ? 's' : ''} now provide${mods.length > 1 ? '' : 's'}: the code links against ${mods.length > 1 ? 'them' : 'it'} (list ${list(mods)} as required) and the calls skip sys_nomodule. Call through sy_call(&${slots.length > 1 ? 'sysent[SYS_…]' : slots[0]}, l, uap, retval) instead.`,
+    );
+  }
   if (rewrote) addIncludes(src, ['sys/syscall.h', 'sys/syscallvar.h']);
+}
+
+function list(xs: string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`;
+}
+
+/** The variable a top-level declaration holding `n` declares (`svr4_semcalls`). */
+function declaredHere(n: SyntaxNode): string | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'declaration') {
+      let d = p.childForFieldName('declarator');
+      while (d && d.type !== 'identifier') d = d.childForFieldName('declarator') ?? d.namedChildren[0] ?? null;
+      return d?.text ?? null;
+    }
+  }
+  return null;
 }
 
 type Use = 'call' | 'value' | 'declaration' | 'unparsed';

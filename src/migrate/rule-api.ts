@@ -83,6 +83,8 @@ export interface SourceFile {
   removeNode(node: SyntaxNode, origin: string, opts?: { withComment?: boolean }): void;
   /** Replace a node's text. */
   replaceNode(node: SyntaxNode, text: string, origin: string): void;
+  /** Remove [start, end), as whole lines when nothing else stands on them (see removeNode). */
+  removeRange(start: number, end: number, origin: string): void;
 }
 
 /** A top-level definition found in the module's sources. */

@@ -84,14 +84,17 @@ export function convertSysentPatches(ctx: RuleContext): boolean {
 
   // The conversion: statements go, the package and its registration come.
   const removed: Array<{ file: SourceFile; node: SyntaxNode }> = [];
-  const remove = (file: SourceFile, node: SyntaxNode, withComment: boolean) => {
-    if (removed.some((r) => r.file === file && r.node.startIndex <= node.startIndex && node.endIndex <= r.node.endIndex)) return;
-    file.removeNode(node, `convert ${moduleName}: sysent by hand`, { withComment });
-    removed.push({ file, node });
-  };
   const patchStatements = new Set(writes.map((w) => w.stmt.id));
-  for (const w of writes) remove(w.file, enclosingLoop(w.stmt, (s) => patchStatements.has(s.id)) ?? w.stmt, false);
-  for (const g of guards) remove(g.file, g.node, true);
+  const doomed: Array<{ file: SourceFile; node: SyntaxNode; withComment: boolean }> = [
+    ...writes.map((w) => ({ file: w.file, node: enclosingLoop(w.stmt, (s) => patchStatements.has(s.id)) ?? w.stmt, withComment: false })),
+    ...guards.map((g) => ({ ...g, withComment: true })),
+  ];
+  for (const run of adjacentRuns(doomed)) {
+    const origin = `convert ${moduleName}: sysent by hand`;
+    if (run.length === 1) run[0]!.file.removeNode(run[0]!.node, origin, { withComment: run[0]!.withComment });
+    else run[0]!.file.removeRange(run[0]!.node.startIndex, run.at(-1)!.node.endIndex, origin);
+    removed.push(...run);
+  }
 
   const pkg = `${moduleName}_syscalls`;
   const width = Math.max(...resolved.map((r) => r.code.length));
@@ -121,6 +124,24 @@ export function convertSysentPatches(ctx: RuleContext): boolean {
     message: `The sysent[] writes became ${pkg} (${resolved.map((r) => r.code).join(', ')}), entered with syscall_establish after the load handler and withdrawn before the unload handler. A slot already taken now fails with EBUSY${guards.length ? ' (the hand-written check for a free slot is gone)' : ''}; syscalls.master must mark these slots MODULAR for syscall_establish to accept them.`,
   });
   return true;
+}
+
+/**
+ * The statements to remove, deduplicated and grouped into runs of siblings that follow one
+ * another, so a block of six assignments goes as one range (and leaves no stack of blank lines).
+ */
+function adjacentRuns<T extends { file: SourceFile; node: SyntaxNode }>(items: T[]): T[][] {
+  const unique = items.filter(
+    (x, i) => !items.some((y, j) => j !== i && y.file === x.file && y.node.startIndex <= x.node.startIndex && x.node.endIndex <= y.node.endIndex && (y.node.id !== x.node.id || j < i)),
+  );
+  unique.sort((a, b) => a.file.path.localeCompare(b.file.path) || a.node.startIndex - b.node.startIndex);
+  const runs: T[][] = [];
+  for (const x of unique) {
+    const last = runs.at(-1)?.at(-1);
+    if (last && last.file === x.file && last.node.nextNamedSibling?.id === x.node.id) runs.at(-1)!.push(x);
+    else runs.push([x]);
+  }
+  return runs;
 }
 
 /** Every assignment into sysent[] or out of it, classified. */
