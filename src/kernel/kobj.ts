@@ -54,6 +54,9 @@ export function kobjAffix(ko: Kobj, name: string, scope: LinkScope): void {
   });
   if (unresolved.length) throw unresolvedError(ko, name, unresolved, foreign);
 
+  // subr_kobj.c 1.35 looks for redefined globals in stage 1, where a typo makes it skip almost
+  // every symbol; checking here, as the symbols are entered, keeps EEXIST (step 11) what a
+  // second load of the same module reports, and still refuses a clash with any other provider.
   const globals = ko.image.globals();
   const clashes = scope.ksyms.conflicts(globals.keys());
   if (clashes.length) {
