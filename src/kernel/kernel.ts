@@ -19,6 +19,7 @@ import { bootData, type KernelData } from './kdata.ts';
 import { Builtins } from './builtin.ts';
 import { Lwp } from './proc.ts';
 import { SyscallTable, type SyscallEra } from './subsys/syscall.ts';
+import { declareModularSyscalls, type ModularSyscall } from './subsys/syscall-autoload.ts';
 import { VfsList } from './subsys/vfs.ts';
 import { Devsw } from './subsys/devsw.ts';
 import { ExecSwitch } from './subsys/exec.ts';
@@ -44,6 +45,8 @@ export interface KernelOptions {
   builtins?: boolean;
   /** kern.module.autoload (default true). */
   autoload?: boolean;
+  /** Slots syscalls.master marks `MODULAR <module>`: sys_nomodule at boot, autoloading the module. */
+  modularSyscalls?: readonly ModularSyscall[];
 }
 
 /** What every outside request answers: NetBSD's errno (0 for success) and why. */
@@ -120,6 +123,7 @@ export class Kernel {
     this.devsw = new Devsw(this, this.data.bdevsw0, this.data.cdevsw0);
     this.autoconf = new Autoconf(this);
     this.syscalls = new SyscallTable(this, this.data.sysent, this.data.syscallNumbers, this.era);
+    if (opts.modularSyscalls) declareModularSyscalls(this.syscalls, opts.modularSyscalls);
     this.lwp0 = new Lwp(this.data.lwp0, this.data.proc0);
     this.lwps.push(this.lwp0);
     this.procs.push(this.data.proc0);
