@@ -40,7 +40,8 @@ export class NotAModuleDir extends Error {}
 
 export async function loadModuleDirs(dirs: string[], opts: LoadDirsOptions = {}): Promise<LoadDirsReport> {
   const mode = opts.lkm ? 'lkm' : 'module';
-  const mds: ModuleDir[] = dirs.map((d) => {
+  const unique = [...new Map(dirs.map((d) => [path.resolve(d), d])).values()];
+  const mds: ModuleDir[] = unique.map((d) => {
     const md = readModuleDir(d);
     if (!md) throw new NotAModuleDir(`${d}: not a module directory (no Makefile with SRCS, no .c files)`);
     return md;
