@@ -58,7 +58,7 @@ test('report without --html says what it needs', () => {
 
 test('the report of sample-lkm, in a browser: summary, a module chosen, the graph', { skip: noBrowser ?? false, timeout: 240_000 }, async () => {
   const out = tmp('report');
-  const r = runCli(['report', '--html', out, 'sample-lkm', '--syscall-slot', 'procinfo=211', '--jobs', '2']);
+  const r = runCli(['report', '--html', out, 'sample-lkm', '--syscall-slot', 'procinfo=211']);
   assert.ok(r.status === 0 || r.status === 1, r.stderr);
   const json = readJson(out);
   const s = json.summary;

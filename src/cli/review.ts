@@ -12,7 +12,7 @@ import { EXIT_USAGE, UserError } from './errors.ts';
 import { relativeTo } from '../report/relative.ts';
 import { editorFromEnv } from '../review/editor.ts';
 import { checkPatchTarget, finishReview } from '../review/finish.ts';
-import { loadMigration, resultFor, type MigrationOptions } from '../review/migration.ts';
+import { loadMigration, relativeText, resultFor, type MigrationOptions } from '../review/migration.ts';
 import { pagerFromEnv } from '../review/pager.ts';
 import { revalidationSet } from '../review/revalidate.ts';
 import { reviewSession, terminalEditor, type ReviewOutcome } from '../review/session.ts';
@@ -162,6 +162,7 @@ async function runReview(paths: string[], flags: ReviewFlags): Promise<number> {
       colors,
       root: migration.root,
       rel,
+      text: relativeText(cwd),
       pager: { command: pagerFromEnv(process.env), dim: colors.dim },
       edit: terminalEditor(term, editorFromEnv(process.env)),
       revalidate: flags.validate

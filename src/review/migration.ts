@@ -94,3 +94,12 @@ export function resultFor(
     null
   );
 }
+
+/**
+ * Validation speaks in absolute paths (it works in a temporary overlay of the tree); people read
+ * them relative to where they ran the command, like every other path lkm2mod prints.
+ */
+export function relativeText(cwd: string): (text: string) => string {
+  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
+  return (text) => text.split(prefix).join('');
+}

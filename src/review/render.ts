@@ -45,8 +45,11 @@ export function findingLines(findings: Finding[], rel: (p: string) => string, c:
   return lines.join('\n') + '\n';
 }
 
-/** `validated`: false when the review runs without validation (--no-validate). */
-export function validationLines(unit: ReviewUnit, validated: boolean, rel: (p: string) => string, c: Colors): string {
+/**
+ * `validated`: false when the review runs without validation (--no-validate). `text` turns
+ * the absolute paths validation writes in its details into the ones the user typed.
+ */
+export function validationLines(unit: ReviewUnit, validated: boolean, rel: (p: string) => string, c: Colors, text: (s: string) => string = (s) => s): string {
   if (unit.modules.length === 0) return '';
   if (!validated) return `validation: ${c.dim('not run (--no-validate)')}\n`;
   if (unit.validationError) return `validation: ${c.red('could not run')}: ${unit.validationError}\n`;
@@ -59,14 +62,14 @@ export function validationLines(unit: ReviewUnit, validated: boolean, rel: (p: s
     }
     const marks = r.checks.map((ch) => `${ch.name} ${mark(ch, c)}`).join('  ');
     lines.push(`validation of ${m.name}: ${r.ok ? c.green('✓ passed') : c.red(c.bold('✗ FAILED'))}  ${marks}`);
-    for (const n of r.notes ?? []) lines.push(`  ${c.yellow('note')}: ${n}`);
+    for (const n of r.notes ?? []) lines.push(`  ${c.yellow('note')}: ${text(n)}`);
     for (const ch of r.checks) {
       if (!ch.skipped && !ch.ok) {
         lines.push(`  ${c.red(ch.name)}:`);
-        for (const d of ch.details) lines.push(`    ${d}`);
+        for (const d of ch.details) lines.push(`    ${text(d)}`);
         for (const s of ch.sites ?? []) lines.push(`    at ${location(rel, s.file, s.line)}`);
       }
-      for (const w of ch.warnings ?? []) lines.push(`  ${c.yellow(`${ch.name} warning`)}: ${w}`);
+      for (const w of ch.warnings ?? []) lines.push(`  ${c.yellow(`${ch.name} warning`)}: ${text(w)}`);
     }
   }
   return lines.join('\n') + '\n';

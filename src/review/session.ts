@@ -18,6 +18,8 @@ export interface ReviewContext {
   /** Patch paths are relative to it. */
   root: string;
   rel: (p: string) => string;
+  /** Makes paths inside validation's messages relative (relativeText). */
+  text?: (s: string) => string;
   pager: PagerOptions;
   /** Runs the editor on a file's text; the default is editText with the user's editor. */
   edit: (fileName: string, text: string) => EditOutcome;
@@ -57,7 +59,7 @@ async function show(unit: ReviewUnit, i: number, total: number, ctx: ReviewConte
   term.write('\n' + unitHeader(unit, i, total, rel, c, term.columns) + '\n');
   await page(term, unitPatch(unit, ctx.root, c), ctx.pager);
   term.write('\n' + findingLines(unit.findings, rel, c));
-  term.write(validationLines(unit, ctx.revalidate !== null, rel, c));
+  term.write(validationLines(unit, ctx.revalidate !== null, rel, c, ctx.text));
 }
 
 async function decide(unit: ReviewUnit, ctx: ReviewContext): Promise<'accept' | 'skip' | 'quit'> {
@@ -116,7 +118,7 @@ async function edit(unit: ReviewUnit, ctx: ReviewContext): Promise<void> {
   } catch (err) {
     unit.validationError = (err as Error).message;
   }
-  term.write(validationLines(unit, true, rel, c));
+  term.write(validationLines(unit, true, rel, c, ctx.text));
 }
 
 const PICK_KEYS = '123456789abcdefghijklmnopqrstuvwxyz';

@@ -11,7 +11,7 @@ import type { FileChange, ModuleConversion } from '../../migrate/convert.ts';
 import type { Finding, Severity } from '../../migrate/plan.ts';
 import type { CheckResult, ModuleResult } from '../../validate/result.ts';
 import { relativeTo } from '../relative.ts';
-import { resultFor, type BuiltinModule, type Migration } from '../../review/migration.ts';
+import { relativeText, resultFor, type BuiltinModule, type Migration } from '../../review/migration.ts';
 import { readModuleDeclaration } from '../../review/module9.ts';
 
 export type ModuleStatus = 'converted' | 'not-converted' | 'module(9)';
@@ -194,13 +194,8 @@ function reportFile(c: FileChange, rel: (p: string) => string): ReportFile {
   return { path: rel(c.path), ...(status === 'renamed' ? { from: rel(c.oldPath!) } : {}), status, added, removed };
 }
 
-/**
- * Validation speaks in absolute paths (it works in a temporary overlay of the tree); the report
- * shows them relative to where the command ran, as every other path in it.
- */
 function validationOf(r: ModuleResult, rel: (p: string) => string, cwd: string): ReportValidation {
-  const prefix = cwd.endsWith(path.sep) ? cwd : cwd + path.sep;
-  const text = (s: string) => s.split(prefix).join('');
+  const text = relativeText(cwd);
   return {
     ok: r.ok,
     timeMs: r.timeMs,
