@@ -282,3 +282,29 @@ test('an entry that crashes: the load fails with file:line and the kernel is as 
   await assertUnchanged(k, () => k.lkmLoad(crash, { name: 'crashy' }), 'ECRASH', /crashy: LKM_E_LOAD crashed: .*crashy\.c:\d+: null pointer dereference/);
   assert.equal(k.syscalls.handler(210), k.syscalls.lkmnosys);
 });
+
+test('LMSTAT calls the entry with LKM_E_STAT: its error, or the table numbers', async () => {
+  const k = Kernel.boot({ era: 'lkm' });
+  const statted = lkm(
+    'statted',
+    `
+static int statted_calls;
+MOD_MISC("statted");
+static int statted_stat(struct lkm_table *lkmtp, int cmd) { return ++statted_calls > 1 ? EIO : 0; }
+int statted_lkmentry(struct lkm_table *lkmtp, int cmd, int ver) { DISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, statted_stat) }
+`,
+  );
+  await k.lkmLoad(statted, { name: 'statted' });
+  assert.equal((await k.lkmStat('statted')).error, 0);
+  expectError(await k.lkmStat('statted'), 'EIO', /LKM_E_STAT\) failed: EIO/);
+  expectError(await k.lkmStat('nosuch'), 'ENOENT');
+});
+
+test('at securelevel 1 neither modload nor modunload is permitted', async () => {
+  const k = Kernel.boot({ era: 'lkm' });
+  await k.lkmLoad(syscallLkm('early', -1), { name: 'early' });
+  const { ScalarCell, int } = await import('../src/kernel/machine/memory.ts');
+  (k.data.symbols.get('securelevel') as InstanceType<typeof ScalarCell>).value = int(1);
+  await assertUnchanged(k, () => k.lkmLoad(syscallLkm('late', -1), { name: 'late' }), 'EPERM', /securelevel 1/);
+  await assertUnchanged(k, () => k.lkmUnload('early'), 'EPERM');
+});

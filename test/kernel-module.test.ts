@@ -316,3 +316,12 @@ test('a kernel function reading a struct laid out without a member it needs pani
   const { k } = kernelWith(fsModule('oldfs', { data: { oldfs_vfsops: oldLayout } }));
   await assertUnchanged(k, () => k.load('oldfs'), 'ECRASH', /panic: vfs_attach: struct vfsops has no member vfs_opv_descs/);
 });
+
+test('at securelevel 1 modules can be neither loaded nor unloaded', async () => {
+  const { k } = kernelWith(fsModule('kernfs'), { name: 'later' });
+  await k.load('kernfs');
+  const { ScalarCell, int } = await import('../src/kernel/machine/memory.ts');
+  (k.data.symbols.get('securelevel') as InstanceType<typeof ScalarCell>).value = int(1);
+  await assertUnchanged(k, () => k.load('later'), 'EPERM', /securelevel 1/);
+  await assertUnchanged(k, () => k.unload('kernfs'), 'EPERM');
+});

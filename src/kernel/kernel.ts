@@ -239,6 +239,21 @@ export class Kernel {
     return l;
   }
 
+  /** The securelevel variable, as the kernel (and modules) see it. */
+  get securelevel(): number {
+    const v = this.data.symbols.get('securelevel');
+    return v instanceof ScalarCell ? asNumber(v.value) : 0;
+  }
+
+  /**
+   * kauth(9)'s KAUTH_SYSTEM_MODULE under secmodel_securelevel: at securelevel 1 and above
+   * nobody loads or unloads code. Autoloads the kernel asks for itself are let through, as
+   * later kernels' listener does.
+   */
+  authorizeModule(what: string): void {
+    if (this.securelevel > 0) throw KernelError.of('EPERM', `${what}: not permitted at securelevel ${this.securelevel}`);
+  }
+
   /** psignal(p, sig) */
   signal(lwp: StructCell | null, sig: string): void {
     const l = this.lwps.find((x) => x.cell === lwp) ?? this.lwp0;

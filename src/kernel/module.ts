@@ -68,6 +68,7 @@ export class ModuleManager {
    */
   load(request: string | ModuleObject, opts: LoadOptions = {}): Module {
     this.k.lock.assertHeld('module_load');
+    this.k.authorizeModule('module_load');
     const before = new Set(this.list);
     try {
       return this.doLoad(request, false, opts, false);
@@ -102,6 +103,7 @@ export class ModuleManager {
   /** module_unload */
   unload(name: string): void {
     this.k.lock.assertHeld('module_unload');
+    this.k.authorizeModule('module_unload');
     this.doUnload(name);
   }
 

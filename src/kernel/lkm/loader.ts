@@ -71,7 +71,7 @@ export class LkmLoader {
   /** LMRESERV, load, LMREADY. */
   load(object: ModuleObject, opts: LkmLoadOptions = {}): Lkm {
     this.k.lock.assertHeld('lkmopen');
-    if (asNumber(load(this.k, 'securelevel')) > 0) throw KernelError.of('EPERM', 'modload: securelevel is raised; LKMs cannot be loaded');
+    this.k.authorizeModule('modload');
     const fileName = opts.name ?? path.basename(object.origin).replace(/\.[ko]+$/, '');
     const kobj = kobjLoad(object);
     this.link(kobj, fileName);
@@ -110,6 +110,7 @@ export class LkmLoader {
   /** LMUNLOAD by id or name. */
   unload(which: string | number): void {
     this.k.lock.assertHeld('lkmioctl');
+    this.k.authorizeModule('modunload');
     const lkm = this.lookup(which);
     const err = this.callEntry(lkm, 'LKM_E_UNLOAD');
     if (err !== 0) {
@@ -277,11 +278,6 @@ export class LkmLoader {
     this.k.ksyms.register(provider, mine);
     return provider;
   }
-}
-
-function load(k: Kernel, sym: string): Value {
-  const v = k.ksyms.lookup(sym)?.value;
-  return v && 'cell' in v && v.cell instanceof ScalarCell ? v.cell.value : int(0);
 }
 
 function set(cell: StructCell, member: string, v: Value): void {
