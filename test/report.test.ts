@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { ReportJson } from '../src/report/html/model.ts';
 import { buildReport } from '../src/report/html/model.ts';
+import { renderPage } from '../src/report/html/page.ts';
 import { ROOT, SAMPLES, runCli } from './helpers.ts';
 import { browserMissing, launchChromium, type RunningBrowser } from './report-browser.ts';
 import type { Migration } from '../src/review/migration.ts';
@@ -211,6 +212,7 @@ test('requisites outside the tree: built into the kernel (with their own requisi
     scan: { modules: [], filesScanned: 0, filesParsed: 0, parseErrors: [] },
     set,
     validation: null,
+    validationError: null,
     builtins: [
       { name: 'coredump', class: 'misc', required: [] },
       { name: 'exec_elf64', class: 'misc', required: ['coredump'] },
@@ -228,4 +230,9 @@ test('requisites outside the tree: built into the kernel (with their own requisi
   assert.deepEqual(json.graph.edges.map((e) => `${e.from}→${e.to}`).sort(), ['compat_x→exec_aout', 'exec_aout→exec_elf64', 'exec_aout→vendorlib', 'exec_elf64→coredump']);
   assert.deepEqual(json.summary.validation, { passed: 0, failed: 0, notValidated: 2 });
   assert.deepEqual(json.modules.map((m) => [m.name, m.files[0]!.added, m.files[0]!.removed]), [['compat_x', 1, 1], ['exec_aout', 1, 1]]);
+
+  // Validation that could not run is said on the page, not hidden behind "not validated".
+  const failed = buildReport({ ...migration, validationError: 'worker exited with code 1' });
+  assert.equal(failed.json.validationError, 'worker exited with code 1');
+  assert.match(renderPage(failed, { cwd: '/t' }), /Validation could not run: worker exited with code 1\./);
 });

@@ -1,7 +1,7 @@
 /**
  * `lkm2mod report --html DIR [paths...]`: convert in memory, validate, and write a static page
  * (DIR/index.html) and the same data as JSON (DIR/report.json). Nothing in the tree is written.
- * Exit 0 when every module validates, 1 when one fails (as `validate`), 2 for usage errors.
+ * Exit 0 when every module validates, 1 when one fails or validation cannot run, 2 for usage errors.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,10 +35,14 @@ async function runReport(paths: string[], flags: ReportFlags): Promise<number> {
   const written = await writeHtmlReport(flags.html, report, { cwd });
   const s = report.json.summary;
   const rel = (p: string) => path.relative(cwd, p) || '.';
-  const validated = migration.validation ? `, ${s.validation.passed} validated, ${s.validation.failed} failed validation` : ', not validated';
+  const validated = migration.validation
+    ? `, ${s.validation.passed} validated, ${s.validation.failed} failed validation`
+    : migration.validationError
+      ? `, not validated: validation could not run (${migration.validationError})`
+      : ', not validated';
   process.stdout.write(
     `wrote ${rel(written.html)} and ${rel(written.json)}: ${s.modules} module(s), ${s.converted} converted${validated}\n` +
       `open ${pathToFileURL(written.html).href}\n`,
   );
-  return s.validation.failed > 0 ? EXIT_PENDING : 0;
+  return s.validation.failed > 0 || migration.validationError ? EXIT_PENDING : 0;
 }

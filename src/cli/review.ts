@@ -150,7 +150,11 @@ async function runReview(paths: string[], flags: ReviewFlags): Promise<number> {
   const v = migration.validation;
   out(
     `${units.length} ${units.length === 1 ? 'change set' : 'change sets'} to review (${files} files).` +
-      (v ? ` Validation: ${v.passed} passed, ${v.failed} failed.` : ' Not validated (--no-validate).') +
+      (v
+        ? ` Validation: ${v.passed} passed, ${v.failed} failed.`
+        : migration.validationError
+          ? ` ${colors.red('Validation could not run')} (${migration.validationError}): nothing below was checked.`
+          : ' Not validated (--no-validate).') +
       ` Answer each with a key; ? explains them.\n`,
   );
 

@@ -48,8 +48,13 @@ export interface Migration {
   paths: string[];
   scan: ScanResult;
   set: ConversionSet;
-  /** null when validation was not asked for. */
+  /** null when validation was not asked for, or could not run. */
   validation: ValidationReport | null;
+  /**
+   * Why validation could not run at all (a fault in lkm2mod's own validator): the conversion is
+   * still worth reviewing, so this is said where the verdicts would be, not thrown.
+   */
+  validationError: string | null;
   /** The simulated kernel's built-in modules. */
   builtins: BuiltinModule[];
 }
@@ -66,8 +71,15 @@ export async function loadMigration(paths: string[], opts: MigrationOptions): Pr
   const root = treeRoot(abs, cwd);
   const scan = await discover(abs);
   const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
-  const validation = opts.validate ? await opts.validate({ paths: abs, set, scan }) : null;
-  return { root, cwd, paths: abs, scan, set, validation, builtins: kernelBuiltins() };
+  let validation: ValidationReport | null = null;
+  let validationError: string | null = null;
+  try {
+    validation = opts.validate ? await opts.validate({ paths: abs, set, scan }) : null;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    validationError = (err as Error)?.message ?? String(err);
+  }
+  return { root, cwd, paths: abs, scan, set, validation, validationError, builtins: kernelBuiltins() };
 }
 
 /** The built-in modules of a freshly booted simulated kernel, as modstat lists them. */

@@ -101,6 +101,8 @@ export interface ReportJson {
   findings: ReportFinding[];
   /** What the tree holds that validation could not treat as a module, with why. */
   unvalidated: string[];
+  /** Validation could not run at all, and why; null when it ran or was not asked for. */
+  validationError: string | null;
   graph: { nodes: GraphNode[]; edges: GraphEdge[] };
 }
 
@@ -171,6 +173,7 @@ export function buildReport(m: Migration): Report {
     modules,
     findings: treeFindings,
     unvalidated: m.validation?.unvalidated ?? [],
+    validationError: m.validationError,
     graph: dependencyGraph(modules, m.builtins),
   };
   return { json, changes, treeChanges };

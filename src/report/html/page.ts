@@ -40,6 +40,7 @@ export function renderPage(report: Report, opts: PageOptions): string {
 <section id="summary">
 <h2>Summary</h2>
 ${totals(json.summary)}
+${json.validationError ? `<p class="sev-error">Validation could not run: ${esc(json.validationError)}. This is a fault in lkm2mod; the conversion below was not checked.</p>` : ''}
 ${summaryTable(json.modules)}
 ${treeSection ? `<p>Changes and findings that belong to no single module: <a href="#tree" data-target="tree">tree-wide</a>.</p>` : ''}
 </section>
