@@ -25,6 +25,7 @@ struct lwp {
 	void		*l_private;	/* svr4-style lwp-private data */
 	void		*l_emuldata;	/* kernel lwp-private data */
 	const struct sysent *l_sysent;	/* syscall in progress, for syscall_disestablish */
+	kauth_cred_t	l_cred;		/* cached credentials */
 	char		*l_name;	/* name, optional */
 	struct pcb	*l_addr;	/* PCB */
 };
