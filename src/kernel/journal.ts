@@ -33,9 +33,10 @@ export class Journal {
    * `rollsBack`, only the errors it accepts undo anything; the others leave the changes in place
    * (for the enclosing section to keep or undo).
    */
-  atomic<T>(fn: () => T, rollsBack: (err: unknown) => boolean = () => true): T {
-    // Each section checkpoints: an inner one that fails may be survived by its caller.
-    const cells = (this.scalars ??= scalarsOf(this.roots));
+  atomic<T>(fn: () => T, rollsBack: (err: unknown) => boolean = () => true, opts: { checkpoint?: boolean } = {}): T {
+    // Each section checkpoints: an inner one that fails may be survived by its caller. A section
+    // that runs no module code itself (module code runs in sections of its own) can skip it.
+    const cells = opts.checkpoint === false ? [] : (this.scalars ??= scalarsOf(this.roots));
     const saved = cells.map((c) => c.value);
     this.frames.push([]);
     let frame: Undo[];

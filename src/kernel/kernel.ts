@@ -410,7 +410,8 @@ export class Kernel {
     return this.lock.run(() =>
       this.lock.owned(() => {
         try {
-          this.journal.atomic(fn, isCrash);
+          // Module code runs in checkpointed sections of its own (modcmd, the LKM entry).
+          this.journal.atomic(fn, isCrash, { checkpoint: false });
           return { error: 0, errno: '0', message: '' };
         } catch (err) {
           if (err instanceof KernelError) return result(err.errno, err.message);
