@@ -11,6 +11,7 @@ import { equivalence } from './checks/equivalence.ts';
 import { faults } from './checks/faults.ts';
 import { lifecycle } from './checks/lifecycle.ts';
 import { repeat } from './checks/repeat.ts';
+import { syscallIndirection } from './syscall-indirection.ts';
 import { skipped, sitesIn } from './outcome.ts';
 import { treePaths } from './overlay.ts';
 import { modinfoOf } from './rig.ts';
@@ -26,6 +27,7 @@ const KERNEL_CHECKS: [CheckName, Check][] = [
   ['equivalence', equivalence],
   ['dependencies', dependencies],
   ['repeat', repeat],
+  ['syscall-indirection', syscallIndirection],
 ];
 
 export async function validateModule(spec: ModuleSpec, catalog: Catalog, settings: CheckSettings, overlay: OverlayMap | null): Promise<ModuleResult> {
