@@ -202,18 +202,17 @@ function driverModule(name: string, opts: { detach?: boolean; match?: number }):
       },
     },
     statics: {
-      [`${name}_ca`]: (ctx) => {
+      [`${name}_ca`]: () => {
         const ca = newStruct('cfattach');
         setMember(ca, 'ca_name', pointerTo(cString(`${name}_isa`), 0));
         setMember(ca, 'ca_devsize', int(64));
         setMember(ca, 'ca_match', { k: 'fn', fn: fn(`${name}_match`, ret(opts.match ?? 1), name) });
         setMember(ca, 'ca_attach', { k: 'fn', fn: fn(`${name}_attach`, () => int(0), name) });
         if (opts.detach !== false) setMember(ca, 'ca_detach', { k: 'fn', fn: fn(`${name}_detach`, ret(0), name) });
-        void ctx;
         return ca;
       },
-      cfdrivers: (ctx) => ptrArray('cfdriver', [ctx.own(`${name}_cd`) as StructCell]),
-      cfattachs: (ctx) => ptrArray('cfattach', [ctx.own(`${name}_ca`) as StructCell]),
+      cfdrivers: (ctx) => ptrArray([ctx.own(`${name}_cd`) as StructCell]),
+      cfattachs: (ctx) => ptrArray([ctx.own(`${name}_ca`) as StructCell]),
       cfattachinit: (ctx) => {
         const t = newStruct('cfattachinit');
         setMember(t, 'cfai_name', pointerTo(cString(name), 0));
@@ -245,10 +244,10 @@ function driverModule(name: string, opts: { detach?: boolean; match?: number }):
   };
 }
 
-function ptrArray(tag: string, cells: StructCell[]): ArrayCell {
+/** A NULL-terminated array of pointers to the cells. */
+function ptrArray(cells: StructCell[]): ArrayCell {
   const t = { kind: 'ptr' as const, to: cells[0]!.type };
   const items = [...cells.map((c) => new ScalarCell(t, pointerTo(c))), new ScalarCell(t, NULL_PTR)];
-  void tag;
   return new ArrayCell({ kind: 'array', of: t, length: items.length }, items);
 }
 
