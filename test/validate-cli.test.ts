@@ -19,8 +19,8 @@ function tmp(): string {
 test('exit 0 when every check passes, with the table on stdout', () => {
   const r = runCli(['validate', `${FIXTURES}/good`, '--repeat', '3']);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^MODULE\s+KIND\s+lifecycle\s+faults\s+equiv\s+deps\s+repeat\s+cc\s+TIME$/m);
-  assert.match(r.stdout, /^tidyfs\s+vfs \(module\)\s+✓\s+✓\s+-\s+✓\s+✓\s+-\s+\d+(ms|\.\ds)$/m);
+  assert.match(r.stdout, /^MODULE\s+KIND\s+lifecycle\s+faults\s+equiv\s+deps\s+repeat\s+sysent\s+cc\s+TIME$/m);
+  assert.match(r.stdout, /^tidyfs\s+vfs \(module\)\s+✓\s+✓\s+-\s+✓\s+✓\s+-\s+-\s+\d+(ms|\.\ds)$/m);
   assert.match(r.stdout, /1 of 1 module\(s\) passed every check/);
   assert.equal(r.stderr, '', 'no progress line when stderr is not a terminal');
 });
@@ -47,7 +47,7 @@ test('--json: one document, the schema the README documents, paths relative to c
   assert.equal(idle.ok, true);
   assert.deepEqual(
     idle.checks.map((c: { name: string }) => c.name),
-    ['lifecycle', 'faults', 'equivalence', 'dependencies', 'repeat', 'compile'],
+    ['lifecycle', 'faults', 'equivalence', 'dependencies', 'repeat', 'syscall-indirection', 'compile'],
   );
   for (const c of idle.checks) {
     assert.equal(typeof c.ok, 'boolean');
@@ -66,9 +66,9 @@ test('--junit: a testsuite per module, a testcase per check, failures with their
   assert.equal(r.status, 1, r.stderr);
   const xml = fs.readFileSync(file, 'utf8');
   assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>/);
-  assert.match(xml, /<testsuites name="lkm2mod validate" tests="12" failures="2" errors="0" skipped="\d+"/);
+  assert.match(xml, /<testsuites name="lkm2mod validate" tests="14" failures="2" errors="0" skipped="\d+"/);
   assert.equal([...xml.matchAll(/<testsuite /g)].length, 2);
-  assert.match(xml, /<testsuite name="user" id="1" tests="6" failures="2"/);
+  assert.match(xml, /<testsuite name="user" id="1" tests="7" failures="2"/);
   assert.match(xml, /<testcase name="dependencies" classname="lkm2mod\.validate\.user" time="[\d.]+">\s*<failure message="test\/fixtures\/validate\/unlisted-requisite\/user\/user\.c:21: `helper_count' is defined by module helper/);
   assert.match(xml, /<testcase name="equivalence" classname="lkm2mod\.validate\.helper" time="[\d.]+">\s*<skipped message="not a converted LKM/);
   fs.rmSync(dir, { recursive: true, force: true });

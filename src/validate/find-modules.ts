@@ -14,14 +14,18 @@ export interface FoundModule {
   infoName: string;
   /** MODULE_CLASS_<X> as modstat prints it: vfs, driver, misc, exec, secmodel. */
   moduleClass: string;
+  /** MODULE()'s required list when it is a string literal (a macro is only known once compiled). */
+  required: string[];
 }
 
 /** MODULE(MODULE_CLASS_VFS, kernfs, NULL) at the start of a line, outside comments. */
-const MODULE_DECL = /^[ \t]*MODULE[ \t]*\([ \t]*MODULE_CLASS_([A-Z]+)[ \t]*,[ \t]*([A-Za-z_][A-Za-z0-9_]*)/m;
+const MODULE_DECL = /^[ \t]*MODULE[ \t]*\([ \t]*MODULE_CLASS_([A-Z]+)[ \t]*,[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*,[ \t]*("[^"\n]*")?/m;
 
-export function findModuleDecl(text: string): { moduleClass: string; name: string } | null {
+export function findModuleDecl(text: string): { moduleClass: string; name: string; required: string[] } | null {
   const m = MODULE_DECL.exec(stripComments(text));
-  return m ? { moduleClass: m[1]!.toLowerCase(), name: m[2]! } : null;
+  if (!m) return null;
+  const required = m[3] ? m[3].slice(1, -1).split(',').map((x) => x.trim()).filter(Boolean) : [];
+  return { moduleClass: m[1]!.toLowerCase(), name: m[2]!, required };
 }
 
 export function findModules(paths: string[]): FoundModule[] {
@@ -48,7 +52,7 @@ export function findModules(paths: string[]): FoundModule[] {
     if (!md) continue;
     const decl = md.sources.map(declOf).find((d) => d !== null);
     md.sources.forEach((s) => claimed.add(s));
-    if (decl) found.push({ moduleDir: md, infoName: decl.name, moduleClass: decl.moduleClass });
+    if (decl) found.push({ moduleDir: md, infoName: decl.name, moduleClass: decl.moduleClass, required: decl.required });
   }
 
   // Sources no Makefile builds: a directory of .c files, as `lkm2mod kernel load` reads one.
@@ -62,7 +66,7 @@ export function findModules(paths: string[]): FoundModule[] {
     const md = readModuleDir(dir);
     if (!md) continue;
     const decl = md.sources.map(declOf).find((d) => d !== null)!;
-    found.push({ moduleDir: md, infoName: decl.name, moduleClass: decl.moduleClass });
+    found.push({ moduleDir: md, infoName: decl.name, moduleClass: decl.moduleClass, required: decl.required });
   }
   return found.sort((a, b) => a.moduleDir.dir.localeCompare(b.moduleDir.dir));
 }

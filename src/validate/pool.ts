@@ -67,14 +67,22 @@ export class ValidatePool {
     for (let i = 0; i < size; i++) this.channels.push(kind === 'thread' ? thread(job) : child(job));
   }
 
-  /** Validate every target; `progress` is told of each result as it arrives. */
+  /**
+   * Validate every target; `progress` is told of each result as it arrives. Related modules
+   * (one requires another) go to the same worker as one batch: each worker compiles a module
+   * once, and a module and its requisites are compiled by one worker, not by all of them.
+   */
   run(progress: (r: ModuleResult) => void): Promise<ModuleResult[]> {
     const results: ModuleResult[] = new Array(this.job.targets.length);
-    let next = 0;
+    const batches = relatedBatches(this.job.targets.map((t) => ({ name: t.name, related: t.related })));
     let finished = 0;
     return new Promise((resolve, reject) => {
+      const outstanding = new Map<Channel, number>();
       const feed = (ch: Channel) => {
-        if (next < this.job.targets.length) ch.send({ index: next++ } satisfies Request);
+        const batch = batches.shift();
+        if (!batch) return;
+        outstanding.set(ch, batch.length);
+        for (const index of batch) ch.send({ index } satisfies Request);
       };
       for (const ch of this.channels) {
         ch.onMessage((reply) => {
@@ -85,7 +93,9 @@ export class ValidatePool {
           results[reply.index] = reply.result;
           progress(reply.result);
           if (++finished === results.length) resolve(results);
-          else feed(ch);
+          const left = outstanding.get(ch)! - 1;
+          outstanding.set(ch, left);
+          if (left === 0) feed(ch);
         });
         ch.onFailure(reject);
         feed(ch);
@@ -147,4 +157,21 @@ function child(job: ValidationJob): Channel {
       }
     },
   };
+}
+
+/**
+ * Indices of the targets, grouped so that modules related by a required list are in one
+ * batch; the biggest batches first, so the long ones start early.
+ */
+export function relatedBatches(targets: readonly { name: string; related: readonly string[] }[]): number[][] {
+  const parent = targets.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const byName = new Map<string, number[]>();
+  targets.forEach((t, i) => byName.set(t.name, [...(byName.get(t.name) ?? []), i]));
+  targets.forEach((t, i) => {
+    for (const r of t.related) for (const j of byName.get(r) ?? []) parent[find(i)] = find(j);
+  });
+  const groups = new Map<number, number[]>();
+  targets.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
+  return [...groups.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
 }

@@ -33,6 +33,11 @@ export interface ModuleSpec {
   /** What to compile: for a converted LKM, paths into the overlay. */
   moduleDir: ModuleDir;
   lkm?: LkmOriginal;
+  /**
+   * Modules this one loads with it, as far as is known before compiling (convert's required
+   * list, MODULE()'s literal one): workers get related modules together, so each compiles less.
+   */
+  related: string[];
   /** Messages for the user that belong to this module (convert's errors for it). */
   notes: string[];
   /** Conversion failed: nothing to compile; `notes` say why. */

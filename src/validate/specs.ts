@@ -30,6 +30,7 @@ export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: O
       input: 'lkm',
       dir: plan.dir,
       moduleDir: lkmDir(plan),
+      related: [],
       notes: (errors.length ? errors : own).map(findingLine),
       unconverted: true,
     });
@@ -42,7 +43,7 @@ function convertedSpec(m: ModuleConversion, overlay: Overlay | null): ModuleSpec
   const notes = m.findings.filter((f) => f.severity === 'error').map(findingLine);
   const lkmDirectory = lkmDir(m.plan);
   if (failed || !overlay) {
-    return { name: m.name, kind: m.plan.kind, input: 'lkm', dir: m.dir, moduleDir: lkmDirectory, notes, unconverted: true };
+    return { name: m.name, kind: m.plan.kind, input: 'lkm', dir: m.dir, moduleDir: lkmDirectory, related: [], notes, unconverted: true };
   }
   const dir = overlay.toOverlay(m.dir);
   const sources = m.sources.filter((f) => f.endsWith('.c')).map((f) => overlay.toOverlay(f));
@@ -57,6 +58,7 @@ function convertedSpec(m: ModuleConversion, overlay: Overlay | null): ModuleSpec
     input: 'lkm',
     dir: m.dir,
     moduleDir,
+    related: m.required.map((r) => r.module),
     lkm: {
       moduleDir: lkmDirectory,
       ...(m.plan.entry ? { entry: m.plan.entry.name } : {}),
@@ -72,7 +74,7 @@ function convertedSpec(m: ModuleConversion, overlay: Overlay | null): ModuleSpec
 }
 
 export function foundSpec(f: FoundModule): ModuleSpec {
-  return { name: f.moduleDir.name, kind: f.moduleClass, input: 'module', dir: f.moduleDir.dir, moduleDir: f.moduleDir, notes: [] };
+  return { name: f.moduleDir.name, kind: f.moduleClass, input: 'module', dir: f.moduleDir.dir, moduleDir: f.moduleDir, related: f.required, notes: [] };
 }
 
 /** Two modules of one name: module_load would find only one of them. */

@@ -13,8 +13,8 @@ const CHECKS: [CheckName, string][] = [
   ['equivalence', 'equiv'],
   ['dependencies', 'deps'],
   ['repeat', 'repeat'],
+  ['syscall-indirection', 'sysent'],
   ['compile', 'cc'],
-  ['syscall-indirection', 'indirect'],
 ];
 
 export interface TextOptions {
