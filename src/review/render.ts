@@ -20,7 +20,10 @@ export function unitHeader(unit: ReviewUnit, index: number, total: number, rel: 
     if (m.renamedFrom) lines.push(`  renamed from "${m.renamedFrom}"`);
     for (const r of m.required) lines.push(`  requires ${c.bold(r.module)}: ${r.reason}`);
   }
-  if (unit.modules.length === 0) lines.push('Files no single module owns (module Makefiles, SUBDIR lists):');
+  if (unit.modules.length === 0) {
+    lines.push('Files no single module owns: SUBDIR lists, the sys/modules Makefiles, kernel sources and headers that');
+    lines.push('converted modules share (a module you accepted may need these to build):');
+  }
   for (const ch of unit.changes) {
     const what =
       ch.before === null ? 'new' : ch.after === null ? 'deleted' : ch.oldPath && ch.oldPath !== ch.path ? `renamed from ${rel(ch.oldPath)}` : 'modified';

@@ -31,7 +31,7 @@ export interface ReviewOutcome {
   accepted: ReviewUnit[];
   /** Skipped, and everything after a quit. */
   skipped: ReviewUnit[];
-  /** The reviewer quit before the last unit. */
+  /** The reviewer pressed q (the rest were skipped unseen). */
   quit: boolean;
 }
 
@@ -48,7 +48,7 @@ export async function reviewSession(units: ReviewUnit[], ctx: ReviewContext): Pr
     else skipped.push(unit);
     if (answer === 'quit') {
       skipped.push(...units.slice(i + 1));
-      return { accepted, skipped, quit: i + 1 < units.length };
+      return { accepted, skipped, quit: true };
     }
   }
   return { accepted, skipped, quit: false };

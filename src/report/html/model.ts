@@ -172,7 +172,7 @@ export function buildReport(m: Migration): Report {
     summary: summarise(modules, treeFindings, m.set.changes.length),
     modules,
     findings: treeFindings,
-    unvalidated: m.validation?.unvalidated ?? [],
+    unvalidated: (m.validation?.unvalidated ?? []).map(relativeText(m.cwd)),
     validationError: m.validationError,
     graph: dependencyGraph(modules, m.builtins),
   };

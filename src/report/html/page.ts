@@ -210,7 +210,7 @@ ${renderSideBySide(c)}
 function treeArticle(findings: ReportFinding[], unvalidated: string[], changes: FileChange[], rel: (p: string) => string): string {
   return `<article class="module tree" id="tree">
 <h2>Tree-wide</h2>
-<p class="hint">Files no single module owns (the module Makefiles' SUBDIR lists, Makefile.inc) and findings about no module.</p>
+<p class="hint">Files no single module owns — SUBDIR lists, the sys/modules Makefiles, kernel sources and headers the converted modules share — and findings about no module.</p>
 ${unvalidated.length ? `<h3>Not validated (${unvalidated.length})</h3><ul class="notes">${unvalidated.map((u) => `<li>${esc(u)}</li>`).join('')}</ul>` : ''}
 <h3>Findings (${findings.length})</h3>
 ${findingsList(findings)}
