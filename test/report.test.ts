@@ -231,6 +231,27 @@ test('requisites outside the tree: built into the kernel (with their own requisi
   assert.deepEqual(json.summary.validation, { passed: 0, failed: 0, notValidated: 2 });
   assert.deepEqual(json.modules.map((m) => [m.name, m.files[0]!.added, m.files[0]!.removed]), [['compat_x', 1, 1], ['exec_aout', 1, 1]]);
 
+  // A module(9) module of the same name elsewhere in the tree is its own entry, with its own id,
+  // and the converted module keeps its own verdict.
+  const check = { name: 'lifecycle' as const, ok: true, details: [], timeMs: 1 };
+  const twice = buildReport({
+    ...migration,
+    validation: {
+      modules: [
+        { name: 'exec_aout', kind: 'misc', input: 'module', dir: '/t/other/exec_aout', ok: false, checks: [{ ...check, ok: false }], timeMs: 1 },
+        { name: 'exec_aout', kind: 'exec', input: 'lkm', dir: '/t/sys/modules/exec_aout', ok: true, checks: [check], timeMs: 1 },
+      ],
+      passed: 1,
+      failed: 1,
+    },
+  });
+  assert.deepEqual(twice.json.modules.map((m) => [m.id, m.status, m.validation?.ok ?? null]), [
+    ['module-compat_x', 'converted', null],
+    ['module-exec_aout', 'converted', true],
+    ['module-exec_aout-2', 'module(9)', false],
+  ]);
+  assert.equal(twice.changes.get('module-exec_aout')!.length, 1);
+
   // Validation that could not run is said on the page, not hidden behind "not validated".
   const failed = buildReport({ ...migration, validationError: 'worker exited with code 1' });
   assert.equal(failed.json.validationError, 'worker exited with code 1');

@@ -92,7 +92,8 @@ export function kernelBuiltins(): BuiltinModule[] {
 
 /**
  * The validation result of a converted module: by its module(9) name, which is what validation
- * loads it as; by directory when a name matches nothing (a module renamed on the way).
+ * loads it as (a converted LKM before a module(9) module of the same name, which a mixed tree
+ * can hold); by directory when no name matches (a module renamed on the way).
  */
 export function resultFor(
   validation: ValidationReport | null,
@@ -101,6 +102,7 @@ export function resultFor(
 ): ModuleResult | null {
   if (!validation) return null;
   return (
+    validation.modules.find((r) => r.name === conversion.name && r.input === 'lkm') ??
     validation.modules.find((r) => r.name === conversion.name) ??
     validation.modules.find((r) => path.resolve(cwd, r.dir) === conversion.dir) ??
     null

@@ -6,7 +6,7 @@
  */
 import type { GraphEdge, GraphNode } from './model.ts';
 import { layeredLayout, type Point } from './layered-layout.ts';
-import { anchor, esc } from './escape.ts';
+import { esc } from './escape.ts';
 
 /** Fill and ink per kind: Tableau 10, readable on white and in grey print. */
 export const KIND_COLOURS: Record<string, { fill: string; ink: string }> = {
@@ -64,7 +64,7 @@ export function renderGraph(nodes: GraphNode[], edges: GraphEdge[]): string {
       `<rect width="${p.width}" height="${p.height}" rx="6" fill="${c.fill}" stroke="${c.ink}"/>` +
       `<text x="${p.width / 2}" y="17" class="name">${esc(n.name)}${mark}</text>` +
       `<text x="${p.width / 2}" y="32" class="sub" fill="${c.ink}">${esc(sub(n))}</text></g>`;
-    return n.origin === 'tree' ? `<a href="#${anchor('module', n.name)}">${box}</a>` : box;
+    return n.id ? `<a href="#${n.id}">${box}</a>` : box;
   });
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="graph" role="img" aria-label="Module dependency graph" ` +

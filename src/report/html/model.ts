@@ -13,6 +13,7 @@ import type { CheckResult, ModuleResult } from '../../validate/result.ts';
 import { relativeTo } from '../relative.ts';
 import { relativeText, resultFor, type BuiltinModule, type Migration } from '../../review/migration.ts';
 import { readModuleDeclaration } from '../../review/module9.ts';
+import { anchor } from './escape.ts';
 
 export type ModuleStatus = 'converted' | 'not-converted' | 'module(9)';
 
@@ -42,6 +43,8 @@ export interface ReportValidation {
 }
 
 export interface ReportModule {
+  /** The module's fragment id on the page (`module-md`); unique even if two modules share a name. */
+  id: string;
   name: string;
   /** The LKM's own name, when the module comes from one. */
   lkm: string | null;
@@ -65,6 +68,8 @@ export type NodeOrigin = 'tree' | 'builtin' | 'external';
 
 export interface GraphNode {
   name: string;
+  /** The page fragment of a tree module's section; null for a module outside the tree. */
+  id: string | null;
   kind: string;
   /** tree: a module of this tree; builtin: in the kernel image; external: named, found nowhere here. */
   origin: NodeOrigin;
@@ -108,7 +113,7 @@ export interface ReportJson {
 
 export interface Report {
   json: ReportJson;
-  /** The changes behind each module's diffs, by module name (not in the JSON: too big). */
+  /** The changes behind each module's diffs, by module id (not in the JSON: too big). */
   changes: Map<string, FileChange[]>;
   /** Changes that belong to no module (sys/modules/Makefile and friends). */
   treeChanges: FileChange[];
@@ -120,12 +125,21 @@ export function buildReport(m: Migration): Report {
   const changes = new Map<string, FileChange[]>();
   const modules: ReportModule[] = [];
   const seen = new Set<ModuleResult>();
+  const ids = new Set<string>();
+  const idFor = (name: string) => {
+    let id = anchor('module', name);
+    for (let n = 2; ids.has(id); n++) id = `${anchor('module', name)}-${n}`;
+    ids.add(id);
+    return id;
+  };
 
   for (const c of m.set.modules) {
     const result = resultFor(m.validation, c, m.cwd);
     if (result) seen.add(result);
-    changes.set(c.name, c.changes);
+    const id = idFor(c.name);
+    changes.set(id, c.changes);
     modules.push({
+      id,
       name: c.name,
       lkm: c.plan.name,
       ...(c.renamedFrom ? { renamedFrom: c.renamedFrom } : {}),
@@ -142,10 +156,12 @@ export function buildReport(m: Migration): Report {
   }
   for (const r of m.validation?.modules ?? []) {
     if (seen.has(r)) continue;
-    changes.set(r.name, []);
+    const id = idFor(r.name);
+    changes.set(id, []);
     const declared = readModuleDeclaration(path.resolve(m.cwd, r.dir));
     const where = declared ? `${rel(declared.file)}:${declared.line}` : r.dir;
     modules.push({
+      id,
       name: r.name,
       lkm: null,
       kind: r.kind,
@@ -159,7 +175,7 @@ export function buildReport(m: Migration): Report {
       validation: validationOf(r, rel, m.cwd),
     });
   }
-  modules.sort((a, b) => a.name.localeCompare(b.name));
+  modules.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 
   const inModule = new Set(m.set.modules.flatMap((c) => c.changes.map((ch) => ch.path)));
   const treeChanges = m.set.changes.filter((ch) => !inModule.has(ch.path));
@@ -239,7 +255,8 @@ function dependencyGraph(modules: ReportModule[], builtins: BuiltinModule[]): Re
   const nodes = new Map<string, GraphNode>();
   const edges: GraphEdge[] = [];
   for (const mod of modules) {
-    nodes.set(mod.name, { name: mod.name, kind: mod.kind, origin: 'tree', ok: mod.validation ? mod.validation.ok : null });
+    if (nodes.has(mod.name)) continue;
+    nodes.set(mod.name, { name: mod.name, id: mod.id, kind: mod.kind, origin: 'tree', ok: mod.validation ? mod.validation.ok : null });
   }
   const builtin = new Map(builtins.map((b) => [b.name, b]));
   const pending = modules.map((mod) => ({ from: mod.name, required: mod.required }));
@@ -249,7 +266,7 @@ function dependencyGraph(modules: ReportModule[], builtins: BuiltinModule[]): Re
       edges.push({ from, to: r.module, reason: r.reason });
       if (nodes.has(r.module)) continue;
       const b = builtin.get(r.module);
-      nodes.set(r.module, { name: r.module, kind: b ? b.class : 'unknown', origin: b ? 'builtin' : 'external', ok: null });
+      nodes.set(r.module, { name: r.module, id: null, kind: b ? b.class : 'unknown', origin: b ? 'builtin' : 'external', ok: null });
       if (b) pending.push({ from: b.name, required: b.required.map((module) => ({ module, reason: 'built into the kernel with it' })) });
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { FileChange } from '../../migrate/convert.ts';
 import type { CheckResult } from '../../validate/result.ts';
-import { anchor, esc } from './escape.ts';
+import { esc } from './escape.ts';
 import { kindColour, renderGraph } from './graph-svg.ts';
 import { fileStatus, type Report, type ReportFinding, type ReportModule, type ReportSummary } from './model.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
@@ -50,7 +50,7 @@ ${treeSection ? `<p>Changes and findings that belong to no single module: <a hre
 <div class="graph-wrap">${renderGraph(json.graph.nodes, json.graph.edges)}</div>
 </section>
 <p id="pick-hint" class="hint">${json.modules.length ? 'Choose a module in the table or the graph to see its diff, findings and validation checks (<a href="#all">show all</a>).' : ''}</p>
-${json.modules.map((m) => moduleSection(m, report.changes.get(m.name) ?? [], rel)).join('\n')}
+${json.modules.map((m) => moduleSection(m, report.changes.get(m.id) ?? [], rel)).join('\n')}
 ${treeSection ? treeArticle(json.findings, json.unvalidated, report.treeChanges, rel) : ''}
 </main>
 <script>${PAGE_SCRIPT}</script>
@@ -83,7 +83,7 @@ function summaryTable(modules: ReportModule[]): string {
     return '<p class="empty">No LKM and no module(9) module was found under the paths given: there is nothing to convert or validate.</p>';
   }
   const rows = modules.map((m) => {
-    const id = anchor('module', m.name);
+    const id = m.id;
     const added = m.files.reduce((n, f) => n + f.added, 0);
     const removed = m.files.reduce((n, f) => n + f.removed, 0);
     const count = (sev: string) => m.findings.filter((f) => f.severity === sev).length;
@@ -135,7 +135,7 @@ function verdict(m: ReportModule): string {
 }
 
 function moduleSection(m: ReportModule, changes: FileChange[], rel: (p: string) => string): string {
-  const id = anchor('module', m.name);
+  const id = m.id;
   const facts: [string, string][] = [];
   if (m.lkm !== null) facts.push(['LKM', `<code>${esc(m.from)}</code> (${esc(m.lkm)})`]);
   facts.push(['module(9)', `<code>${esc(m.dir)}</code>${m.class ? `, <code>MODULE_CLASS_${esc(m.class)}</code>` : ''}`]);
