@@ -16,7 +16,7 @@ import { discover } from '../src/migrate/discover.ts';
 import type { ScanResult } from '../src/migrate/plan.ts';
 import type { ModuleResult } from '../src/validate/result.ts';
 import { checkPatchTarget, finishReview } from '../src/review/finish.ts';
-import { page, screenRows } from '../src/review/pager.ts';
+import { page, pagerFromEnv, screenRows } from '../src/review/pager.ts';
 import { revalidationSet } from '../src/review/revalidate.ts';
 import { reviewSession, type ReviewContext } from '../src/review/session.ts';
 import { splitKeys, type ReviewTerminal } from '../src/review/terminal.ts';
@@ -218,6 +218,17 @@ test('the pager shows a screen at a time; space pages, enter scrolls a line, q s
   assert.equal(screenRows('x'.repeat(81), 80), 2);
   assert.equal(screenRows('\tx', 8), 2);
   assert.equal(screenRows('\x1b[32m+ok\x1b[39m', 3), 1);
+});
+
+test('with $PAGER set, the diff goes to that program, and cat or nothing means no pager', async () => {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-pager-')), 'paged');
+  const term = new ScriptedTerminal([]);
+  await page(term, 'diff --git a/x b/x\n', { command: pagerFromEnv({ PAGER: `cat > '${out}'` }), dim: (s) => s });
+  assert.equal(readFileSync(out, 'utf8'), 'diff --git a/x b/x\n');
+  assert.equal(term.screen, '');
+  assert.equal(pagerFromEnv({ PAGER: 'cat' }), null);
+  assert.equal(pagerFromEnv({}), null);
+  assert.equal(pagerFromEnv({ PAGER: 'less', LKM2MOD_PAGER: 'more' }), 'more');
 });
 
 test('keys typed ahead are split one by one; an escape sequence is one key', () => {
