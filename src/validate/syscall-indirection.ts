@@ -249,7 +249,13 @@ function enclosing(n: SyntaxNode): { name: string; params: string[] } | null {
     let d = p.childForFieldName('declarator');
     while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
     const name = d?.childForFieldName('declarator')?.text;
-    const params = d?.childForFieldName('parameters')?.namedChildren.filter((c) => c.type === 'parameter_declaration').map((c) => c.text) ?? [];
+    const list = d?.childForFieldName('parameters')?.namedChildren ?? [];
+    // K&R: `f(l, v, retval) struct lwp *l; void *v; register_t *retval; { … }`.
+    const knr = new Map<string, string>();
+    for (const decl of p.namedChildren.filter((c) => c.type === 'declaration')) {
+      for (const id of decl.descendantsOfType('identifier')) knr.set(id.text, decl.text);
+    }
+    const params = list.flatMap((c) => (c.type === 'parameter_declaration' ? [c.text] : c.type === 'identifier' ? [knr.get(c.text) ?? `int ${c.text}`] : []));
     return name ? { name, params } : null;
   }
   return null;
