@@ -19,7 +19,9 @@ export async function writeHtmlReport(dir: string, report: Report, opts: { cwd: 
   try {
     await fs.mkdir(target, { recursive: true });
   } catch (err) {
-    throw new UserError(`--html ${dir}: cannot create the directory (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose another one`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'exists and is not a directory' : `cannot be created (${code ?? (err as Error).message})`;
+    throw new UserError(`--html ${dir}: ${why}; choose another directory`);
   }
   const html = path.join(target, 'index.html');
   const json = path.join(target, 'report.json');
