@@ -205,6 +205,13 @@ test('re-validation after an edit covers the module and the modules it requires,
   assert.equal(again.changes.length, set.changes.length);
   // The conversion itself is untouched.
   assert.ok(!set.changes.some((c) => c.after?.endsWith('/* reviewed */\n')));
+  // An edit made in another unit (a shared Makefile, a header) is part of what is validated.
+  const tree = us.at(-1)!;
+  tree.changes[0]!.after += '# edited\n';
+  tree.edited.add(tree.changes[0]!.path);
+  const both = revalidationSet(set, nullUnit, us);
+  assert.ok(both.changes.some((c) => c.path === tree.changes[0]!.path && c.after!.endsWith('# edited\n')));
+  assert.ok(both.changes.some((c) => c.after?.endsWith('/* reviewed */\n')));
 });
 
 test('the pager shows a screen at a time; space pages, enter scrolls a line, q skips the rest', async () => {

@@ -172,7 +172,7 @@ async function runReview(paths: string[], flags: ReviewFlags): Promise<number> {
       revalidate: flags.validate
         ? async (unit: ReviewUnit) => {
             const names = new Set(unit.modules.map((m) => m.name));
-            const r = await validateConversion(revalidationSet(migration.set, unit), migration.scan, validateOptions(flags));
+            const r = await validateConversion(revalidationSet(migration.set, unit, units), migration.scan, validateOptions(flags));
             return r.modules.filter((m) => names.has(m.name));
           }
         : null,

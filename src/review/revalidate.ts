@@ -1,13 +1,14 @@
 /**
- * Validating a unit again after the reviewer edited it: the conversion as it now stands — the
- * unit's modules with the edited text, and the modules they require (validation loads
- * requisites first) — so one edit costs a few modules' checks, not the whole tree's.
+ * Validating a unit again after the reviewer edited it: the conversion as it now stands — every
+ * edit made so far (a header edited in the tree-wide unit counts too) — checked for the unit's
+ * modules and the modules they require (validation loads requisites first), so one edit costs a
+ * few modules' checks, not the whole tree's.
  */
 import type { ConversionSet, FileChange, ModuleConversion } from '../migrate/convert.ts';
 import type { ReviewUnit } from './units.ts';
 
-export function revalidationSet(set: ConversionSet, unit: ReviewUnit): ConversionSet {
-  const edited = new Map(unit.changes.filter((c) => unit.edited.has(c.path)).map((c) => [c.path, c]));
+export function revalidationSet(set: ConversionSet, unit: ReviewUnit, units: ReviewUnit[] = [unit]): ConversionSet {
+  const edited = new Map(units.flatMap((u) => u.changes.filter((c) => u.edited.has(c.path)).map((c) => [c.path, c] as const)));
   const current = (c: FileChange) => edited.get(c.path) ?? c;
   const byName = new Map(set.modules.map((m) => [m.name, m]));
   const wanted = new Set<ModuleConversion>();
