@@ -7,6 +7,7 @@
  * Names the catalog does not list are looked for beside the module directories it knows
  * (sys/modules/nullfs finds sys/modules/layerfs), the way `lkm2mod kernel load` finds them.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { compileModuleDir, readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ModuleObject } from '../kernel/object.ts';
@@ -18,6 +19,7 @@ export class Catalog {
   private readonly siblings = new Map<string, ModuleDir | null>();
   private readonly parents: string[] = [];
   private readonly objects = new Map<string, ModuleObject | Error>();
+  private readonly texts = new Map<string, string>();
 
   constructor(specs: readonly ModuleSpec[]) {
     for (const s of specs) {
@@ -73,6 +75,26 @@ export class Catalog {
           ? `module ${name} was taken away for this check`
           : `no module named ${name} in the tree (looked for ${this.parents.map((p) => path.join(p, name)).join(', ')})`,
     };
+  }
+
+  /**
+   * Whether a module's sources mention `symbol` at all: a cheap test before compiling a module
+   * only to learn whether it defines something (headers it includes are not read).
+   */
+  mentions(md: ModuleDir, symbol: string): boolean {
+    const word = new RegExp(`\\b${symbol.replace(/[^\w]/g, '')}\\b`);
+    return md.sources.some((f) => {
+      let text = this.texts.get(f);
+      if (text === undefined) {
+        try {
+          text = fs.readFileSync(f, 'latin1');
+        } catch {
+          text = '';
+        }
+        this.texts.set(f, text);
+      }
+      return word.test(text);
+    });
   }
 
   private compiled(md: ModuleDir, mode: 'module' | 'lkm'): ModuleObject {

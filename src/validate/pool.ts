@@ -1,7 +1,12 @@
 /**
  * Validating modules in parallel. Modules are independent: each worker gets the job once (the
  * catalog of modules and the overlay's paths — plain data), compiles what it needs itself, and
- * is handed one module at a time, so a slow module does not hold up a queue behind it.
+ * is handed a batch of related modules at a time, so a slow module does not hold up the others
+ * and a module and its requisites are compiled by one worker, not by every one.
+ *
+ * A worker costs seconds before it is useful (loading lkm2mod through tsx, reading the bundled
+ * headers), so the pool is started early — while the main thread discovers and converts — and
+ * warms up meanwhile; and the main thread is one of the N validators, not an idle dispatcher.
  *
  * Workers are threads by default; child processes are the alternative (bench/validate.bench.ts
  * measures both). lkm2mod has no build step, so either kind first registers tsx and then
@@ -10,6 +15,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { kernelTypes } from '../kernel/cc/kernel-types.ts';
 import { Catalog } from './catalog.ts';
 import type { ModuleResult } from './result.ts';
 import { validateModule } from './run-module.ts';
@@ -17,77 +23,82 @@ import type { ValidationJob } from './spec.ts';
 
 export type WorkerKind = 'thread' | 'process';
 
-type Request = { index: number };
+type Message = { job: ValidationJob } | { index: number };
 type Reply = { index: number; result: ModuleResult } | { index: number; error: string };
 
 const MARK = 'lkm2mod-validate-worker';
 
-/** The worker side: set up from the job, then validate modules by index as asked. */
-function serve(job: ValidationJob, post: (r: Reply) => void): (req: Request) => void {
-  const catalog = new Catalog(job.catalog);
+/** The worker side: warm up now, take the job when it comes, then validate modules by index. */
+function serve(post: (r: Reply) => void): (msg: Message) => void {
+  // Reading the bundled headers is the slow part of a cold start: do it while the main thread converts.
+  kernelTypes();
+  let validator: ((index: number) => Promise<Reply>) | null = null;
   let chain = Promise.resolve();
-  return (req) => {
-    chain = chain.then(async () => {
-      try {
-        post({ index: req.index, result: await validateModule(job.targets[req.index]!, catalog, job.settings, job.overlay) });
-      } catch (err) {
-        post({ index: req.index, error: (err as Error)?.stack ?? String(err) });
-      }
-    });
+  return (msg) => {
+    if ('job' in msg) {
+      validator = inlineValidator(msg.job);
+      return;
+    }
+    chain = chain.then(async () => post(await validator!(msg.index)));
   };
 }
 
-if (!isMainThread && parentPort && (workerData as { mark?: string } | null)?.mark === MARK) {
+function inlineValidator(job: ValidationJob): (index: number) => Promise<Reply> {
+  const catalog = new Catalog(job.catalog);
+  return async (index) => {
+    try {
+      return { index, result: await validateModule(job.targets[index]!, catalog, job.settings, job.overlay) };
+    } catch (err) {
+      return { index, error: (err as Error)?.stack ?? String(err) };
+    }
+  };
+}
+
+if (!isMainThread && parentPort && workerData === MARK) {
   const port = parentPort;
-  const handle = serve((workerData as { job: ValidationJob }).job, (r) => port.postMessage(r));
-  port.on('message', handle);
+  port.on('message', serve((r) => port.postMessage(r)));
 } else if (isMainThread && process.env.LKM2MOD_VALIDATE_WORKER === MARK && process.send) {
-  let handle: ((r: Request) => void) | null = null;
-  process.on('message', (msg: { job: ValidationJob } | Request) => {
-    if ('job' in msg) handle = serve(msg.job, (r) => process.send!(r));
-    else handle?.(msg);
-  });
+  process.on('message', serve((r) => process.send!(r)));
 }
 
 interface Channel {
-  send(msg: unknown): void;
+  send(msg: Message): void;
   onMessage(fn: (r: Reply) => void): void;
   onFailure(fn: (err: Error) => void): void;
   close(): Promise<void>;
 }
 
 export class ValidatePool {
-  private readonly channels: Channel[] = [];
+  private readonly workers: Channel[] = [];
 
+  /** `size` validators in all: the main thread and size - 1 workers, started now. */
   constructor(
-    private readonly job: ValidationJob,
-    size: number,
+    readonly size: number,
     kind: WorkerKind,
   ) {
-    for (let i = 0; i < size; i++) this.channels.push(kind === 'thread' ? thread(job) : child(job));
+    for (let i = 1; i < size; i++) this.workers.push(kind === 'thread' ? thread() : child());
   }
 
-  /**
-   * Validate every target; `progress` is told of each result as it arrives. Related modules
-   * (one requires another) go to the same worker as one batch: each worker compiles a module
-   * once, and a module and its requisites are compiled by one worker, not by all of them.
-   */
-  run(progress: (r: ModuleResult) => void): Promise<ModuleResult[]> {
-    const results: ModuleResult[] = new Array(this.job.targets.length);
-    const batches = relatedBatches(this.job.targets.map((t) => ({ name: t.name, related: t.related })));
+  /** Validate every target; `progress` is told of each result as it arrives. */
+  run(job: ValidationJob, progress: (r: ModuleResult) => void): Promise<ModuleResult[]> {
+    const channels = [inline(job), ...this.workers];
+    for (const w of this.workers) w.send({ job });
+    const results: ModuleResult[] = new Array(job.targets.length);
+    const batches = relatedBatches(job.targets.map((t) => ({ name: t.name, related: t.related })));
     let finished = 0;
     return new Promise((resolve, reject) => {
+      if (results.length === 0) resolve(results);
       const outstanding = new Map<Channel, number>();
       const feed = (ch: Channel) => {
         const batch = batches.shift();
         if (!batch) return;
         outstanding.set(ch, batch.length);
-        for (const index of batch) ch.send({ index } satisfies Request);
+        for (const index of batch) ch.send({ index });
       };
-      for (const ch of this.channels) {
+      for (const ch of channels) {
         ch.onMessage((reply) => {
           if ('error' in reply) {
-            reject(new Error(`validating ${this.job.targets[reply.index]!.name} failed in a worker: ${reply.error}`));
+            reject(new Error(`validating ${job.targets[reply.index]!.name} failed in a worker: ${reply.error}`));
             return;
           }
           results[reply.index] = reply.result;
@@ -104,59 +115,8 @@ export class ValidatePool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.channels.map((c) => c.close()));
+    await Promise.all(this.workers.map((c) => c.close()));
   }
-}
-
-function thread(job: ValidationJob): Channel {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const self = import.meta.url;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
-  const w = new Worker(bootstrap, { eval: true, workerData: { mark: MARK, job } });
-  let closing = false;
-  return {
-    send: (msg) => w.postMessage(msg),
-    onMessage: (fn) => w.on('message', fn),
-    onFailure: (fn) => {
-      w.on('error', fn);
-      w.on('exit', (code) => {
-        if (!closing && code !== 0) fn(new Error(`a validate worker thread exited with code ${code}`));
-      });
-    },
-    close: async () => {
-      closing = true;
-      await w.terminate();
-    },
-  };
-}
-
-function child(job: ValidationJob): Channel {
-  const p: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
-    env: { ...process.env, LKM2MOD_VALIDATE_WORKER: MARK },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    serialization: 'advanced',
-  });
-  p.send({ job });
-  let closing = false;
-  return {
-    send: (msg) => p.send(msg as object),
-    onMessage: (fn) => p.on('message', (m) => fn(m as Reply)),
-    onFailure: (fn) => {
-      p.on('error', fn);
-      p.on('exit', (code) => {
-        if (!closing && code !== 0) fn(new Error(`a validate worker process exited with code ${code}`));
-      });
-    },
-    close: async () => {
-      closing = true;
-      if (p.exitCode === null) {
-        const gone = new Promise((r) => p.once('exit', r));
-        p.kill();
-        await gone;
-      }
-    },
-  };
 }
 
 /**
@@ -174,4 +134,69 @@ export function relatedBatches(targets: readonly { name: string; related: readon
   const groups = new Map<number, number[]>();
   targets.forEach((_, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), i]));
   return [...groups.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
+}
+
+/** The main thread as a validator: requests run one after another, between the workers' replies. */
+function inline(job: ValidationJob): Channel {
+  const validate = inlineValidator(job);
+  let listener: (r: Reply) => void = () => {};
+  let chain = Promise.resolve();
+  return {
+    send: (msg) => {
+      if ('index' in msg) chain = chain.then(async () => listener(await validate(msg.index)));
+    },
+    onMessage: (fn) => (listener = fn),
+    onFailure: () => {},
+    close: async () => {},
+  };
+}
+
+function thread(): Channel {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const self = import.meta.url;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
+  const w = new Worker(bootstrap, { eval: true, workerData: MARK });
+  let closing = false;
+  return {
+    send: (msg) => w.postMessage(msg),
+    onMessage: (fn) => w.on('message', fn),
+    onFailure: (fn) => {
+      w.on('error', fn);
+      w.on('exit', (code) => {
+        if (!closing && code !== 0) fn(new Error(`a validate worker thread exited with code ${code}`));
+      });
+    },
+    close: async () => {
+      closing = true;
+      await w.terminate();
+    },
+  };
+}
+
+function child(): Channel {
+  const p: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', import.meta.resolve('tsx')],
+    env: { ...process.env, LKM2MOD_VALIDATE_WORKER: MARK },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  let closing = false;
+  return {
+    send: (msg) => p.send(msg),
+    onMessage: (fn) => p.on('message', (m) => fn(m as Reply)),
+    onFailure: (fn) => {
+      p.on('error', fn);
+      p.on('exit', (code) => {
+        if (!closing && code !== 0) fn(new Error(`a validate worker process exited with code ${code}`));
+      });
+    },
+    close: async () => {
+      closing = true;
+      if (p.exitCode === null) {
+        const gone = new Promise((r) => p.once('exit', r));
+        p.kill();
+        await gone;
+      }
+    },
+  };
 }

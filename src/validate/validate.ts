@@ -51,25 +51,47 @@ export async function validatePaths(paths: string[], opts: ValidateOptions & Val
   if (missing.length) throw new PathNotFoundError(missing);
   const abs = list.map((p) => path.resolve(p));
   const root = treeRoot(abs, process.cwd());
-  const scan = await discover(abs, { jobs: opts.jobs });
-  const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
-  const found = findModules(abs).map(foundSpec);
-  return run(set, scan, found, opts);
+  // Workers warm up while this thread discovers and converts.
+  const pool = startPool(opts);
+  try {
+    const scan = await discover(abs, { jobs: opts.jobs });
+    const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
+    const found = findModules(abs).map(foundSpec);
+    return await run(set, scan, found, opts, pool);
+  } finally {
+    await pool?.close();
+  }
 }
 
 /** Validate a conversion convertPlans made from `scan` (nothing is written to the tree). */
 export async function validateConversion(set: ConversionSet, scan: ScanResult, opts: ValidateOptions & ValidateInternals = {}): Promise<ValidationReport> {
-  return run(set, scan, [], opts);
+  const pool = startPool(opts);
+  try {
+    return await run(set, scan, [], opts, pool);
+  } finally {
+    await pool?.close();
+  }
 }
 
-async function run(set: ConversionSet, scan: ScanResult, found: ModuleSpec[], opts: ValidateOptions & ValidateInternals): Promise<ValidationReport> {
+function startPool(opts: ValidateOptions & ValidateInternals): ValidatePool | null {
+  const jobs = opts.jobs ?? 1;
+  return jobs > 1 ? new ValidatePool(jobs, opts.workers ?? 'thread') : null;
+}
+
+async function run(
+  set: ConversionSet,
+  scan: ScanResult,
+  found: ModuleSpec[],
+  opts: ValidateOptions & ValidateInternals,
+  pool: ValidatePool | null,
+): Promise<ValidationReport> {
   const overlay = set.changes.length ? Overlay.create(overlayRoot(set, scan), set.changes) : null;
   try {
     const targets = [...conversionSpecs(set, scan, overlay), ...found].sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
     noteDuplicates(targets);
     const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false };
     const job: ValidationJob = { targets, catalog: targets, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
-    const results = await validateJob(job, opts);
+    const results = await validateJob(job, opts, pool);
     const unvalidated = (scan.findings ?? []).filter((f) => f.severity !== 'note').map(findingLine);
     return {
       modules: results,
@@ -82,13 +104,12 @@ async function run(set: ConversionSet, scan: ScanResult, found: ModuleSpec[], op
   }
 }
 
-/** Run a job in this thread or in a pool; results in the order of `job.targets`. */
-export async function validateJob(job: ValidationJob, opts: ValidateOptions & ValidateInternals): Promise<ModuleResult[]> {
+/** Run a job in this thread, or in a pool; results in the order of `job.targets`. */
+export async function validateJob(job: ValidationJob, opts: Pick<ValidateOptions, 'onProgress'>, pool: ValidatePool | null = null): Promise<ModuleResult[]> {
   const total = job.targets.length;
-  const jobs = Math.max(1, Math.min(opts.jobs ?? 1, total));
   let done = 0;
   const progress = (r: ModuleResult) => opts.onProgress?.(++done, total, r.name);
-  if (jobs <= 1) {
+  if (!pool || total < 2) {
     const catalog = new Catalog(job.catalog);
     const out: ModuleResult[] = [];
     for (const spec of job.targets) {
@@ -98,12 +119,7 @@ export async function validateJob(job: ValidationJob, opts: ValidateOptions & Va
     }
     return out;
   }
-  const pool = new ValidatePool(job, jobs, opts.workers ?? 'thread');
-  try {
-    return await pool.run(progress);
-  } finally {
-    await pool.close();
-  }
+  return pool.run(job, progress);
 }
 
 /**

@@ -10,6 +10,7 @@ import { Outcome } from '../outcome.ts';
 import { changes, describe, Rig } from '../rig.ts';
 import { modcmdSite, referenceSites, type Subject } from '../subject.ts';
 import type { CheckResult } from '../result.ts';
+import type { ModuleSpec } from '../spec.ts';
 
 export async function dependencies(s: Subject): Promise<CheckResult> {
   const o = new Outcome('dependencies');
@@ -88,19 +89,30 @@ function requisiteSymbols(s: Subject, o: Outcome): Map<string, Set<string>> {
   return out;
 }
 
-/** Which module of the tree defines each symbol, for the ones nobody listed provides. */
+/**
+ * Which module of the tree defines each symbol, for the ones nobody listed provides: modules
+ * whose sources name a symbol are compiled first; the rest (a definition a macro makes) only
+ * for what is still unknown.
+ */
 function definedElsewhere(s: Subject, symbols: string[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const spec of s.catalog.specs()) {
-    if (spec.name === s.spec.name || spec.unconverted) continue;
-    let globals: Set<string>;
-    try {
-      globals = globalsOf(s.catalog.object(spec.moduleDir));
-    } catch {
-      continue; // reported by that module's own checks
+  const others = s.catalog.specs().filter((spec) => spec.name !== s.spec.name && !spec.unconverted);
+  const look = (candidates: ModuleSpec[]) => {
+    for (const spec of candidates) {
+      const wanted = symbols.filter((sym) => !out.has(sym));
+      if (wanted.length === 0) return;
+      let globals: Set<string>;
+      try {
+        globals = globalsOf(s.catalog.object(spec.moduleDir));
+      } catch {
+        continue; // reported by that module's own checks
+      }
+      for (const sym of wanted) if (globals.has(sym)) out.set(sym, spec.name);
     }
-    for (const sym of symbols) if (!out.has(sym) && globals.has(sym)) out.set(sym, spec.name);
-  }
+  };
+  const named = others.filter((spec) => symbols.some((sym) => s.catalog.mentions(spec.moduleDir, sym)));
+  look(named);
+  look(others.filter((spec) => !named.includes(spec)));
   return out;
 }
 

@@ -22,6 +22,7 @@ import { Outcome, skipped } from '../outcome.ts';
 import { callSteps, emulChanges, formatSteps, REGISTRATION, tableChanges } from '../registrations.ts';
 import { changes, describe, Rig } from '../rig.ts';
 import { modcmdSite, type Subject } from '../subject.ts';
+import type { ModuleSpec } from '../spec.ts';
 import type { CheckResult } from '../result.ts';
 
 /** Kinds whose lkmdispatch wires the module into a table a module(9) module also uses. */
@@ -139,7 +140,12 @@ function lkmRequisites(s: Subject, rig: Rig): ModuleDir[] {
     const names = new Set<string>();
     for (const sym of object.undefined) {
       if (rig.k.ksyms.lookup(sym)?.provider === KERNEL) continue;
-      const by = others.find((x) => globalsOf(x.lkm!.moduleDir, s).has(sym));
+      // The modules convert listed first; then those whose sources name the symbol; then (a
+      // definition made by a macro) all of them.
+      const listed = others.filter((x) => s.spec.lkm!.requires.includes(x.name));
+      const ordered = [...listed, ...others.filter((x) => !listed.includes(x))];
+      const defines = (x: ModuleSpec) => globalsOf(x.lkm!.moduleDir, s).has(sym);
+      const by = ordered.find((x) => s.catalog.mentions(x.lkm!.moduleDir, sym) && defines(x)) ?? ordered.find(defines);
       if (by) names.add(by.name);
     }
     return [...names];

@@ -20,9 +20,10 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
   const boot = rig.snap();
   const name = s.infoName;
 
+  const printed = rig.k.console.length;
   const load = await rig.load(s.object);
   if (load.error) {
-    o.fail(`load failed: ${describe(load)}`);
+    o.fail(`load failed: ${describe(load)}${said(rig.k.console.slice(printed))}`);
     for (const line of changes(boot, rig.snap())) o.fail(`the failed load left behind: ${line}`);
     return o.done();
   }
@@ -60,9 +61,10 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
   }
   for (const line of changes(loaded, rig.snap())) o.fail(`MODULE_CMD_STAT changed the kernel: ${line}`, modcmdSite(s));
 
+  const before = rig.k.console.length;
   const unload = await rig.unload(name);
   if (unload.error) {
-    o.fail(`unload failed: ${describe(unload)}`, modcmdSite(s));
+    o.fail(`unload failed: ${describe(unload)}${said(rig.k.console.slice(before))}`, modcmdSite(s));
     return o.done();
   }
   o.note('unload: ok');
@@ -76,4 +78,10 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
   if (left.length === 0) o.note('the kernel after unload is as it was before the load');
   for (const line of left) o.fail(`left behind after unload: ${withUndoHint(line)}`, modcmdSite(s));
   return o.done();
+}
+
+/** What the module printed while failing, which often says why: ` (console: "…")`. */
+function said(lines: string[]): string {
+  const shown = lines.slice(-3).map((l) => `"${l}"`);
+  return shown.length ? ` (console: ${shown.join(', ')})` : '';
 }
