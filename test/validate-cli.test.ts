@@ -101,6 +101,7 @@ test('usage and input errors exit 2 with a message, not a stack trace', () => {
     [['validate', `${FIXTURES}/good`, '--repeat', 'many'], /--repeat takes a positive whole number/],
     [['validate', `${FIXTURES}/good`, '--syscall-slot', 'procinfo'], /--syscall-slot procinfo: expected NAME=NUMBER/],
     [['validate', `${FIXTURES}/good`, '--kernel-src', 'no/such/dir'], /--kernel-src no\/such\/dir: no such directory/],
+    [['validate', 'src/report'], /no modules under src\/report: nothing to validate/],
   ] as const) {
     const r = runCli([...args]);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);

@@ -74,6 +74,12 @@ async function runValidate(paths: string[], flags: ValidateFlags): Promise<numbe
     progress?.done();
   }
 
+  if (report.modules.length === 0) {
+    const why = report.unvalidated?.length ? `; what was found could not be validated:\n  ${report.unvalidated.join('\n  ')}` : '';
+    throw new UserError(
+      `no modules under ${paths.join(', ')}: nothing to validate (looked for LKMs with a MOD_* declaration and module(9) modules with MODULE())${why}`,
+    );
+  }
   const shown = relativeReport(report, cwd);
   if (flags.junit) await writeJUnit(flags.junit, validationJUnit(shown));
   if (flags.sarif) await writeSarif(flags.sarif, validationSarif(report, cwd, version()));

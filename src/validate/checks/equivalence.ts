@@ -196,7 +196,11 @@ function compareTables(o: Outcome, s: Subject, was: Map<string, string>, is: Map
     for (const [value, key] of byValue(was)) {
       const other = b.get(value);
       if (!other || other === key) continue;
-      o.warn(`${value}: the old loader put it in ${key} and module(9) in ${other}; the LKM left the number to the kernel (-1), and the two kernels choose differently`);
+      o.warn(
+        table === 'sysent'
+          ? `${value}: the old loader put it in ${key}, the first free LKM slot (MOD_SYSCALL asked for -1); the module establishes it in ${other}, the slot chosen for it (--syscall-slot)`
+          : `${value}: the old loader put it in ${key} and devsw_attach in ${other}; the LKM asked for any major (-1), and the two kernels choose differently`,
+      );
       moved.add(key).add(other);
     }
   }
