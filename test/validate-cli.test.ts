@@ -86,7 +86,7 @@ test('--sarif: each failure located at the line that causes it', () => {
   const f = results.find((x: { ruleId: string }) => x.ruleId === 'validate-faults');
   assert.ok(f, JSON.stringify(results, null, 2));
   assert.equal(f.level, 'error');
-  assert.match(f.message.text, /^halfdev: INIT: devsw_attach\(\) failing with EEXIST or ENOMEM/);
+  assert.match(f.message.text, /^halfdev: INIT: devsw_attach\(\) failing with EEXIST or ENOMEM \(test\/fixtures\/validate\/no-unwind\/halfdev\/halfdev\.c:47\)/);
   const loc = f.locations[0].physicalLocation;
   assert.equal(loc.artifactLocation.uri, 'test/fixtures/validate/no-unwind/halfdev/halfdev.c');
   assert.equal(loc.region.startLine, 47);

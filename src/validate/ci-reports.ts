@@ -8,6 +8,7 @@
 import { junitXml, type JUnitSuite } from '../report/junit.ts';
 import { sarifLog, type SarifResultInput } from '../report/sarif.ts';
 import { sitesIn } from './outcome.ts';
+import { relativeText } from './paths.ts';
 import type { CheckName, ValidationReport } from './result.ts';
 
 const CHECK_RULES: Record<CheckName, string> = {
@@ -42,6 +43,7 @@ export function validationJUnit(report: ValidationReport): string {
 
 export function validationSarif(report: ValidationReport, root: string, version: string) {
   const results: SarifResultInput[] = [];
+  const rel = relativeText(root);
   for (const m of report.modules) {
     for (const c of m.checks) {
       // A line that names file:line is located there; others at the check's first site.
@@ -50,15 +52,15 @@ export function validationSarif(report: ValidationReport, root: string, version:
         return { file: at?.file ?? m.dir, line: at?.line ?? 0 };
       };
       for (const f of c.ok ? [] : (c.failures ?? c.details)) {
-        results.push({ ruleId: `validate-${c.name}`, level: 'error', message: `${m.name}: ${f}`, ...locate(f) });
+        results.push({ ruleId: `validate-${c.name}`, level: 'error', message: `${m.name}: ${rel(f)}`, ...locate(f) });
       }
       for (const w of c.warnings ?? []) {
-        results.push({ ruleId: `validate-${c.name}`, level: 'warning', message: `${m.name}: ${w}`, ...locate(w) });
+        results.push({ ruleId: `validate-${c.name}`, level: 'warning', message: `${m.name}: ${rel(w)}`, ...locate(w) });
       }
     }
     for (const n of m.notes ?? []) {
       const loc = /^(.+?):(\d+): /.exec(n);
-      results.push({ ruleId: 'validate-conversion', level: 'error', message: `${m.name}: ${n}`, file: loc?.[1] ?? m.dir, line: loc ? Number(loc[2]) : 0 });
+      results.push({ ruleId: 'validate-conversion', level: 'error', message: `${m.name}: ${rel(n)}`, file: loc?.[1] ?? m.dir, line: loc ? Number(loc[2]) : 0 });
     }
   }
   const rules = Object.fromEntries(Object.entries(CHECK_RULES).map(([k, v]) => [`validate-${k}`, v]));

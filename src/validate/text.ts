@@ -44,7 +44,7 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
     ...used.map(([name]) => mark(m, name)),
     seconds(m.timeMs),
   ]);
-  const out: string[] = [report.modules.length ? renderTable(columns, rows, { headerStyle: c.bold }) : 'no modules found\n'];
+  const out: string[] = [report.modules.length ? renderTable(columns, rows, { headerStyle: c.bold }).trimEnd() : 'no modules found'];
 
   for (const m of report.modules) {
     const lines = moduleLines(m, opts.verbose ?? false);
