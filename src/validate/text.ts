@@ -50,7 +50,8 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
     const lines = moduleLines(m, opts.verbose ?? false);
     if (lines.length === 0) continue;
     out.push('');
-    out.push(`${c.bold(m.name)} ${c.dim(m.lkm ? `(${m.lkm} → ${m.dir})` : `(${m.dir})`)}`);
+    const where = m.lkm && m.lkm !== m.dir ? `${m.lkm} → ${m.dir}` : m.lkm ? `${m.dir}, converted in place` : m.dir;
+    out.push(`${c.bold(m.name)} ${c.dim(`(${where})`)}`);
     for (const l of lines) out.push(l.startsWith('✗') ? c.red(l) : l.startsWith('!') ? c.yellow(l) : l);
   }
   if (report.unvalidated?.length) {
