@@ -18,11 +18,12 @@ export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: O
     converted.add(m.plan);
     specs.push(convertedSpec(m, overlay));
   }
-  // LKMs discovery found but convert did not take (no declaration it could read …).
+  // LKMs discovery found and convert could not take (no declaration it could read). A set
+  // that holds only some of the modules (review revalidates one) leaves the others alone.
   for (const plan of scan.modules) {
     if (converted.has(plan)) continue;
     const own = [...plan.findings, ...set.findings.filter((f) => belongsTo(f, plan))];
-    const errors = own.filter((f) => f.severity === 'error');
+    if (!own.some((f) => f.code === 'no-declaration')) continue;
     const name = plan.kmod ?? plan.name;
     specs.push({
       name,
@@ -31,7 +32,7 @@ export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: O
       dir: plan.dir,
       moduleDir: lkmDir(plan),
       related: [],
-      notes: (errors.length ? errors : own).map(findingLine),
+      notes: own.filter((f) => f.severity === 'error').map(findingLine),
       unconverted: true,
     });
   }
