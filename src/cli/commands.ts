@@ -13,3 +13,4 @@ commands.push((await import('./kernel.ts')).registerKernel);
 commands.push((await import('./review.ts')).registerReview);
 commands.push((await import('./report.ts')).registerReport);
 commands.push((await import('./validate.ts')).registerValidate);
+commands.push((await import('./rules.ts')).registerRules);

@@ -11,7 +11,9 @@ import { EXIT_PENDING, EXIT_USAGE, UserError } from './errors.ts';
 import { applyChanges } from '../migrate/apply.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
+import { builtinRules } from '../migrate/builtin-rules.ts';
 import { findingCodes } from '../migrate/finding-codes.ts';
+import { loadRulePacks } from '../rules/pack.ts';
 import type { Finding } from '../migrate/plan.ts';
 import { colorizePatch, renderPatch, type FileChange } from '../report/diff.ts';
 import { sarifLog, writeSarif } from '../report/sarif.ts';
@@ -24,6 +26,7 @@ interface ConvertFlags {
   sarif?: string;
   kernelSrc: string[];
   syscallSlot: string[];
+  rules: string[];
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -39,6 +42,7 @@ export function registerConvert(program: Command): void {
     .option('--json', 'print per-module results as JSON instead of the patch')
     .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to FILE')
     .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
+    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it): its rules convert the shapes they declare (repeatable)', collect, [])
     .addOption(
       new Option('--syscall-slot <name=number>', 'the syscall number for a module whose MOD_SYSCALL asked for slot -1 (repeatable)')
         .argParser(collect)
@@ -60,13 +64,16 @@ async function runConvert(paths: string[], flags: ConvertFlags): Promise<number>
   const cwd = process.cwd();
   const abs = paths.map((p) => path.resolve(p));
   const root = treeRoot(abs, cwd);
-
-  const scan = await discover(abs);
-  const set = await convertPlans(scan, { root, kernelSrc: flags.kernelSrc, syscallSlots: slots });
   const rel = (p: string) => path.relative(cwd, p) || '.';
+  const packs = await loadRulePacks(flags.rules, rel);
+
+  const scan = await discover(abs, { rules: packs.rules });
+  const set = await convertPlans(scan, { root, kernelSrc: flags.kernelSrc, syscallSlots: slots, rules: packs.rules });
+  // A pack that failed leaves its modules unconverted: nothing is printed or written then.
+  packs.assertNoFailures(set, rel);
 
   if (flags.sarif) {
-    const codes = findingCodes();
+    const codes = findingCodes([...builtinRules, ...packs.rules]);
     await writeSarif(
       flags.sarif,
       sarifLog(

@@ -1,12 +1,14 @@
 /**
  * `lkm2mod scan [paths...]`: the inventory of old-style LKMs under some paths.
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from './errors.ts';
 
 interface ScanFlags {
   json?: boolean;
   jobs?: string;
+  rules: string[];
 }
 
 export function registerScan(program: Command): void {
@@ -16,8 +18,10 @@ export function registerScan(program: Command): void {
     .argument('[paths...]', 'directories or files to scan', ['.'])
     .option('--json', 'print one JSON document (schema in the README) instead of the table')
     .option('--jobs <n>', 'parse with N threads (default: the number of cores)')
+    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it), so its declaration shapes are recognised (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .action(async (paths: string[], flags: ScanFlags) => {
       const jobs = parseJobs(flags.jobs);
+      const packs = await (await import('../rules/pack.ts')).loadRulePacks(flags.rules, (p) => path.relative(process.cwd(), p) || '.');
       // Loaded here, not at start-up: other commands need not pay for tree-sitter.
       const { discover } = await import('../migrate/discover.ts');
       const { scanJson, renderScanText } = await import('../report/scan-report.ts');
@@ -25,10 +29,11 @@ export function registerScan(program: Command): void {
       const progress = !flags.json && process.stderr.isTTY ? new Progress('lkm2mod: scanning') : null;
       let result;
       try {
-        result = await discover(paths, { jobs, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
+        result = await discover(paths, { jobs, rules: packs.rules, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
       } finally {
         progress?.done();
       }
+      packs.assertNoFailures(undefined, (p) => path.relative(process.cwd(), p) || '.');
       // `lkm2mod scan | head` closes the pipe early: that is not an error.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') throw err;

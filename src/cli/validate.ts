@@ -5,6 +5,7 @@
  * SARIF for CI; exit 0 when every check passes, 1 when any fails, 2 for usage errors.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT_PENDING, UserError } from './errors.ts';
 import { writeSarif } from '../report/sarif.ts';
@@ -24,6 +25,7 @@ interface ValidateFlags {
   syscallSlot: string[];
   repeat?: string;
   verbose?: boolean;
+  rules: string[];
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -41,6 +43,7 @@ export function registerValidate(program: Command): void {
     .option('--repeat <n>', `load/unload cycles of the repeat check (default ${DEFAULT_REPEAT})`)
     .option('--verbose', 'also show what each passing check established')
     .option('--kernel-src <dir>', 'index another kernel tree when converting, for required-module inference (repeatable)', collect, [])
+    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it) when converting (repeatable)', collect, [])
     .addOption(
       new Option('--syscall-slot <name=number>', 'the syscall number for a module whose MOD_SYSCALL asked for slot -1 (repeatable)')
         .argParser(collect)
@@ -59,6 +62,8 @@ async function runValidate(paths: string[], flags: ValidateFlags): Promise<numbe
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
   const cwd = process.cwd();
+  const rel = (p: string) => path.relative(cwd, p) || '.';
+  const packs = await (await import('../rules/pack.ts')).loadRulePacks(flags.rules, rel);
   const progress = !flags.json && process.stderr.isTTY ? new ModuleProgress() : null;
   let report;
   try {
@@ -68,11 +73,13 @@ async function runValidate(paths: string[], flags: ValidateFlags): Promise<numbe
       cc: flags.cc,
       kernelSrc: flags.kernelSrc,
       syscallSlots,
+      rules: packs.rules,
       onProgress: progress ? (done, total, name) => progress.update(done, total, name) : undefined,
     });
   } finally {
     progress?.done();
   }
+  packs.assertNoFailures(undefined, rel);
 
   if (report.modules.length === 0) {
     const why = report.unvalidated?.length ? `; what was found could not be validated:\n  ${report.unvalidated.join('\n  ')}` : '';

@@ -32,7 +32,7 @@ import { movedInclude, placeModule, type Placement } from './layout.ts';
 import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile } from './makefile-gen.ts';
 import { markerComment, moduleDeclaration, renderModcmd } from './modinfo.ts';
 import { moduleName } from './names.ts';
-import type { Finding, ModulePlan, ScanResult } from './plan.ts';
+import type { Declaration, Finding, ModulePlan, ScanResult } from './plan.ts';
 import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from './rule-api.ts';
 import { findEmulations, SymbolIndex, type Provider } from './symbols.ts';
 
@@ -89,7 +89,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   const moduleRules = rules.filter((r): r is ModuleRule => r.scope === 'module');
   const treeRules = rules.filter((r): r is TreeRule => r.scope === 'tree');
   const slots = opts.syscallSlots ?? new Map<string, number>();
-  const findings: Finding[] = [...scan.parseErrors];
+  // Discovery's loose findings (a KMOD that declares nothing, a vendor macro no rule reads) are convert's to report too.
+  const findings: Finding[] = [...scan.parseErrors, ...(scan.findings ?? [])];
   const plans = [...scan.modules].sort((a, b) => a.dir.localeCompare(b.dir));
 
   const convertible: Array<{ plan: ModulePlan; name: string; renamedFrom?: string; reason?: string }> = [];
@@ -253,7 +254,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
   const decls = [plan.declaration!, ...plan.extraDeclarations];
   for (const decl of decls) {
     const kind = declKind(decl.macro) ?? plan.kind;
-    const rule = rules.find((r) => (r.matches ? r.matches(decl, plan) : r.meta.kind === kind));
+    const rule = rules.find((r) => claims(r, decl, plan, kind));
     if (!rule) {
       job.finding({
         file: decl.file,
@@ -310,7 +311,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
   }
 
   const notes: string[] = [];
-  if (!entry) {
+  if (!entry && !entryInDeclaration(plan)) {
     notes.push(
       `no LKM entry function was found for ${plan.name}: this modcmd only registers the module; call its load/unload code here.`,
     );
@@ -321,7 +322,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
       code: 'entry-not-found',
       message: `No entry function (one that calls DISPATCH or lkmdispatch) was found, so ${job.name}_modcmd only registers and deregisters; add the module's own load and unload work to it.`,
     });
-  } else if (entry.handwritten) {
+  } else if (entry?.handwritten) {
     const line = entry.src.line(entry.node.startIndex);
     const called = Object.values(manual?.handlers ?? {});
     notes.push(
@@ -453,6 +454,23 @@ function handlerArg(entry: EntryInfo | null, i: number): string | null {
   const a = entry?.handlerArgs?.[i];
   if (!a || a === 'lkm_nofunc' || /^\(?\s*NULL\s*\)?$/.test(a)) return null;
   return /^\w+$/.test(a) ? a : null;
+}
+
+/**
+ * Whether a rule converts a registration: its own test if it has one; else a declaration a
+ * rule's shape found belongs to that rule, and the MOD_* ones to the rules of their kind.
+ */
+function claims(rule: ModuleRule, decl: Declaration, plan: ModulePlan, kind: string): boolean {
+  if (rule.matches) return rule.matches(decl, plan);
+  if (decl.rule) return decl.rule === rule.meta.id;
+  return !rule.declares && rule.meta.kind === kind;
+}
+
+/** A vendor macro defined the entry inside the declaration (the rule said so): it goes with it. */
+function entryInDeclaration(plan: ModulePlan): boolean {
+  const e = plan.entry;
+  const d = plan.declaration;
+  return !!e && !!d && e.file === d.file && d.start <= e.start && e.end <= d.end;
 }
 
 /** The kind a declaration registers, from its macro or descriptor struct. */

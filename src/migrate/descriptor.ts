@@ -48,6 +48,8 @@ export interface DescriptorSite {
 }
 
 export function readDescriptor(src: CSource, decl: Declaration): DescriptorSite | null {
+  // A rule's declaration shape read it: its span and fields are the rule's.
+  if (decl.rule) return { start: decl.start, end: decl.end, fields: new Map(Object.entries(decl.fields ?? {})), variable: null };
   if (decl.macro.startsWith('struct ')) return readHandBuilt(src, decl);
   const call = macroCallAt(src.text, decl.macro, decl.start);
   if (!call) return null;

@@ -14,6 +14,7 @@ import { stringLiteral } from './discover-text.ts';
 import { ALWAYS, Defines } from './discover-macros.ts';
 import { chooseEntry, resolveHandlers } from './discover-entry.ts';
 import { describeTables } from './discover-tables.ts';
+import { declaredEntry, declaredFinding, declaredHandlers } from './discover-declared.ts';
 import type { MakefileInfo } from '../source/makefile.ts';
 
 export interface ModuleSources {
@@ -52,8 +53,13 @@ export function assembleModule(src: ModuleSources, ctx: AssembleContext): Module
   const defines = new Defines(all, ctx);
   const mk = src.makefile;
 
-  const { entry, entryFact } = chooseEntry(functions, descriptors, src, defines, out);
-  const handlers = resolveHandlers(entryFact, functions, defines, out);
+  // A vendor macro a rule pack reads defines the entry out of sight: the rule says what it dispatches to.
+  const byRule = descriptors.find((d) => d.declared);
+  const { entry, entryFact } = byRule
+    ? { entry: declaredEntry(byRule), entryFact: null }
+    : chooseEntry(functions, descriptors, src, defines, out);
+  const handlers = byRule ? declaredHandlers(byRule, functions, out) : resolveHandlers(entryFact, functions, defines, out);
+  if (byRule) out.push(declaredFinding(byRule));
   const { primary, extras, alternatives } = orderDeclarations(descriptors, entryFact, functions);
   const registrations = [primary, ...extras];
   const declaration = primary.declaration;
@@ -219,6 +225,7 @@ function orderDeclarations(descriptors: DescriptorFact[], entry: FunctionFact | 
 }
 
 function moduleName(d: DescriptorFact, defines: Defines, mk: MakefileInfo | null): string | null {
+  if (d.declared) return d.declared.name;
   const raw = d.handBuilt
     ? (d.fields.lkm_name ?? d.declaration.args.find((a) => stringLiteral(a) !== null))
     : d.declaration.args[0];

@@ -95,23 +95,33 @@ export function resolveHandlers(entry: FunctionFact | null, functions: FunctionF
   if (site.args.length < 6) return handlers;
   const roles = ['load', 'unload', 'stat'] as const;
   roles.forEach((role, i) => {
-    const arg = defines.value(bareName(site.args[3 + i]!), entry.file);
-    if (arg === 'lkm_nofunc' || arg === 'NULL' || arg === '0') return;
-    const candidates = functions.filter((f) => f.name === arg);
-    const fn =
-      candidates.find((f) => f.file === entry.file) ?? candidates.find((f) => !f.isStatic) ?? candidates[0];
-    if (!fn) {
-      out.push(findings.handlerNotFound(site.file, site.line, role, arg));
-      handlers[role] = {
-        file: site.file, start: site.start, end: site.end, line: site.line,
-        name: arg, params: [], knr: false, usesLkmtp: false, switchesOnCmd: false, callsLkmexists: false,
-        unresolved: true,
-      };
-      return;
-    }
-    handlers[role] = handlerOf(fn);
+    handlers[role] = handlerNamed(role, defines.value(bareName(site.args[3 + i]!), entry.file), site, functions, out);
   });
   return handlers;
+}
+
+/**
+ * The function `name` a dispatch at `site` calls in `role`: the one in the site's file first,
+ * else a global one. None for lkm_nofunc; an unresolved handler (and a finding) when no file of
+ * the module defines it.
+ */
+export function handlerNamed(
+  role: 'load' | 'unload' | 'stat',
+  name: string,
+  site: { file: string; start: number; end: number; line: number },
+  functions: FunctionFact[],
+  out: Finding[],
+): Handler | null {
+  if (name === 'lkm_nofunc' || name === 'NULL' || name === '0') return null;
+  const candidates = functions.filter((f) => f.name === name);
+  const fn = candidates.find((f) => f.file === site.file) ?? candidates.find((f) => !f.isStatic) ?? candidates[0];
+  if (fn) return handlerOf(fn);
+  out.push(findings.handlerNotFound(site.file, site.line, role, name));
+  return {
+    file: site.file, start: site.start, end: site.end, line: site.line,
+    name, params: [], knr: false, usesLkmtp: false, switchesOnCmd: false, callsLkmexists: false,
+    unresolved: true,
+  };
 }
 
 function handlerOf(fn: FunctionFact): Handler {

@@ -13,6 +13,7 @@ import { maskCode, LineIndex, closingBracket, onPreprocessorLine } from './disco
 import { PreprocessorConditions, isDead, type CondFrame } from './discover-conditions.ts';
 import { findModMacros, findHandBuilt, findSysentInitialisers } from './discover-descriptors.ts';
 import { collectFunctions, recoverDispatchers, callName } from './discover-functions.ts';
+import { lkmWrappers, fileScopeMacroCalls, type LkmWrapper, type MacroCall } from './discover-wrappers.ts';
 
 export interface DescriptorFact {
   declaration: Declaration;
@@ -21,6 +22,15 @@ export interface DescriptorFact {
   /** Designated initialiser fields of a hand-built descriptor (`lkm_vfsops` → `&coda_vfsops`). */
   fields: Record<string, string>;
   frames: CondFrame[];
+  /** Found by a rule's declaration shape: what the rule read the macro to stand for. */
+  declared?: DeclaredFact;
+}
+
+export interface DeclaredFact {
+  name: string;
+  /** The entry function the macro defines. */
+  entry?: string;
+  handlers: Record<'load' | 'unload' | 'stat', string | null>;
 }
 
 export interface DispatchFact extends DispatchSite {
@@ -92,6 +102,10 @@ export interface SourceFacts {
   /** Local headers it includes (`#include "foo.h"`), as written. */
   localIncludes: string[];
   conditionProblems: { line: number; message: string }[];
+  /** Its #defines that wrap MOD_* or DISPATCH (a vendor's ACME_MODULE). */
+  wrappers: LkmWrapper[];
+  /** Upper-case macros called at file scope: where a declaration, perhaps through a wrapper, stands. */
+  macroCalls: MacroCall[];
 }
 
 const MAX_ERROR_LINES = 5;
@@ -115,6 +129,8 @@ export function extractFacts(file: string, text: string): SourceFacts {
     sysents: {},
     localIncludes: [...text.matchAll(/^[ \t]*#[ \t]*include[ \t]+"([^"]+)"/gm)].map((m) => m[1]!),
     conditionProblems: conds.problems,
+    wrappers: lkmWrappers(file, text),
+    macroCalls: [],
   };
   collectFunctions(tree.rootNode, file, text, conds, facts.functions);
   recoverDispatchers(file, plain, masked, lines, conds, facts.functions);
@@ -125,6 +141,7 @@ export function extractFacts(file: string, text: string): SourceFacts {
     ...findHandBuilt(file, plain, masked, lines, conds, inFunction),
   ].sort((a, b) => a.declaration.start - b.declaration.start);
   facts.sysents = findSysentInitialisers(plain, masked);
+  facts.macroCalls = fileScopeMacroCalls(text, (i) => inFunction(i) !== null);
   const site = (index: number): SiteFact => {
     const line = lines.lineOf(index);
     const s = lines.lineStart(line);
@@ -214,7 +231,9 @@ export function headerDefines(text: string): MacroDefine[] {
  * expansion ends in a statement or a declaration); tree-sitter's missing `;` there is no error.
  */
 function afterMacroCall(semicolon: SyntaxNode): boolean {
-  const prev = semicolon.previousSibling;
+  let prev = semicolon.previousSibling;
+  // tree-sitter puts the missing `;` after the comments that follow the call.
+  while (prev?.type === 'comment') prev = prev.previousSibling;
   if (prev?.type !== 'call_expression') return false;
   return /^[A-Z][A-Z0-9_]*$/.test(callName(prev));
 }

@@ -25,6 +25,10 @@ import { mayMentionLkm, hasLkmConstruct, neededByModule, usesModuleMacro } from 
 import { finding, findings } from './discover-findings.ts';
 import { parseFile, ParsePool, type ParseOutcome } from './scan-worker.ts';
 import { stringLiteral, bareName } from './discover-text.ts';
+import { ShapeMatcher } from './discover-shapes.ts';
+import { lkmWrappers, notUnderstood, type LkmWrapper } from './discover-wrappers.ts';
+import type { DescriptorFact } from './discover-facts.ts';
+import type { Rule } from './rule-api.ts';
 
 export interface DiscoverOptions {
   /** Parse threads; default os.availableParallelism(). 1 parses in the calling thread. */
@@ -37,6 +41,8 @@ export interface DiscoverOptions {
    * calling thread parses alone. Default 2 MiB; tests set 0 to exercise the workers.
    */
   parallelThreshold?: number;
+  /** Rule packs' rules: those that declare a shape of their own (a vendor macro) are recognised too. */
+  rules?: readonly Rule[];
 }
 
 const DEFAULT_PARALLEL_THRESHOLD = 2 * 1024 * 1024;
@@ -46,7 +52,8 @@ export async function discover(paths: string[], opts: DiscoverOptions = {}): Pro
   const jobs = Math.max(1, opts.jobs ?? os.availableParallelism());
   const parser = new Parser(jobs, opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD);
   try {
-    return await new Discovery(walk.problems, parser, opts.onProgress).run(walk.cFiles, walk.makefiles, walk.namedFiles);
+    const shapes = new ShapeMatcher(opts.rules ?? []);
+    return await new Discovery(walk.problems, parser, shapes, opts.onProgress).run(walk.cFiles, walk.makefiles, walk.namedFiles);
   } finally {
     await parser.close();
   }
@@ -102,7 +109,10 @@ class Discovery {
   private parsing = new Set<string>();
   private pending: Promise<void>[] = [];
   private parseFailures: Finding[] = [];
-  private headerCache = new Map<string, MacroDefine[]>();
+  private headerCache = new Map<string, { defines: MacroDefine[]; wrappers: LkmWrapper[] }>();
+  /** Declarations rules' shapes found, by file: added to the file's facts when they arrive. */
+  private shaped = new Map<string, DescriptorFact[]>();
+  private ruleProblems: Finding[] = [];
   private read = new Set<string>();
   private done = 0;
   private total = 0;
@@ -110,6 +120,7 @@ class Discovery {
   constructor(
     problems: FileProblem[],
     private parser: Parser,
+    private shapes: ShapeMatcher,
     private onProgress?: (done: number, total: number) => void,
   ) {
     this.problems = [...problems];
@@ -122,7 +133,9 @@ class Discovery {
     await this.readSources(cFiles, modules);
     await this.parseWhatModulesNeed(modules);
     const { plans, treeFindings } = this.assemble(modules);
-    plans.push(...this.orphanModules(new Set(modules.flatMap((m) => m.files))));
+    const claimed = new Set(modules.flatMap((m) => m.files));
+    plans.push(...this.orphanModules(claimed));
+    treeFindings.push(...this.ruleProblems, ...this.orphanWrapperCalls(claimed, plans));
     plans.sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name));
     const parseErrors: Finding[] = [
       ...this.problems.map((p) => finding(p.code, p.file, 0, p.message)),
@@ -184,6 +197,11 @@ class Discovery {
       }
       // Already a module(9) module: nothing to convert, nothing to say.
       if (m.files.some((f) => usesModuleMacro(this.texts.get(f) ?? ''))) continue;
+      const wrapped = this.wrapperCalls(m);
+      if (wrapped.length) {
+        treeFindings.push(...wrapped);
+        continue;
+      }
       const mk = m.makefile!;
       const site = mk.assignments.get('KMOD')?.at(-1);
       const generated = m.missing.filter((miss) => mk.rules.some((r) => r.targets.includes(miss)));
@@ -236,10 +254,18 @@ class Discovery {
       return;
     }
     const maybe = mayMentionLkm(buf);
-    if (!maybe && !isModuleFile) return;
+    const shaped = !this.shapes.empty && this.shapes.wants(buf);
+    if (!maybe && !isModuleFile && !shaped) return;
     const text = decodeSource(buf);
     if (isModuleFile) this.texts.set(file, text);
-    if (maybe && hasLkmConstruct(text)) this.parse(file, text);
+    if (shaped) this.matchShapes(file, text);
+    if ((maybe && hasLkmConstruct(text)) || this.shaped.has(file)) this.parse(file, text);
+  }
+
+  private matchShapes(file: string, text: string): void {
+    const { descriptors, problems } = this.shapes.match(file, text);
+    if (descriptors.length) this.shaped.set(file, descriptors);
+    this.ruleProblems.push(...problems);
   }
 
   private parse(file: string, text = this.texts.get(file)!): void {
@@ -248,8 +274,11 @@ class Discovery {
   }
 
   private record(file: string, o: ParseOutcome): void {
-    if ('facts' in o) this.facts.set(file, o.facts);
-    else {
+    if ('facts' in o) {
+      const shaped = this.shaped.get(file);
+      if (shaped) o.facts.descriptors = [...o.facts.descriptors, ...shaped].sort((a, b) => a.declaration.start - b.declaration.start);
+      this.facts.set(file, o.facts);
+    } else {
       this.parseFailures.push(finding('parse-errors', file, 1, `could not parse this file (${o.error}); it was skipped — please report this`, 'error'));
     }
   }
@@ -278,31 +307,63 @@ class Discovery {
   }
 
   private context(m: ModuleSources): AssembleContext {
-    const dirs = [m.dir, ...(m.makefile?.searchPathBySuffix.get('.h') ?? []), ...(m.makefile?.searchPath ?? [])];
+    const dirs = headerDirs(m);
     return {
       facts: (file: string) => this.facts.get(file),
-      headerDefines: (file: string) => this.localHeaderDefines(file, dirs),
+      headerDefines: (file: string) => this.localHeaders(file, dirs).flatMap((h) => h.defines),
     };
   }
 
-  /** #defines of the headers `file` includes with quotes, found as cc -I would for a module build. */
-  private localHeaderDefines(file: string, dirs: string[]): MacroDefine[] {
+  /** The headers `file` includes with quotes, found as cc -I would for a module build, read once each. */
+  private localHeaders(file: string, dirs: string[]): { defines: MacroDefine[]; wrappers: LkmWrapper[] }[] {
     const facts = this.facts.get(file);
     if (!facts) return [];
-    const out: MacroDefine[] = [];
+    const out: { defines: MacroDefine[]; wrappers: LkmWrapper[] }[] = [];
     for (const inc of facts.localIncludes) {
       for (const d of [path.dirname(file), ...dirs]) {
         const p = path.resolve(d, inc);
-        let defs = this.headerCache.get(p);
-        if (!defs) {
+        let header = this.headerCache.get(p);
+        if (!header) {
           if (!fs.existsSync(p)) continue;
           const r = readSource(p);
-          defs = 'text' in r ? headerDefines(r.text) : [];
-          this.headerCache.set(p, defs);
+          header = 'text' in r ? { defines: headerDefines(r.text), wrappers: lkmWrappers(p, r.text) } : { defines: [], wrappers: [] };
+          this.headerCache.set(p, header);
         }
-        out.push(...defs);
+        out.push(header);
         break;
       }
+    }
+    return out;
+  }
+
+  /**
+   * A module that declares nothing lkm2mod knows, but calls a macro its headers define around
+   * MOD_* or DISPATCH: an LKM in a vendor's shape, reported where the macro is called.
+   */
+  private wrapperCalls(m: ModuleSources): Finding[] {
+    const dirs = headerDirs(m);
+    const out: Finding[] = [];
+    for (const f of m.files) {
+      if (!this.facts.has(f) && this.texts.has(f)) {
+        this.parsing.add(f);
+        this.record(f, parseFile(f, this.texts.get(f)!));
+      }
+      const facts = this.facts.get(f);
+      if (!facts) continue;
+      const visible = [...facts.wrappers, ...this.localHeaders(f, dirs).flatMap((h) => h.wrappers)];
+      out.push(...notUnderstood(f, facts.macroCalls, visible));
+    }
+    return out;
+  }
+
+  /** The same for parsed files no Makefile claims and no module was made of. */
+  private orphanWrapperCalls(claimed: Set<string>, plans: ModulePlan[]): Finding[] {
+    const inModules = new Set(plans.flatMap((p) => p.files));
+    const out: Finding[] = [];
+    for (const [file, facts] of this.facts) {
+      if (claimed.has(file) || inModules.has(file) || facts.descriptors.length || !facts.macroCalls.length) continue;
+      const visible = [...facts.wrappers, ...this.localHeaders(file, []).flatMap((h) => h.wrappers)];
+      out.push(...notUnderstood(file, facts.macroCalls, visible));
     }
     return out;
   }
@@ -364,6 +425,16 @@ class Discovery {
     }
     return out;
   }
+}
+
+/** Where a module's quoted includes are looked for: its folder, .PATH, and CPPFLAGS' -I. */
+function headerDirs(m: ModuleSources): string[] {
+  const mk = m.makefile;
+  const flags = mk?.cppflags ?? [];
+  const includes = flags.flatMap((w, i) => (w === '-I' ? [flags[i + 1] ?? ''] : w.startsWith('-I') ? [w.slice(2)] : []))
+    .filter(Boolean)
+    .map((d) => path.resolve(m.dir, d));
+  return [m.dir, ...(mk?.searchPathBySuffix.get('.h') ?? []), ...(mk?.searchPath ?? []), ...includes];
 }
 
 function dedupe(list: Finding[]): Finding[] {

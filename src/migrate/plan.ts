@@ -41,6 +41,10 @@ export interface Declaration extends Span {
   variable: string;
   /** The #if/#ifdef conditions around the declaration, outermost first (e.g. `defined(_LKM)`). */
   conditions: string[];
+  /** A rule's declaration shape found it (a vendor macro): that rule's id. The rule converts it. */
+  rule?: string;
+  /** The descriptor fields the rule read from it, by sys/lkm.h member name. */
+  fields?: Record<string, string>;
 }
 
 /** The function the old loader called: the one whose body dispatches. */

@@ -151,9 +151,58 @@ export interface RuleContext {
 export interface ModuleRule {
   scope: 'module';
   meta: RuleMeta;
-  /** Which registrations the rule converts; default: declarations of `meta.kind`. */
+  /**
+   * A declaration written in a shape of its own (a vendor macro around MOD_* and DISPATCH), for
+   * discovery to recognise; the declarations it finds are converted by this rule.
+   */
+  declares?: DeclarationShape;
+  /**
+   * Which registrations the rule converts. Default: those its `declares` found; for a rule
+   * without `declares`, the MOD_* declarations and descriptors of `meta.kind`.
+   */
   matches?(declaration: Declaration, plan: ModulePlan): boolean;
   convert(ctx: RuleContext): void;
+}
+
+/**
+ * How discovery recognises a declaration sys/lkm.h does not name: `ACME_MODULE(acmewd,
+ * acmewd_load, acmewd_unload);` where a vendor header defines ACME_MODULE as MOD_MISC plus an
+ * entry function that DISPATCHes. The query runs over the C tree of every file holding one of
+ * `words`; each match the rule reads becomes an LKM declaration, with the entry and handlers
+ * the rule says the macro stands for.
+ */
+export interface DeclarationShape {
+  /** Identifiers a file must contain for the query to run on it: discovery's cheap prefilter. */
+  words: string[];
+  /** A tree-sitter query over the tree-sitter-c tree; a capture named `declaration` spans the whole declaration. */
+  query: string;
+  /** What a match declares, or null when it is not a declaration after all. */
+  read(match: ShapeMatch): DeclaredLkm | null;
+}
+
+export interface ShapeMatch {
+  /** The match's captures, by name (without the `@`). */
+  captures: Record<string, SyntaxNode>;
+  /** The file, absolute. */
+  file: string;
+  /** The file's text as read. */
+  text: string;
+}
+
+export interface DeclaredLkm {
+  /** The module's name, as modload(8) knew it. */
+  name: string;
+  kind: LkmKind;
+  /** The declaration's text span, replaced by MODULE() and the modcmd; default the `declaration` capture. A `;` after it goes too. */
+  node?: SyntaxNode;
+  /** How the declaration is named in reports; default the called macro's name. */
+  macro?: string;
+  /** The descriptor fields the macro fills, by sys/lkm.h member name, for `ctx.fields` (`lkm_vfsops`: `&acmefs_vfsops`). */
+  fields?: Record<string, string>;
+  /** The functions the macro's DISPATCH calls; absent or `lkm_nofunc` for none. */
+  handlers?: { load?: string; unload?: string; stat?: string };
+  /** The entry function the macro defines (`acmewd_lkmentry`), as modload(8) finds it. */
+  entry?: string;
 }
 
 /** What a tree rule sees of a converted module. */

@@ -13,6 +13,7 @@ import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
 import type { ScanResult } from '../migrate/plan.ts';
+import type { Rule } from '../migrate/rule-api.ts';
 import { PathNotFoundError } from '../source/files.ts';
 import { Catalog } from './catalog.ts';
 import { findModules } from './find-modules.ts';
@@ -35,6 +36,8 @@ export interface ValidateOptions {
   onProgress?: (done: number, total: number, name: string) => void;
   /** Load/unload cycles of the repeat check (default 100). */
   repeat?: number;
+  /** Rule packs' rules (`--rules DIR`), for discovery and conversion. */
+  rules?: readonly Rule[];
 }
 
 /** Threads or processes for --jobs: see bench/validate.bench.ts for why threads are the default. */
@@ -54,8 +57,8 @@ export async function validatePaths(paths: string[], opts: ValidateOptions & Val
   // Workers warm up while this thread discovers and converts.
   const pool = startPool(opts);
   try {
-    const scan = await discover(abs, { jobs: opts.jobs });
-    const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
+    const scan = await discover(abs, { jobs: opts.jobs, rules: opts.rules });
+    const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
     const found = findModules(abs).map(foundSpec);
     return await run(set, scan, found, opts, pool);
   } finally {
