@@ -103,6 +103,12 @@ export function bootData(): KernelData {
   defInt('hostid', 0, LONG);
   defInt('time_second', 1_234_567_890, typedefType('time_t'));
   defInt('time_uptime', 3600, typedefType('time_t'));
+  defInt('hardclock_ticks', 3600 * 100); // time_uptime at hz
+  // proc0 is the only process; nothing has a file open. The limits are GENERIC's (maxusers 64).
+  defInt('nprocs', 1);
+  defInt('maxproc', 1044);
+  defInt('nfiles', 0, typedefType('u_int'));
+  defInt('maxfiles', 3404, typedefType('u_int'));
   const boottime = def('boottime', newStruct('timeval'));
   set(boottime, 'tv_sec', int(1_234_564_290));
   const hostname = 'simulated.netbsd.org';

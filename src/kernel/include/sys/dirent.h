@@ -8,7 +8,9 @@ struct dirent {
 	uint16_t d_reclen;		/* length of this record */
 	uint16_t d_namlen;		/* length of string in d_name */
 	uint8_t  d_type; 		/* file type, see below */
-	char	d_name[511 + 1];	/* name must be no longer than this */
+	/* <sys/featuretest.h> defines _NETBSD_SOURCE for the kernel: MAXNAMLEN is always here. */
+#define	MAXNAMLEN	511		/* must be kept in sync with NAME_MAX */
+	char	d_name[MAXNAMLEN + 1];	/* name must be no longer than this */
 };
 
 #define	DT_UNKNOWN	 0

@@ -77,12 +77,24 @@ typedef struct {
 #define	ELF_NOTE_NETBSD_NAME		"NetBSD\0\0"
 #define	ELF_NOTE_TYPE_NETBSD_TAG	1
 
+/*
+ * ELFSIZE picks the Elf_* names: a file that handles one size defines it before including
+ * this header (exec_elf32.c, a Makefile's -DELFSIZE=32); otherwise the port's native size,
+ * ARCH_ELFSIZE of <machine/elf_machdep.h>.
+ */
 #ifdef __LP64__
-#define	ELFSIZE		64
-typedef	Elf64_Ehdr	Elf_Ehdr;
+#define	ARCH_ELFSIZE	64
 #else
-#define	ELFSIZE		32
-typedef	Elf32_Ehdr	Elf_Ehdr;
+#define	ARCH_ELFSIZE	32
+#endif
+#if !defined(ELFSIZE)
+#define	ELFSIZE		ARCH_ELFSIZE
+#endif
+
+#if ELFSIZE == 32
+#define	Elf_Ehdr	Elf32_Ehdr
+#elif ELFSIZE == 64
+#define	Elf_Ehdr	Elf64_Ehdr
 #endif
 
 #define	ELF_AUX_ENTRIES	14	/* Max size of aux array passed to loader */

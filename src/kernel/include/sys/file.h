@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 #include <sys/fcntl.h>
+#include <sys/unistd.h>
 #include <sys/queue.h>
 #include <sys/mutex.h>
 
@@ -61,6 +62,9 @@ struct file {
 #define	FIF_LARVAL		0x02	/* not fully constructed; don't use */
 
 #ifdef _KERNEL
+extern u_int		maxfiles;	/* kernel limit on # of open files */
+extern u_int		nfiles;		/* actual number of open files */
+
 int	fdgetsock(struct proc *, int, struct socket **);
 int	fgetvp(struct proc *, int, struct vnode **);
 void	fdremove(void *, int);

@@ -28,4 +28,6 @@ extern int profhz;		/* profiling clock's frequency */
 
 extern int profsrc;		/* profiling source */
 
+extern int hardclock_ticks;	/* # of hardclock ticks */
+
 #endif /* !_SYS_KERNEL_H_ */

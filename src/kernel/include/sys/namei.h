@@ -57,6 +57,15 @@ struct nameidata {
 #define	NOFOLLOW	0x0000	/* do not follow symbolic links (pseudo) */
 #define	MODMASK		0x00fc	/* mask of operational modifiers */
 
+/*
+ * namei parameter descriptors, stored in ni_cnd.cn_flags.  PDIRUNLOCK is NetBSD 4's: a
+ * lookup routine set it when it had unlocked the parent directory.
+ */
+#define	NOCROSSMOUNT	0x0000100 /* do not cross mount points */
+#define	RDONLY		0x0000200 /* lookup with read-only semantics */
+#define	HASBUF		0x0000400 /* has allocated pathname buffer */
+#define	SAVENAME	0x0000800 /* save pathname buffer */
+#define	SAVESTART	0x0001000 /* save starting directory */
 #define	ISDOTDOT	0x0002000 /* current component name is .. */
 #define	MAKEENTRY	0x0004000 /* entry is to be added to name cache */
 #define	ISLASTCN	0x0008000 /* this is last component of pathname */
@@ -64,9 +73,9 @@ struct nameidata {
 #define	ISWHITEOUT	0x0020000 /* found whiteout */
 #define	DOWHITEOUT	0x0040000 /* do whiteouts */
 #define	REQUIREDIR	0x0080000 /* must be a directory */
-#define	HASBUF		0x0000400 /* has allocated pathname buffer */
-#define	SAVENAME	0x0000800 /* save pathname buffer */
-#define	SAVESTART	0x0001000 /* save starting directory */
+#define	PDIRUNLOCK	0x0100000 /* file system lookup() unlocked parent dir */
+#define	CREATEDIR	0x0200000 /* trailing slashes are ok */
+#define	PARAMASK	0x02fff00 /* mask of parameter descriptors */
 
 #define	NDINIT(ndp, op, flags, segflg, namep) { \
 	(ndp)->ni_cnd.cn_nameiop = op; \

@@ -96,6 +96,7 @@ struct proc {
 LIST_HEAD(proclist, proc);
 extern struct proclist allproc;
 extern struct proc proc0;
+extern int nprocs, maxproc;		/* Current and max number of procs */
 extern struct emul emul_netbsd;
 
 #define	curproc	(curlwp->l_proc)

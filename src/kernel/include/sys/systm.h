@@ -79,7 +79,16 @@ int	enoioctl(void);
 int	enxio(void);
 int	eopnotsupp(void);
 
-void	*hashinit(u_int, int, struct malloc_type *, int, u_long *);
+/*
+ * hashinit(9) as NetBSD 4 has it, with a malloc type and flags (5.0 took a bool waitok and
+ * added HASH_SLIST); the simulated kernel's hashinit allocates from the malloc type given.
+ */
+enum hashtype {
+	HASH_LIST,
+	HASH_TAILQ
+};
+
+void	*hashinit(u_int, enum hashtype, struct malloc_type *, int, u_long *);
 void	hashdone(void *, struct malloc_type *);
 int	seltrue(dev_t, int, struct lwp *);
 

@@ -1,5 +1,11 @@
 /*	The simulated kernel's <sys/vnode.h>: vnodes and vnode operation vectors.	*/
 
+/*
+ * LKMs were written against NetBSD 4 and 5, and struct vnode changed between them: 5.0 split
+ * v_flag into v_iflag/v_vflag/v_uflag (VI_*, VV_*, VU_*) and made v_lock a struct vnlock. The
+ * names do not collide, so both generations are here and either kind of source compiles.
+ */
+
 #ifndef _SYS_VNODE_H_
 #define _SYS_VNODE_H_
 
@@ -7,7 +13,9 @@
 #include <sys/queue.h>
 #include <sys/time.h>
 #include <sys/mutex.h>
+#include <sys/rwlock.h>
 #include <sys/uio.h>
+#include <uvm/uvm_extern.h>
 
 struct namecache;
 struct mount;
@@ -15,6 +23,7 @@ struct buf;
 struct uio;
 struct lwp;
 struct componentname;
+struct nameidata;
 struct kauth_cred;
 struct vm_page;
 struct knote;
@@ -40,6 +49,16 @@ enum vtagtype	{
 	VT_TMPFS, VT_UDF, VT_SYSVBFS, VT_PUFFS, VT_HFS, VT_EFS
 };
 
+/*
+ * Vnode locking (5.0): an rwlock wrapped to cope with recursion. A layered file system
+ * shares its lower vnode's lock through v_vnlock.
+ */
+struct vnlock {
+	krwlock_t	vl_lock;
+	u_int		vl_canrecurse;
+	u_int		vl_recursecnt;
+};
+
 struct vnode {
 	struct mount	*v_mount;		/* ptr to vfs we are in */
 	int		(**v_op)(void *);	/* vnode operations vector */
@@ -48,22 +67,28 @@ struct vnode {
 	int		v_usecount;		/* reference count of users */
 	int		v_writecount;		/* reference count of writers */
 	int		v_holdcnt;		/* page & buffer references */
-	u_int		v_flag;			/* flags */
+	u_int		v_flag;			/* V* flags (NetBSD 4) */
+	int		v_iflag;		/* VI_* flags (5.0) */
+	int		v_vflag;		/* VV_* flags (5.0) */
+	int		v_uflag;		/* VU_* flags (5.0) */
 	int		v_numoutput;		/* number of pending writes */
+	voff_t		v_size;			/* size of file */
 	enum vtype	v_type;			/* vnode type */
 	enum vtagtype	v_tag;			/* type of underlying data */
 	kmutex_t	v_interlock;		/* lock on usecount and flag */
 	union {
 		struct mount	*vu_mountedhere;/* ptr to vfs (VDIR) */
 		struct socket	*vu_socket;	/* unix ipc (VSOCK) */
-		struct specinfo	*vu_specinfo;	/* device (VCHR, VBLK) */
+		struct specnode	*vu_specnode;	/* device (VCHR, VBLK) */
 		struct fifoinfo	*vu_fifoinfo;	/* fifo (VFIFO) */
 	} v_un;
+	struct vnlock	v_lock;			/* lock for this vnode */
+	struct vnlock	*v_vnlock;		/* pointer to lock */
 	void		*v_data;		/* private data for fs */
 };
 #define	v_mountedhere	v_un.vu_mountedhere
 #define	v_socket	v_un.vu_socket
-#define	v_specinfo	v_un.vu_specinfo
+#define	v_specnode	v_un.vu_specnode
 #define	v_fifoinfo	v_un.vu_fifoinfo
 
 /*
@@ -80,6 +105,34 @@ struct vnode {
 #define	VDIROP		0x1000	/* LFS: vnode is involved in a directory op */
 #define	VLAYER		0x2000	/* vnode is on a layer filesystem */
 #define	VONWORKLST	0x4000	/* On syncer work-list */
+
+/*
+ * The flags of 5.0.  VV_* are locked by the vnode lock, VI_* by v_interlock, VU_* by the
+ * file system.
+ */
+#define	VV_ROOT		0x00000001	/* root of its file system */
+#define	VV_SYSTEM	0x00000002	/* vnode being used by kernel */
+#define	VV_ISTTY	0x00000004	/* vnode represents a tty */
+#define	VV_MAPPED	0x00000008	/* vnode might have user mappings */
+#define	VV_MPSAFE	0x00000010	/* file system code is MP safe */
+#define	VV_LOCKSWORK	0x00000020	/* FS supports locking discipline */
+
+#define	VI_TEXT		0x00000100	/* vnode is a pure text prototype */
+#define	VI_EXECMAP	0x00000200	/* might have PROT_EXEC mappings */
+#define	VI_WRMAP	0x00000400	/* might have PROT_WRITE u. mappings */
+#define	VI_WRMAPDIRTY	0x00000800	/* might have dirty pages */
+#define	VI_XLOCK	0x00001000	/* vnode is locked to change type */
+#define	VI_ONWORKLST	0x00004000	/* On syncer work-list */
+#define	VI_MARKER	0x00008000	/* Dummy marker vnode */
+#define	VI_LAYER	0x00020000	/* vnode is on a layer filesystem */
+#define	VI_CLEAN	0x00080000	/* has been reclaimed */
+#define	VI_INACTPEND	0x00100000	/* inactivation is pending */
+#define	VI_INACTREDO	0x00200000	/* need to redo VOP_INACTIVE() */
+#define	VI_FREEING	0x00400000	/* vnode is being freed */
+
+#define	VU_DIROP	0x01000000	/* LFS: involved in a directory op */
+
+#define	NULLVP	((struct vnode *)NULL)
 
 /*
  * Vnode attributes.  A field value of VNOVAL represents a field whose value
@@ -135,6 +188,15 @@ struct vattr {
 #define	DOCLOSE		0x0008		/* vclean: close active files */
 #define	V_SAVE		0x0001		/* vinvalbuf: sync file first */
 
+/*
+ * Flags for vinvalbuf / fsync.
+ */
+#define	FSYNC_WAIT	0x0001		/* fsync: wait for completion */
+#define	FSYNC_DATAONLY	0x0002		/* fsync: hint: sync file data only */
+#define	FSYNC_RECLAIM	0x0004		/* fsync: hint: vnode is being reclaimed */
+#define	FSYNC_LAZY	0x0008		/* fsync: lazy sync (trickle) */
+#define	FSYNC_CACHE	0x0100		/* fsync: flush disk caches too */
+
 /* lock manager flags, vn_lock(9) */
 #define	LK_SHARED	0x00000001	/* shared lock */
 #define	LK_EXCLUSIVE	0x00000002	/* exclusive lock */
@@ -164,15 +226,24 @@ struct vnodeop_desc {
 };
 
 /*
- * Flags and limits of vnodeop_desc.
+ * Flags and limits of vnodeop_desc.  A bypass routine shifts vdesc_flags right once per vnode
+ * argument and tests the VP0 bits: vp i's WILLRELE flag is bit i, its WILLUNLOCK flag bit 8+i.
  */
 #define	VDESC_MAX_VPS		16
 #define	VDESC_VP0_WILLRELE	0x00000001
 #define	VDESC_VP1_WILLRELE	0x00000002
 #define	VDESC_VP2_WILLRELE	0x00000004
 #define	VDESC_VP3_WILLRELE	0x00000008
-#define	VDESC_NOMAP_VPP		0x00000100
-#define	VDESC_VPP_WILLRELE	0x00000200
+#define	VDESC_VP0_WILLUNLOCK	0x00000100
+#define	VDESC_VP1_WILLUNLOCK	0x00000200
+#define	VDESC_VP2_WILLUNLOCK	0x00000400
+#define	VDESC_VP3_WILLUNLOCK	0x00000800
+#define	VDESC_VP0_WILLPUT	0x00000101
+#define	VDESC_VP1_WILLPUT	0x00000202
+#define	VDESC_VP2_WILLPUT	0x00000404
+#define	VDESC_VP3_WILLPUT	0x00000808
+#define	VDESC_NOMAP_VPP		0x00010000
+#define	VDESC_VPP_WILLRELE	0x00020000
 #define	VDESC_NO_OFFSET		-1
 
 #define	VOPARG_OFFSETOF(s_type, field) \
@@ -246,6 +317,5 @@ int	vn_rdwr(enum uio_rw, struct vnode *, void *, int, off_t, enum uio_seg,
 	    int, struct kauth_cred *, size_t *, struct lwp *);
 int	vn_stat(struct vnode *, void *, struct lwp *);
 int	vn_isunder(struct vnode *, struct vnode *, struct lwp *);
-void	uvm_vnp_setsize(struct vnode *, off_t);
 
 #endif /* !_SYS_VNODE_H_ */
