@@ -134,12 +134,17 @@ function descriptorOf(
       name: declared.name,
       ...(declared.entry ? { entry: declared.entry } : {}),
       handlers: {
-        load: declared.handlers?.load ?? null,
-        unload: declared.handlers?.unload ?? null,
-        stat: declared.handlers?.stat ?? null,
+        load: handler(declared.handlers?.load),
+        unload: handler(declared.handlers?.unload),
+        stat: handler(declared.handlers?.stat),
       },
     },
   };
+}
+
+/** A handler's name; lkm_nofunc (and NULL) is DISPATCH's word for none. */
+function handler(name: string | undefined): string | null {
+  return name && !/^(?:lkm_nofunc|NULL|0)$/.test(name) ? name : null;
 }
 
 /**

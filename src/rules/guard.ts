@@ -27,11 +27,19 @@ export class FailureLog {
   readonly failures: RuleFailure[] = [];
   /** Modules pack rules converted, with the ids of those rules. */
   readonly converted = new Map<ModulePlan, string[]>();
+  /** The origin each pack edit was tagged with, and the pack line that made it. */
+  readonly edits = new Map<string, Location | null>();
 }
 
 export function guardRule(rule: Rule, ruleFile: string, log: FailureLog, runtime: PackRuntime): Rule {
   const id = rule.meta.id;
-  const tag = (origin: string) => `rule ${id} (${path.basename(ruleFile)}): ${origin}`;
+  // The line of the pack that made the edit goes into its origin, so a conflict points at it.
+  const tag = (origin: string) => {
+    const at = runtime.locate(new Error());
+    const tagged = `rule ${id} (${path.basename(at?.file ?? ruleFile)}${at ? `:${at.line}` : ''}): ${origin}`;
+    log.edits.set(tagged, at);
+    return tagged;
+  };
   const call = <T>(site: RuleFailure['site'], fn: () => T): T => {
     try {
       return fn();

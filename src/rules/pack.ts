@@ -58,7 +58,8 @@ export class RulePacks {
         if (f.code !== 'edit-conflict' && f.code !== 'conversion-failed') continue;
         if (out.some((o) => o.site?.file === f.file && o.site.line === f.line && ids.includes(o.rule))) continue;
         const id = ids[0]!;
-        out.push({ rule: id, ruleFile: this.fileOf(id), at: null, site: { file: f.file, line: f.line }, message: f.message });
+        const edit = [...this.log.edits].find(([origin]) => f.message.includes(origin));
+        out.push({ rule: id, ruleFile: this.fileOf(id), at: edit?.[1] ?? null, site: { file: f.file, line: f.line }, message: f.message });
       }
     }
     return out;
@@ -168,8 +169,27 @@ function queryProblems(rule: Rule): string[] {
     compileShapeQuery(rule.declares.query);
     return [];
   } catch (err) {
-    return [`declares.query is not a tree-sitter query for C: ${(err as Error).message}`];
+    return [`declares.query is not a tree-sitter query for C: ${queryError(rule.declares.query, err)}`];
   }
+}
+
+const QUERY_ERRORS: Record<string, string> = {
+  TSQueryErrorSyntax: 'syntax error',
+  TSQueryErrorNodeType: 'unknown node type',
+  TSQueryErrorField: 'unknown field',
+  TSQueryErrorCapture: 'unknown capture',
+  TSQueryErrorStructure: 'a pattern no C tree can have',
+  TSQueryErrorPredicate: 'bad predicate',
+};
+
+/** tree-sitter says `Query error of type TSQueryErrorNodeType at position 23`: say it with the text there. */
+function queryError(query: string, err: unknown): string {
+  const message = (err as Error)?.message ?? String(err);
+  const m = /of type (\w+) at position (\d+)/.exec(message);
+  if (!m) return message;
+  const rest = query.slice(Number(m[2]));
+  const at = /^[@#]?[\w.?!-]+/.exec(rest)?.[0] ?? rest.split('\n')[0]!.slice(0, 20);
+  return `${QUERY_ERRORS[m[1]!] ?? m[1]} at \`${at}\``;
 }
 
 function exportLine(text: string): number {
