@@ -251,6 +251,10 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
   const plan = job.plan;
   const entry = readEntry(job);
   if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
+  // The whole prelude, an entry that dispatched by hand included, before the rules: a rule may
+  // take part of it (vfs: vfs_attach builds the vnode-op vectors the entry built by hand).
+  const manual = entry?.handwritten ? handwrittenParts(entry, moduleFunctions(job)) : null;
+  if (entry) job.setPrelude(entry.src, [...entry.prelude, ...(manual?.prelude ?? [])]);
   const decls = [plan.declaration!, ...plan.extraDeclarations];
   for (const decl of decls) {
     const kind = declKind(decl.macro) ?? plan.kind;
@@ -281,8 +285,6 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
 
   // Handlers, named by the plan or read from DISPATCH, or from the switch of an entry that
   // dispatched by hand.
-  const manual = entry?.handwritten ? handwrittenParts(entry, moduleFunctions(job)) : null;
-  if (entry && manual) entry.prelude.push(...manual.prelude);
   const roles: Record<HandlerRole, string | null> = {
     load: plan.handlers.load?.name ?? handlerArg(entry, 0) ?? manual?.handlers.load ?? null,
     unload: plan.handlers.unload?.name ?? handlerArg(entry, 1) ?? manual?.handlers.unload ?? null,
@@ -345,7 +347,8 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
       message: `This statement of ${entry!.declaredName}() looked at cmd or lkmtp before DISPATCH; it was not carried into ${job.name}_modcmd, whose switch now decides per command (unknown commands get ENOTTY). Check nothing else depended on it.`,
     });
   }
-  if (entry && entry.prelude.length) {
+  const prelude = job.preludeText();
+  if (entry && prelude.length) {
     job.finding({
       file: entry.src.path,
       line: entry.src.line(entry.node.startIndex),
@@ -357,7 +360,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
 
   const modcmd = renderModcmd({
     name: job.name,
-    prelude: entry?.prelude ?? [],
+    prelude,
     registrations: job.registrations,
     load: calls.load ?? null,
     unload: calls.unload ?? null,

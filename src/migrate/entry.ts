@@ -15,8 +15,8 @@ export interface EntryInfo {
   node: SyntaxNode;
   /** The name the definition declares (a macro name when written `LKMENTRY(foo)(...)`). */
   declaredName: string | null;
-  /** Statements (and their comments) the entry ran before dispatching, as written. */
-  prelude: string[];
+  /** Statements (and their comments) the entry ran before dispatching. */
+  prelude: SyntaxNode[];
   /** Statements before dispatching that looked at cmd or lkmtp: dispatch logic modcmd replaces. */
   dropped: SyntaxNode[];
   /** No DISPATCH/LKM_DISPATCH: the entry called lkmdispatch() itself. */
@@ -51,7 +51,7 @@ function dispatchHandlers(src: CSource, fn: SyntaxNode): [string, string, string
   return null;
 }
 
-function prelude(fn: SyntaxNode, handwritten: boolean): { kept: string[]; dropped: SyntaxNode[] } {
+function prelude(fn: SyntaxNode, handwritten: boolean): { kept: SyntaxNode[]; dropped: SyntaxNode[] } {
   const body = fn.childForFieldName('body');
   if (!body) return { kept: [], dropped: [] };
   const kept: SyntaxNode[] = [];
@@ -79,7 +79,7 @@ function prelude(fn: SyntaxNode, handwritten: boolean): { kept: string[]; droppe
     const names = d.descendantsOfType('identifier').map((i) => i.text);
     return kept.some((k) => names.some((n) => new RegExp(`\\b${n}\\b`).test(k.text)));
   });
-  return { kept: [...usedDecls, ...kept].map((n) => n.text), dropped };
+  return { kept: [...usedDecls, ...kept], dropped };
 }
 
 function usesAny(node: SyntaxNode, names: string[]): boolean {
@@ -159,8 +159,8 @@ export function mergeAlternativeDeclarations(job: ModuleJob, src: CSource, start
 export interface HandwrittenParts {
   /** Module functions the entry called with lkmtp/cmd under each command: the handlers. */
   handlers: Partial<Record<'load' | 'unload' | 'stat', string>>;
-  /** Other calls the load case made (vnode-op vector set-up and the like), as written. */
-  prelude: string[];
+  /** Other calls the load case made (vnode-op vector set-up and the like). */
+  prelude: SyntaxNode[];
 }
 
 const CASE_ROLE: Record<string, 'load' | 'unload' | 'stat'> = {
@@ -193,7 +193,7 @@ export function handwrittenParts(entry: EntryInfo, moduleFunctions: ReadonlySet<
           return false;
         });
         const plainCall = stmt.type === 'expression_statement' && stmt.namedChildren[0]?.type === 'call_expression';
-        if (role === 'load' && plainCall && !usesAny(stmt, ['lkmtp', 'cmd', 'error', 'lkmdispatch'])) out.prelude.push(stmt.text);
+        if (role === 'load' && plainCall && !usesAny(stmt, ['lkmtp', 'cmd', 'error', 'lkmdispatch'])) out.prelude.push(stmt);
       }
     }
   }

@@ -12,6 +12,7 @@ import type {
   Definition,
   FindingInput,
   ModuleClass,
+  PreludeStatement,
   Registration,
   RuleContext,
 } from './rule-api.ts';
@@ -19,6 +20,14 @@ import { functionName } from './handlers.ts';
 import type { Emulation } from './symbols.ts';
 
 type Assigned = Partial<Record<'lkm_offset' | 'lkm_cdevmaj' | 'lkm_bdevmaj', string>>;
+
+/** One node of the entry's prelude: a statement, a comment or a declaration it needs. */
+interface PreludeItem {
+  node: SyntaxNode;
+  /** For statements, what the rules see. */
+  statement: PreludeStatement | null;
+  taken: boolean;
+}
 
 /** Which class wins when two registrations disagree: mount autoloads VFS modules by class. */
 const CLASS_RANK: ModuleClass[] = ['VFS', 'EXEC', 'DRIVER', 'SECMODEL', 'MISC'];
@@ -35,6 +44,7 @@ export class ModuleJob {
   private readonly assigned: Assigned = {};
   private readonly dropRequests: string[] = [];
   private readonly markedLines = new Set<string>();
+  private preludeItems: PreludeItem[] = [];
   /** Ranges the conversion replaces wholesale (entry function, descriptors): no rule edits inside. */
   private readonly dead: Array<{ file: string; start: number; end: number }> = [];
 
@@ -116,6 +126,53 @@ export class ModuleJob {
       }
     }
     return externOnly;
+  }
+
+  /** The entry's prelude, in order: statements, the comments above them, declarations they use. */
+  setPrelude(src: CSource, nodes: readonly SyntaxNode[]): void {
+    this.preludeItems = nodes.map((node, i) => {
+      if (node.type === 'comment' || node.type === 'declaration') return { node, statement: null, taken: false };
+      let first = i;
+      while (first > 0 && nodes[first - 1].type === 'comment' && nodes[first - 1].endIndex <= node.startIndex) first--;
+      const start = nodes[first].startIndex;
+      const expr = node.type === 'expression_statement' ? node.namedChildren[0] : null;
+      const call =
+        expr?.type === 'call_expression'
+          ? {
+              callee: expr.childForFieldName('function')?.text ?? '',
+              args: (expr.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a.type !== 'comment').map((a) => a.text),
+            }
+          : null;
+      const statement: PreludeStatement = { text: src.text.slice(start, node.endIndex), file: src.path, line: src.line(node.startIndex), call };
+      return { node, statement, taken: false };
+    });
+  }
+
+  prelude(): PreludeStatement[] {
+    return this.preludeItems.filter((p) => p.statement && !p.taken).map((p) => p.statement!);
+  }
+
+  takePrelude(statement: PreludeStatement): void {
+    const at = this.preludeItems.findIndex((p) => p.statement === statement);
+    if (at < 0) return;
+    this.preludeItems[at].taken = true;
+    // Its comments go with it.
+    for (let i = at - 1; i >= 0 && this.preludeItems[i].node.type === 'comment'; i--) this.preludeItems[i].taken = true;
+  }
+
+  /**
+   * What INIT runs first, as written: the prelude no rule took, with the declarations it still
+   * uses, and nothing when only comments would be left.
+   */
+  preludeText(): string[] {
+    const left = this.preludeItems.filter((p) => !p.taken);
+    while (left.length && left[left.length - 1].node.type === 'comment') left.pop();
+    const statements = left.filter((p) => p.statement);
+    if (!statements.length) return [];
+    const uses = (name: string) => statements.some((p) => p.node.descendantsOfType('identifier').some((id) => id.text === name));
+    return left
+      .filter((p) => p.node.type !== 'declaration' || p.node.descendantsOfType('identifier').some((id) => uses(id.text)))
+      .map((p) => p.node.text);
   }
 
   requestDrop(identifier: string): void {
@@ -210,6 +267,8 @@ export class ModuleJob {
       syscallSlots: this.syscallSlots,
       fields: site.fields,
       files: () => this.files,
+      prelude: () => this.prelude(),
+      takePrelude: (p) => this.takePrelude(p),
       source: (file) => this.source(file),
       definition: (id) => this.definition(id),
       emulation: (emulName) => this.emulations.get(emulName) ?? null,

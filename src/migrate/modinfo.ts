@@ -71,13 +71,17 @@ function renderInit(spec: ModcmdSpec): Line[] {
   const out: Line[] = spec.prelude.map((s) => ({ text: reindent(s, T2), modular: false }));
   const regs = spec.registrations.filter((r) => !r.afterLoad);
   const late = spec.registrations.filter((r) => r.afterLoad);
-  if (regs.length === 1 && !spec.load && !late.length && !regs[0].modularOnly && !regs[0].note) {
+  if (regs.length === 1 && !spec.load && !late.length && !regs[0].modularOnly && !regs[0].note && !regs[0].attachIsVoid) {
     out.push({ text: `${T2}return ${regs[0].attach};`, modular: false });
     return out;
   }
   regs.forEach((r, i) => {
     const m = !!r.modularOnly;
     if (r.note) out.push(...lines(markerComment(T2, r.note), m));
+    if (r.attachIsVoid) {
+      out.push(...lines(reindent(r.attach, T2), m));
+      return;
+    }
     out.push({ text: `${T2}error = ${r.attach};`, modular: m });
     out.push(...failure(undoAll(regs.slice(0, i)), m));
   });
@@ -94,6 +98,10 @@ function renderInit(spec: ModcmdSpec): Line[] {
   late.forEach((r, i) => {
     const m = !!r.modularOnly;
     if (r.note) out.push(...lines(markerComment(T2, r.note), m));
+    if (r.attachIsVoid) {
+      out.push(...lines(reindent(r.attach, T2), m));
+      return;
+    }
     out.push({ text: `${T2}error = ${r.attach};`, modular: m });
     const undo = [...undoAll(late.slice(0, i))];
     if (spec.unload) undo.push({ text: `${T3}(void)${spec.unload};`, modular: false });
@@ -107,8 +115,7 @@ function renderFini(spec: ModcmdSpec): Line[] {
   const out: Line[] = [];
   const regs = spec.registrations.filter((r) => !r.afterLoad).reverse();
   const late = spec.registrations.filter((r) => r.afterLoad).reverse();
-  const reattach = (done: Registration[]): Line[] =>
-    [...done].reverse().map((d) => ({ text: `${T3}(void)${d.attach};`, modular: !!d.modularOnly }));
+  const reattach = (done: Registration[]): Line[] => [...done].reverse().flatMap(redo);
   // Withdrawn first, so no new caller enters what the unload handler is about to tear down;
   // put back if the handler refuses (EBUSY while in use), as aio's modcmd does.
   late.forEach((r, i) => {
@@ -135,17 +142,20 @@ function renderFini(spec: ModcmdSpec): Line[] {
     out.push({ text: `${T2}error = ${r.detach};`, modular: m });
     // Still registered with this subsystem: put back what was already taken down, so the
     // module stays loaded in the state INIT left it in.
-    const redo: Line[] = regs
-      .slice(0, i)
-      .reverse()
-      .map((d) => ({ text: `${T3}(void)${d.attach};`, modular: !!d.modularOnly }));
+    const again: Line[] = regs.slice(0, i).reverse().flatMap(redo);
     // Only the unload handler's work needs redoing; without one there is nothing to give back.
-    if (spec.load && spec.unload) redo.push({ text: `${T3}(void)${spec.load};`, modular: false });
-    redo.push(...reattach(late));
-    out.push(...failure(redo, m));
+    if (spec.load && spec.unload) again.push({ text: `${T3}(void)${spec.load};`, modular: false });
+    again.push(...reattach(late));
+    out.push(...failure(again, m));
   });
   out.push({ text: `${T2}return 0;`, modular: false });
   return out;
+}
+
+/** Make a registration again, its result ignored: the way back from a failed FINI. */
+function redo(r: Registration): Line[] {
+  if (r.attachIsVoid) return lines(reindent(r.attach, T3), !!r.modularOnly);
+  return [{ text: `${T3}(void)${r.attach};`, modular: !!r.modularOnly }];
 }
 
 function undoAll(done: Registration[]): Line[] {

@@ -55,6 +55,11 @@ export interface Registration {
   /** An XXX lkm2mod note the generator writes above the attach call. */
   note?: string;
   /**
+   * `attach` is statements that cannot fail (vnode-op vector set-up), run as written with no
+   * result to test: one after another, each continuation line indented as in a function body.
+   */
+  attachIsVoid?: boolean;
+  /**
    * Made after the old load handler ran and undone before the old unload handler runs: for a
    * registration that publishes what the handlers set up, as an LKM that patched sysent[] at
    * the end of its load handler did (and NetBSD's aio module does with syscall_establish).
@@ -85,6 +90,19 @@ export interface SourceFile {
   replaceNode(node: SyntaxNode, text: string, origin: string): void;
   /** Remove [start, end), as whole lines when nothing else stands on them (see removeNode). */
   removeRange(start: number, end: number, origin: string): void;
+}
+
+/**
+ * A statement the old entry function ran before dispatching (for an entry that dispatched by
+ * hand, a plain call of its load case). INIT runs these first, unless a rule takes them.
+ */
+export interface PreludeStatement {
+  /** As written, with the comments right above it; lines after the first keep their indentation. */
+  readonly text: string;
+  readonly file: string;
+  readonly line: number;
+  /** The call, when the statement is one plain function call: callee and arguments as written. */
+  readonly call: { callee: string; args: string[] } | null;
 }
 
 /** A top-level definition found in the module's sources. */
@@ -119,6 +137,13 @@ export interface RuleContext {
   readonly fields: ReadonlyMap<string, string>;
   /** The module's sources, parsed and editable. */
   files(): SourceFile[];
+  /** The entry's prelude (see PreludeStatement) that no rule has taken yet. */
+  prelude(): readonly PreludeStatement[];
+  /**
+   * Take a prelude statement out of INIT's opening: because the module(9) kernel does that
+   * work itself (say why with a finding), or because the rule registers it, with its undo.
+   */
+  takePrelude(statement: PreludeStatement): void;
   source(file: string): SourceFile;
   /** The top-level definition of an identifier in the module's sources. */
   definition(identifier: string): Definition | null;
