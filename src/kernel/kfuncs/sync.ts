@@ -64,6 +64,14 @@ export const syncFunctions: KernelFunctionSpec[] = [
     k.sync.setBusy(c, false);
     return int(was ? 1 : 0);
   }),
+  // NetBSD 5: callout_stop that also waits for a handler running on another CPU. With one LWP
+  // no handler is ever running while the caller is, so there is nothing to wait for.
+  v('callout_halt', (k, args) => {
+    const c = k.sync.get('callout', needCell(args, 0, 'callout_halt'), 'callout_halt');
+    const was = c.busy;
+    k.sync.setBusy(c, false);
+    return int(was ? 1 : 0);
+  }),
   ...['callout_pending', 'callout_active'].map((n) =>
     v(n, (k, args) => int(k.sync.get('callout', needCell(args, 0, n), n).busy ? 1 : 0)),
   ),
