@@ -8,12 +8,14 @@
  *   owners, positions in the exec switch);
  * - the calls: the kernel functions the module's own code called, with its registration
  *   collapsed into one step, so "the old load handler ran after the kernel wired the module
- *   in" can be compared with "INIT called load() after vfs_attach".
+ *   in" can be compared with "INIT called load() after vfs_attach"; calls a NetBSD 4 → 5 port
+ *   renames or makes unnecessary are read as their counterpart (src/migrate/era-calls.ts).
  */
 import type { CallRecord } from '../kernel/calls.ts';
 import { constant } from '../kernel/abi.ts';
 import { asNumber } from '../kernel/machine/memory.ts';
 import type { KernelSnapshot, Section } from '../kernel/state.ts';
+import { comparableCall } from '../migrate/era-calls.ts';
 
 /** Tables both worlds have; `emul` is LKM-only (module(9) has no emulation registry). */
 const COMPARED: readonly Section[] = ['sysent', 'vfs', 'vnodeops', 'bdevsw', 'cdevsw', 'execsw', 'cfdriver', 'cfdata', 'devices', 'sysctl'];
@@ -98,7 +100,8 @@ export function callSteps(records: readonly CallRecord[], side: 'lkm' | 'module'
       push(REGISTRATION);
       continue;
     }
-    push(r.name);
+    const step = comparableCall(r.name);
+    if (step !== null) push(step);
   }
   return steps;
 }
