@@ -152,8 +152,18 @@ function destroyOnError(init: CalloutCall, same: CalloutCall[], ctx: CalloutPort
     const scheduled = same.some(
       (c) => (c.name === 'callout_reset' || c.name === 'callout_schedule') && c.file === init.file && init.call.endIndex <= c.call.startIndex && c.call.startIndex < n.startIndex,
     );
-    const text = scheduled ? `callout_halt(${arg}, NULL);\n${init.file.indentAt(n.startIndex)}callout_destroy(${arg});` : `callout_destroy(${arg});`;
-    if (!addStatement(init.file, n, text, 'before')) {
+    // Stopped already on the way out: that stop becomes the halt, and the destroy follows it.
+    const stop = same.find((c) => c.name === 'callout_stop' && c.file === init.file && body.startIndex <= c.call.startIndex && c.call.endIndex <= n.startIndex);
+    const stopStmt = stop ? statementOf(stop.call) : null;
+    let placed: boolean;
+    if (stop && stopStmt && !init.file.edits.touches(stopStmt.startIndex, stopStmt.endIndex)) {
+      init.file.edits.replace(stop.call.startIndex, stop.call.endIndex, `callout_halt(${stop.args[0].text}, ${heldMutex(stop) ?? 'NULL'})`, `${ORIGIN}: callout_halt`);
+      placed = addStatement(init.file, stopStmt, `callout_destroy(${arg});`, 'after');
+    } else {
+      const text = scheduled ? `callout_halt(${arg}, NULL);\n${init.file.indentAt(n.startIndex)}callout_destroy(${arg});` : `callout_destroy(${arg});`;
+      placed = addStatement(init.file, n, text, 'before');
+    }
+    if (!placed) {
       ctx.marker(init.file.path, n.startIndex, 'callout-destroy-by-hand', 'warning',
         `This error return follows callout_init(${arg}): destroy ${name} before returning (callout_destroy(), NetBSD 5).`);
       return false;
@@ -163,7 +173,7 @@ function destroyOnError(init: CalloutCall, same: CalloutCall[], ctx: CalloutPort
       line: init.file.line(n.startIndex),
       severity: 'note',
       code: 'callout-destroy-on-error',
-      message: `${fnName(init.fn)}() fails here after callout_init(${arg}): the error path now destroys ${name}${scheduled ? ' (halted first: it was scheduled)' : ''}, or the failed load would leave an initialised callout behind (callout_destroy(), NetBSD 5).`,
+      message: `${fnName(init.fn)}() fails here after callout_init(${arg}): the error path now destroys ${name}${stop ? ', after the callout_stop() there, now callout_halt()' : scheduled ? ', halted first: it was scheduled' : ''}, or the failed load would leave an initialised callout behind (callout_destroy(), NetBSD 5).`,
     });
     return false;
   });

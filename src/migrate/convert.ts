@@ -348,7 +348,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
     });
   }
   const prelude = job.preludeText();
-  if (entry && prelude.length) {
+  if (entry && prelude.statements.length) {
     job.finding({
       file: entry.src.path,
       line: entry.src.line(entry.node.startIndex),
@@ -360,7 +360,8 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
 
   const modcmd = renderModcmd({
     name: job.name,
-    prelude,
+    prelude: prelude.statements,
+    locals: prelude.locals,
     registrations: job.registrations,
     load: calls.load ?? null,
     unload: calls.unload ?? null,

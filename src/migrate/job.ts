@@ -161,18 +161,21 @@ export class ModuleJob {
   }
 
   /**
-   * What INIT runs first, as written: the prelude no rule took, with the declarations it still
-   * uses, and nothing when only comments would be left.
+   * What INIT runs first, as written: the prelude no rule took (nothing when only comments
+   * would be left), and the declarations it still uses, which go to the top of the modcmd (a
+   * declaration cannot follow a case label).
    */
-  preludeText(): string[] {
+  preludeText(): { locals: string[]; statements: string[] } {
     const left = this.preludeItems.filter((p) => !p.taken);
     while (left.length && left[left.length - 1].node.type === 'comment') left.pop();
     const statements = left.filter((p) => p.statement);
-    if (!statements.length) return [];
+    if (!statements.length) return { locals: [], statements: [] };
     const uses = (name: string) => statements.some((p) => p.node.descendantsOfType('identifier').some((id) => id.text === name));
-    return left
-      .filter((p) => p.node.type !== 'declaration' || p.node.descendantsOfType('identifier').some((id) => uses(id.text)))
-      .map((p) => p.node.text);
+    const isDecl = (p: PreludeItem) => p.node.type === 'declaration';
+    return {
+      locals: left.filter((p) => isDecl(p) && p.node.descendantsOfType('identifier').some((id) => uses(id.text))).map((p) => p.node.text),
+      statements: left.filter((p) => !isDecl(p)).map((p) => p.node.text),
+    };
   }
 
   requestDrop(identifier: string): void {

@@ -19,6 +19,8 @@ export interface ModcmdSpec {
   name: string;
   /** Statements the old entry function ran before dispatching, as written. */
   prelude: string[];
+  /** Declarations the prelude uses, as written: at the top of the function, before the switch. */
+  locals?: string[];
   registrations: Registration[];
   /** C call expressions for the old handlers, or null. */
   load: string | null;
@@ -53,7 +55,8 @@ export function renderModcmd(spec: ModcmdSpec): string {
   const body: string[] = [];
   const usesError = [...init, ...fini].some((l) => /\berror\b/.test(l.text));
   for (const note of spec.notes) body.push(...markerComment('\t', note).split('\n'));
-  if (usesError) body.push('\tint error;', '');
+  const locals = [...(usesError ? ['int error;'] : []), ...(spec.locals ?? [])];
+  if (locals.length) body.push(...locals.map((l) => reindent(l, '\t')), '');
   body.push('\tswitch (cmd) {', '\tcase MODULE_CMD_INIT:', ...render(init), '');
   body.push('\tcase MODULE_CMD_FINI:', ...render(fini), '');
   if (spec.stat) body.push('\tcase MODULE_CMD_STAT:', `${T2}return ${spec.stat};`, '');

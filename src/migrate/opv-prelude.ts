@@ -153,8 +153,10 @@ function freeList(ctx: RuleContext, descs: string[]): string {
   }
   let name = `${ctx.name}_opv_descs`;
   for (let i = 2; ctx.files().some((f) => new RegExp(`\\b${name}\\b`).test(f.text)); i++) name = `${ctx.name}_opv_descs${i}`;
-  // Repeating an extern declaration is harmless; a descriptor declared only below MODULE() is not.
+  // The list follows MODULE(): a descriptor declared only further down needs declaring here.
+  const above = ctx.source(ctx.declaration.file).text.slice(0, ctx.declaration.start);
   const externs = descs
+    .filter((d) => !new RegExp(`\\bvnodeopv_desc\\s+${d}\\b`).test(above))
     .filter((d) => !/^\s*static\b/.test(ctx.definition(d)?.node.text ?? ''))
     .map((d) => `extern const struct vnodeopv_desc ${d};`);
   ctx.declare(
