@@ -42,7 +42,7 @@ test('renderTable: columns padded to the widest cell, numbers right-aligned, no 
 test('Progress redraws one line in place, at most every interval, and erases it when done', () => {
   let written = '';
   const stream = { write: (s: string) => ((written += s), true) } as unknown as NodeJS.WriteStream;
-  const p = new Progress('scanning', stream, 60_000);
+  const p = new Progress('scanning', { stream, intervalMs: 60_000 });
   p.update(1, 100);
   p.update(2, 100); // within the interval: not drawn
   p.update(100, 100); // the last one always is

@@ -17,6 +17,7 @@ import { loadRulePacks } from '../rules/pack.ts';
 import type { Finding } from '../migrate/plan.ts';
 import { colorizePatch, renderPatch, type FileChange } from '../report/diff.ts';
 import { sarifLog, writeSarif } from '../report/sarif.ts';
+import { treeRoot } from '../source/tree-root.ts';
 
 interface ConvertFlags {
   write?: boolean;
@@ -108,7 +109,8 @@ async function runConvert(paths: string[], flags: ConvertFlags): Promise<number>
   return 0;
 }
 
-function parseSlots(specs: string[]): Map<string, number> {
+/** `--syscall-slot NAME=NUMBER`, repeated: the answers for slot -1 syscalls, by module name. */
+export function parseSlots(specs: string[]): Map<string, number> {
   const slots = new Map<string, number>();
   for (const s of specs) {
     const m = /^([^=\s]+)=(\d+)$/.exec(s.trim());
@@ -116,24 +118,6 @@ function parseSlots(specs: string[]): Map<string, number> {
     slots.set(m[1], Number(m[2]));
   }
   return slots;
-}
-
-/** The current directory when every path is inside it, else the deepest common ancestor. */
-export function treeRoot(paths: string[], cwd: string): string {
-  const inside = (p: string) => {
-    const r = path.relative(cwd, p);
-    return !r.startsWith('..') && !path.isAbsolute(r);
-  };
-  if (paths.every(inside)) return cwd;
-  const dirs = paths.map((p) => (existsSync(p) && statSync(p).isDirectory() ? p : path.dirname(p)));
-  let common = dirs[0].split(path.sep);
-  for (const d of dirs.slice(1)) {
-    const parts = d.split(path.sep);
-    let i = 0;
-    while (i < common.length && common[i] === parts[i]) i++;
-    common = common.slice(0, i);
-  }
-  return common.join(path.sep) || path.sep;
 }
 
 function allFindings(set: ConversionSet): Finding[] {

@@ -8,7 +8,9 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { createColors } from 'picocolors';
-import { EXIT_USAGE, UserError } from './errors.ts';
+import { UserError } from './errors.ts';
+import { parseSlots } from './convert.ts';
+import { Progress } from '../report/progress.ts';
 import { relativeTo } from '../report/relative.ts';
 import { editorFromEnv } from '../review/editor.ts';
 import { checkPatchTarget, finishReview } from '../review/finish.ts';
@@ -63,7 +65,8 @@ export function validateOptions(flags: MigrationFlags): ValidateOptions {
 
 export function migrationOptions(flags: MigrationFlags, cwd: string): MigrationOptions {
   const opts = validateOptions(flags);
-  const progress = moduleProgress();
+  // Only on a terminal: the review's own screen is drawn on stdout once validation is done.
+  const progress = process.stderr.isTTY ? new Progress('validating', { unit: 'modules' }) : null;
   return {
     cwd,
     kernelSrc: opts.kernelSrc,
@@ -71,39 +74,12 @@ export function migrationOptions(flags: MigrationFlags, cwd: string): MigrationO
     validate: flags.validate
       ? async ({ paths }) => {
           try {
-            return await validatePaths(paths, { ...opts, onProgress: progress.update });
+            return await validatePaths(paths, { ...opts, onProgress: progress ? (done, total, name) => progress.update(done, total, name) : undefined });
           } finally {
-            progress.done();
+            progress?.done();
           }
         }
       : null,
-  };
-}
-
-function parseSlots(specs: string[]): Map<string, number> {
-  const slots = new Map<string, number>();
-  for (const s of specs) {
-    const m = /^([^=\s]+)=(\d+)$/.exec(s.trim());
-    if (!m) throw new UserError(`--syscall-slot ${s}: expected NAME=NUMBER, e.g. --syscall-slot procinfo=211`, EXIT_USAGE);
-    slots.set(m[1]!, Number(m[2]));
-  }
-  return slots;
-}
-
-/** `validating 3/14 md` on a terminal's stderr, redrawn in place; nothing otherwise. */
-function moduleProgress(): { update: (done: number, total: number, name: string) => void; done: () => void } {
-  const tty = process.stderr.isTTY;
-  let shown = false;
-  return {
-    update: (done, total, name) => {
-      if (!tty) return;
-      process.stderr.write(`\r\x1b[Kvalidating ${done}/${total} ${name}`);
-      shown = true;
-    },
-    done: () => {
-      if (shown) process.stderr.write('\r\x1b[K');
-      shown = false;
-    },
   };
 }
 

@@ -8,6 +8,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT_PENDING, UserError } from './errors.ts';
+import { parseSlots } from './convert.ts';
+import { Progress } from '../report/progress.ts';
 import { writeSarif } from '../report/sarif.ts';
 import { writeJUnit } from '../report/junit.ts';
 import { validationJUnit, validationSarif } from '../validate/ci-reports.ts';
@@ -64,7 +66,7 @@ async function runValidate(paths: string[], flags: ValidateFlags): Promise<numbe
   const cwd = process.cwd();
   const rel = (p: string) => path.relative(cwd, p) || '.';
   const packs = await (await import('../rules/pack.ts')).loadRulePacks(flags.rules, rel);
-  const progress = !flags.json && process.stderr.isTTY ? new ModuleProgress() : null;
+  const progress = !flags.json && process.stderr.isTTY ? new Progress('lkm2mod: validating', { unit: 'modules' }) : null;
   let report;
   try {
     report = await validatePaths(paths, {
@@ -105,35 +107,10 @@ function positive(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
-function parseSlots(specs: string[]): Map<string, number> {
-  const slots = new Map<string, number>();
-  for (const s of specs) {
-    const m = /^([^=\s]+)=(\d+)$/.exec(s.trim());
-    if (!m) throw new UserError(`--syscall-slot ${s}: expected NAME=NUMBER, e.g. --syscall-slot procinfo=211`);
-    slots.set(m[1]!, Number(m[2]));
-  }
-  return slots;
-}
-
 function version(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
-  }
-}
-
-/** `lkm2mod: validating 3/14 modules (kernfs)` on stderr, redrawn in place. */
-class ModuleProgress {
-  private shown = false;
-
-  update(done: number, total: number, name: string): void {
-    process.stderr.write(`\r\x1b[Klkm2mod: validated ${done}/${total} module(s) (${name})`);
-    this.shown = true;
-  }
-
-  done(): void {
-    if (this.shown) process.stderr.write('\r\x1b[K');
-    this.shown = false;
   }
 }

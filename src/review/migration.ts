@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../cli/errors.ts';
-import { treeRoot } from '../cli/convert.ts';
+import { treeRoot } from '../source/tree-root.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
 import type { ScanResult } from '../migrate/plan.ts';

@@ -8,7 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { treeRoot } from '../cli/convert.ts';
+import { treeRoot } from '../source/tree-root.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
