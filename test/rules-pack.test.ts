@@ -147,3 +147,28 @@ test('an edit of a pack rule that collides with the converter\'s: the module is 
     rmSync(tree, { recursive: true, force: true });
   }
 }));
+
+test('a pack file whose top level throws is refused at the line that threw', withPack({
+  'acme.ts': rule({ imports: "const boards: Record<string, number> = JSON.parse('{\"acmewd\": 1');" }),
+}, async (dir) => {
+  assert.match(await refusal(dir), /acme\.ts:2:\d+: loading it failed: .*JSON/);
+}));
+
+test('a vendor macro in a file no Makefile builds is reported where it is called, and read once the pack is loaded', async () => {
+  const tree = mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-orphan-'));
+  try {
+    cpSync(path.join(WATCHDOG, 'include/acme_lkm.h'), path.join(tree, 'acme_lkm.h'));
+    cpSync(path.join(WATCHDOG, 'acmewd/acmewd.c'), path.join(tree, 'acmewd.c'));
+    const bare = await discover([tree], { jobs: 1 });
+    assert.deepEqual(bare.modules, []);
+    assert.deepEqual(bare.findings!.map((f) => [path.basename(f.file), f.line, f.code]), [['acmewd.c', 25, 'not-understood']]);
+    const packs = await loadRulePacks([EXAMPLE]);
+    const read = await discover([tree], { jobs: 1, rules: packs.rules });
+    assert.deepEqual(read.modules.map((m) => [m.name, m.kind, m.entry?.name, m.handlers.load?.name, m.handlers.unload?.name]), [
+      ['acmewd', 'misc', 'acmewd_lkmentry', 'acmewd_load', 'acmewd_unload'],
+    ]);
+    assert.deepEqual(read.findings, []);
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+});

@@ -21,7 +21,8 @@ export function registerScan(program: Command): void {
     .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it), so its declaration shapes are recognised (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
     .action(async (paths: string[], flags: ScanFlags) => {
       const jobs = parseJobs(flags.jobs);
-      const packs = await (await import('../rules/pack.ts')).loadRulePacks(flags.rules, (p) => path.relative(process.cwd(), p) || '.');
+      const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+      const packs = flags.rules.length ? await (await import('../rules/pack.ts')).loadRulePacks(flags.rules, rel) : null;
       // Loaded here, not at start-up: other commands need not pay for tree-sitter.
       const { discover } = await import('../migrate/discover.ts');
       const { scanJson, renderScanText } = await import('../report/scan-report.ts');
@@ -29,11 +30,11 @@ export function registerScan(program: Command): void {
       const progress = !flags.json && process.stderr.isTTY ? new Progress('lkm2mod: scanning') : null;
       let result;
       try {
-        result = await discover(paths, { jobs, rules: packs.rules, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
+        result = await discover(paths, { jobs, rules: packs?.rules, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
       } finally {
         progress?.done();
       }
-      packs.assertNoFailures(undefined, (p) => path.relative(process.cwd(), p) || '.');
+      packs?.assertNoFailures(undefined, rel);
       // `lkm2mod scan | head` closes the pipe early: that is not an error.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code !== 'EPIPE') throw err;

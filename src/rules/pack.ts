@@ -1,6 +1,7 @@
 /**
- * Loading rule packs (`--rules DIR`): every `*.ts` file directly in DIR is a rule module whose
- * default export is a rule, or an array of rules; files they import relatively come along.
+ * Loading rule packs (`--rules DIR`): every `*.ts` file directly in DIR (but `*.test.ts` and
+ * `*.d.ts`) is a rule module whose default export is a rule, or an array of rules; files they
+ * import relatively come along.
  * In order, each step refusing with file:line:column and running nothing of the pack:
  *   1. type-check the files against the rule API (compile.ts);
  *   2. import them from memory (execute.ts);
@@ -109,7 +110,7 @@ async function loadPack(dir: string, log: FailureLog, rel: (p: string) => string
   const shown = rel(dir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--rules ${shown}: no such directory`);
   const entries = readdirSync(dir)
-    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts'))
+    .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'))
     .sort()
     .map((n) => path.join(dir, n));
   if (!entries.length) throw new UserError(`--rules ${shown}: no *.ts rule files in it`);
