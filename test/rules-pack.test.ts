@@ -172,3 +172,8 @@ test('a vendor macro in a file no Makefile builds is reported where it is called
     rmSync(tree, { recursive: true, force: true });
   }
 });
+
+test('a pack directory that does not exist, or holds no rule files, is refused by name', withPack({ 'notes.md': 'ACME rules, soon.\n' }, async (dir) => {
+  assert.match(await refusal(path.join(dir, 'missing')), /^rule pack .*missing: no such directory$/);
+  assert.match(await refusal(dir), /^rule pack .*: no \*\.ts rule files in it$/);
+}));

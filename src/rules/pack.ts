@@ -108,18 +108,21 @@ export async function loadRulePacks(dirs: string[], rel: (p: string) => string =
 
 async function loadPack(dir: string, log: FailureLog, rel: (p: string) => string): Promise<PackRule[]> {
   const shown = rel(dir);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`--rules ${shown}: no such directory`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`rule pack ${shown}: no such directory`);
   const entries = readdirSync(dir)
     .filter((n) => n.endsWith('.ts') && !n.endsWith('.d.ts') && !n.endsWith('.test.ts'))
     .sort()
     .map((n) => path.join(dir, n));
-  if (!entries.length) throw new UserError(`--rules ${shown}: no *.ts rule files in it`);
+  if (!entries.length) throw new UserError(`rule pack ${shown}: no *.ts rule files in it`);
 
   // ts-morph (TypeScript itself) loads only when a pack is given: half a second no other run pays.
   const { checkPack } = await import('./compile.ts');
   const { PackLoadError, PackRuntime } = await import('./execute.ts');
   const { sources, diagnostics } = checkPack(entries);
-  if (diagnostics.length) throw packError(shown, diagnostics.map((d) => formatDiagnostic(d, rel)), 'type error');
+  if (diagnostics.length) {
+    const kind = diagnostics.every((d) => d.code.startsWith('TS')) ? 'type error' : 'error';
+    throw packError(shown, diagnostics.map((d) => formatDiagnostic(d, rel)), kind);
+  }
 
   const runtime = new PackRuntime();
   let modules: Map<string, Record<string, unknown>>;
