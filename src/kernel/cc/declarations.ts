@@ -191,7 +191,10 @@ export class TypeBuilder {
     } else {
       t = { kind: 'struct', tag: '', union, members: null };
     }
-    if (body) t.members = this.members(body, scope);
+    if (body) {
+      if (scope === this.fileScope && !declaresNames(body)) deferMembers(t, () => this.members(body, scope));
+      else t.members = this.members(body, scope);
+    }
     return t;
   }
 
@@ -379,4 +382,42 @@ function sectionAttribute(attr: SyntaxNode): string | undefined {
   const lit = m?.[1] ?? m?.[2];
   if (!lit) return undefined;
   return [...lit.matchAll(/"([^"]*)"/g)].map((x) => x[1]).join('');
+}
+
+/**
+ * A file-scope struct's members are built the first time anything reads them: a unit includes
+ * hundreds of header structs and uses a few. Deferring changes nothing a program can see, since
+ * the body's types name only what is declared before it (C needs no more) — unless the body
+ * declares names itself, which declaresNames() keeps eager.
+ */
+function deferMembers(t: StructType, build: () => Member[]): void {
+  let members: Member[] | null | undefined;
+  let building = false;
+  Object.defineProperty(t, 'members', {
+    configurable: true,
+    enumerable: true,
+    get(): Member[] | null {
+      if (members !== undefined) return members;
+      if (building) return null; // the struct's own body asks for it: incomplete there, as in C
+      building = true;
+      try {
+        members = build();
+      } finally {
+        building = false;
+      }
+      return members;
+    },
+    set(v: Member[] | null) {
+      members = v;
+    },
+  });
+}
+
+/** The body defines enumerators or a tagged struct/union, which C puts in the enclosing scope. */
+function declaresNames(body: SyntaxNode): boolean {
+  for (const n of body.descendantsOfType(['enum_specifier', 'struct_specifier', 'union_specifier'])) {
+    if (!n.childForFieldName('body')) continue;
+    if (n.type === 'enum_specifier' || n.childForFieldName('name')) return true;
+  }
+  return false;
 }

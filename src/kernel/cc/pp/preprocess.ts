@@ -148,7 +148,7 @@ class Preprocessor {
         this.blank(ll, fi);
         continue;
       }
-      let tokens = tokenize(ll.text);
+      let tokens = lineTokens(ll);
       if (!mentionsMacro(tokens, this.macros)) {
         this.emit(ll.text, fi, ll.line);
         for (let k = 1; k < ll.span; k++) this.emit('', fi, ll.line + k);
@@ -159,9 +159,9 @@ class Preprocessor {
       while (needsMoreLines(tokens, this.macros) && li + 1 < lines.length && !lines[li + 1].directive) {
         li++;
         joined.push(lines[li]);
-        const more = tokenize(lines[li].text);
-        if (more.length > 0) more[0].ws = true;
-        tokens = tokens.concat(more);
+        const more = lineTokens(lines[li]);
+        // The line break before the continuation is whitespace (a copy: the tokens are shared).
+        tokens = more.length > 0 ? [...tokens, { ...more[0], ws: true }, ...more.slice(1)] : tokens;
       }
       let expanded: Token[];
       try {
@@ -333,6 +333,10 @@ class Preprocessor {
       return false;
     }
   }
+}
+
+function lineTokens(ll: LogicalLine): readonly Token[] {
+  return (ll.tokens ??= tokenize(ll.text));
 }
 
 /** The macro of a classic include guard covering the whole file, if there is one. */

@@ -4,6 +4,7 @@
  * path, size and modification time, so a warm compile does not read or split a header again.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { Token } from './tokens.ts';
 
 export interface LogicalLine {
   /** Text with comments removed and backslash-newlines spliced. */
@@ -14,6 +15,11 @@ export interface LogicalLine {
   span: number;
   /** A directive line (`#...`). */
   directive: boolean;
+  /**
+   * Its tokens, filled in by the preprocessor on first use. A header's lines are cached with the
+   * file, so every unit that includes it shares one tokenisation; nobody may modify them.
+   */
+  tokens?: readonly Token[];
 }
 
 export interface SourceFile {
