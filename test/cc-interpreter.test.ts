@@ -319,6 +319,23 @@ test('struct assignment copies; unions share storage between members', () => {
   assert.equal(n('un'), 1);
 });
 
+test('names a struct body declares are in scope after it, though struct members are read only when used', () => {
+  const { n } = load(`
+    struct outer { enum { RED = 3, BLUE } colour; struct inner { short a, b; } in; union { int x; char c; } anon; };
+    struct self { struct self *next; int v; };
+    typedef struct later later_t;
+    struct later { later_t *up; char name[BLUE + 1]; };
+    int colours(void) { return RED * 10 + BLUE; }
+    int inner(void) { struct inner i; i.b = 7; return (int)sizeof(struct inner) * 10 + i.b; }
+    int chain(void) { struct self a, b; a.next = &b; b.v = 5; return a.next->v; }
+    int later(void) { return (int)sizeof(struct later); }
+  `);
+  assert.equal(n('colours'), 34);
+  assert.equal(n('inner'), 47);
+  assert.equal(n('chain'), 5);
+  assert.equal(n('later'), 16, 'a pointer and char[5], padded to the pointer');
+});
+
 test('K&R definitions and arguments converted to the parameter types', () => {
   const { n } = load(`
     int kr(a, b)
