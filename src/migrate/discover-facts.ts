@@ -129,7 +129,7 @@ export function extractFacts(file: string, text: string): SourceFacts {
     sysents: {},
     localIncludes: [...text.matchAll(/^[ \t]*#[ \t]*include[ \t]+"([^"]+)"/gm)].map((m) => m[1]!),
     conditionProblems: conds.problems,
-    wrappers: lkmWrappers(file, text),
+    wrappers: lkmWrappers(file, text, masked, lines),
     macroCalls: [],
   };
   collectFunctions(tree.rootNode, file, text, conds, facts.functions);
@@ -141,7 +141,7 @@ export function extractFacts(file: string, text: string): SourceFacts {
     ...findHandBuilt(file, plain, masked, lines, conds, inFunction),
   ].sort((a, b) => a.declaration.start - b.declaration.start);
   facts.sysents = findSysentInitialisers(plain, masked);
-  facts.macroCalls = fileScopeMacroCalls(text, (i) => inFunction(i) !== null);
+  facts.macroCalls = fileScopeMacroCalls(masked, lines, (i) => inFunction(i) !== null);
   const site = (index: number): SiteFact => {
     const line = lines.lineOf(index);
     const s = lines.lineStart(line);

@@ -27,12 +27,15 @@ const LKM_MACRO = /\b(MOD_(?:SYSCALL|VFS|DEV|EXEC|COMPAT|MISC|DRV|STRMOD)|(?:LKM
 /** sys/lkm.h's own macros are the interface, not wrappers of it. */
 const LKM_OWN = /^(?:MOD_\w+|(?:LKM_)?DISPATCH)$/;
 
-/** The #defines of a file (continuation lines included) that wrap MOD_* or DISPATCH. */
-export function lkmWrappers(file: string, text: string): LkmWrapper[] {
+/**
+ * The #defines of a file (continuation lines included) that wrap MOD_* or DISPATCH. `masked` and
+ * `lines` are the file's, when the caller has them already.
+ */
+export function lkmWrappers(file: string, text: string, masked?: string, lines?: LineIndex): LkmWrapper[] {
   const out: LkmWrapper[] = [];
   if (!/MOD_|DISPATCH/.test(text)) return out;
-  const masked = maskCode(text);
-  const lines = new LineIndex(text);
+  masked ??= maskCode(text);
+  lines ??= new LineIndex(text);
   for (const m of masked.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)((?:[^\n]*\\\r?\n)*[^\n]*)/gm)) {
     const name = m[1]!;
     if (LKM_OWN.test(name)) continue;
@@ -44,12 +47,11 @@ export function lkmWrappers(file: string, text: string): LkmWrapper[] {
 
 /**
  * Upper-case macros called at the start of a line outside any function: where a declaration
- * (MOD_MISC(...), ACME_MODULE(...)) stands. `inFunction` tells a statement from file scope.
+ * (MOD_MISC(...), ACME_MODULE(...)) stands. `masked` is the text with comments blanked;
+ * `inFunction` tells a statement from file scope.
  */
-export function fileScopeMacroCalls(text: string, inFunction: (index: number) => boolean): MacroCall[] {
+export function fileScopeMacroCalls(masked: string, lines: LineIndex, inFunction: (index: number) => boolean): MacroCall[] {
   const out: MacroCall[] = [];
-  const masked = maskCode(text);
-  const lines = new LineIndex(text);
   for (const m of masked.matchAll(/^[ \t]*([A-Z_][A-Z0-9_]*)[ \t]*\(/gm)) {
     const at = m.index + m[0].indexOf(m[1]!);
     if (LKM_OWN.test(m[1]!) || onPreprocessorLine(masked, at) || inFunction(at)) continue;

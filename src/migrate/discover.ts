@@ -109,7 +109,7 @@ class Discovery {
   private parsing = new Set<string>();
   private pending: Promise<void>[] = [];
   private parseFailures: Finding[] = [];
-  private headerCache = new Map<string, { defines: MacroDefine[]; wrappers: LkmWrapper[] }>();
+  private headerCache = new Map<string, LocalHeader>();
   /** Declarations rules' shapes found, by file: added to the file's facts when they arrive. */
   private shaped = new Map<string, DescriptorFact[]>();
   private ruleProblems: Finding[] = [];
@@ -315,10 +315,10 @@ class Discovery {
   }
 
   /** The headers `file` includes with quotes, found as cc -I would for a module build, read once each. */
-  private localHeaders(file: string, dirs: string[]): { defines: MacroDefine[]; wrappers: LkmWrapper[] }[] {
+  private localHeaders(file: string, dirs: string[]): LocalHeader[] {
     const facts = this.facts.get(file);
     if (!facts) return [];
-    const out: { defines: MacroDefine[]; wrappers: LkmWrapper[] }[] = [];
+    const out: LocalHeader[] = [];
     for (const inc of facts.localIncludes) {
       for (const d of [path.dirname(file), ...dirs]) {
         const p = path.resolve(d, inc);
@@ -425,6 +425,12 @@ class Discovery {
     }
     return out;
   }
+}
+
+/** What discovery reads of a module's own header: the macros its files may go through. */
+interface LocalHeader {
+  defines: MacroDefine[];
+  wrappers: LkmWrapper[];
 }
 
 /** Where a module's quoted includes are looked for: its folder, .PATH, and CPPFLAGS' -I. */
