@@ -82,6 +82,7 @@ extern const struct vnodeopv_desc coda_vnodeop_opv_desc;
 
 void	vcodaattach(int);
 int	vcoda_detach(void);
+struct sysctllog;
 int	coda_sysctl_setup(struct sysctllog **);
 #endif
 

@@ -40,12 +40,14 @@
 #include <sys/sysctl.h>
 #include <sys/malloc.h>
 #include <sys/conf.h>
+#include <sys/dirent.h>
 #include <sys/namei.h>
 #include <sys/mount.h>
 #include <sys/proc.h>
 #include <sys/vnode.h>
 
 #include <miscfs/genfs/genfs.h>
+#include <miscfs/specfs/specdev.h>
 #include <fs/coda/coda.h>
 
 int coda_vnop_print_entry = 0;

@@ -42,6 +42,7 @@
 #include <sys/namei.h>
 #include <sys/malloc.h>
 
+#include <miscfs/specfs/specdev.h>
 #include <miscfs/genfs/layer.h>
 #include <miscfs/genfs/layer_extern.h>
 

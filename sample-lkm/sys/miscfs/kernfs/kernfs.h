@@ -120,6 +120,7 @@ int	kernfs_allocvp(struct mount *, struct vnode **, kfstype,
 
 /* kernfs_vfsops.c */
 #ifdef _LKM
+struct sysctllog;
 void	sysctl_vfs_kernfs_setup(struct sysctllog **);
 #endif
 

@@ -42,6 +42,7 @@
 #include <sys/systm.h>
 #include <sys/sysctl.h>
 #include <sys/conf.h>
+#include <sys/dirent.h>
 #include <sys/proc.h>
 #include <sys/vnode.h>
 #include <sys/mount.h>
