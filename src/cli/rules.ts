@@ -9,12 +9,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_PENDING, UserError } from './errors.ts';
 import type { DocumentedRule } from '../rules/docs.ts';
+import { collect } from './options.ts';
 
 interface PackFlags {
   rules: string[];
 }
 
-const collect = (v: string, acc: string[]) => [...acc, v];
 const rel = (p: string) => path.relative(process.cwd(), p) || '.';
 
 export function registerRules(program: Command): void {

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from './errors.ts';
+import { collect } from './options.ts';
 
 interface ScanFlags {
   json?: boolean;
@@ -18,7 +19,7 @@ export function registerScan(program: Command): void {
     .argument('[paths...]', 'directories or files to scan', ['.'])
     .option('--json', 'print one JSON document (schema in the README) instead of the table')
     .option('--jobs <n>', 'parse with N threads (default: the number of cores)')
-    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it), so its declaration shapes are recognised (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it), so its declaration shapes are recognised (repeatable)', collect, [])
     .action(async (paths: string[], flags: ScanFlags) => {
       const jobs = parseJobs(flags.jobs);
       const rel = (p: string) => path.relative(process.cwd(), p) || '.';

@@ -23,6 +23,7 @@ import type { ModuleResult, ValidationReport } from './result.ts';
 import { validateModule } from './run-module.ts';
 import type { CheckSettings, ModuleSpec, ValidationJob } from './spec.ts';
 import { conversionSpecs, findingLine, foundSpec, noteDuplicates } from './specs.ts';
+import { DEFAULT_REPEAT } from './defaults.ts';
 
 export interface ValidateOptions {
   /** Modules validated at once (worker threads); default 1. */
@@ -45,7 +46,7 @@ export interface ValidateInternals {
   workers?: WorkerKind;
 }
 
-export const DEFAULT_REPEAT = 100;
+export { DEFAULT_REPEAT };
 
 /** Validate every module under `paths`: LKMs (converted in memory) and module(9) modules. */
 export async function validatePaths(paths: string[], opts: ValidateOptions & ValidateInternals = {}): Promise<ValidationReport> {

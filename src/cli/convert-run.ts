@@ -1,0 +1,125 @@
+/**
+ * The work of `lkm2mod convert`: discover, convert, then preview, write or report.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { EXIT_PENDING, UserError } from './errors.ts';
+import type { ConvertFlags } from './convert.ts';
+import { parseSlots } from './options.ts';
+import { applyChanges } from '../migrate/apply.ts';
+import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
+import { discover } from '../migrate/discover.ts';
+import { builtinRules } from '../migrate/builtin-rules.ts';
+import { findingCodes } from '../migrate/finding-codes.ts';
+import { loadRulePacks } from '../rules/pack.ts';
+import type { Finding } from '../migrate/plan.ts';
+import { colorizePatch, renderPatch, type FileChange } from '../report/diff.ts';
+import { sarifLog, writeSarif } from '../report/sarif.ts';
+import { treeRoot } from '../source/tree-root.ts';
+
+export async function runConvert(paths: string[], flags: ConvertFlags): Promise<number> {
+  if (flags.write && flags.out) throw new UserError('--write and --out exclude each other: change the tree, or write a copy');
+  const slots = parseSlots(flags.syscallSlot);
+  for (const k of flags.kernelSrc) {
+    if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
+  }
+  const missing = paths.filter((p) => !existsSync(p));
+  if (missing.length) throw new UserError(`${missing.join(', ')}: no such file or directory`);
+  const cwd = process.cwd();
+  const abs = paths.map((p) => path.resolve(p));
+  const root = treeRoot(abs, cwd);
+  const rel = (p: string) => path.relative(cwd, p) || '.';
+  const packs = await loadRulePacks(flags.rules, rel);
+
+  const scan = await discover(abs, { rules: packs.rules });
+  const set = await convertPlans(scan, { root, kernelSrc: flags.kernelSrc, syscallSlots: slots, rules: packs.rules });
+  // A pack that failed leaves its modules unconverted: nothing is printed or written then.
+  packs.assertNoFailures(set, rel);
+
+  if (flags.sarif) {
+    const codes = findingCodes([...builtinRules, ...packs.rules]);
+    await writeSarif(
+      flags.sarif,
+      sarifLog(
+        { name: 'lkm2mod', version: '0.1.0', rules: codes },
+        allFindings(set).map((f) => ({ ruleId: f.code, level: f.severity, message: f.message, file: f.file, line: f.line })),
+        root,
+      ),
+    );
+  }
+
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(toJson(set, rel), null, 2) + '\n');
+  } else if (!flags.write && !flags.out) {
+    const patch = renderPatch(set.changes, root);
+    process.stdout.write(process.stdout.isTTY ? colorizePatch(patch) : patch);
+    printFindings(set, rel);
+  } else {
+    printFindings(set, rel);
+  }
+
+  if (flags.write || flags.out) {
+    const out = flags.out ? path.resolve(flags.out) : undefined;
+    await applyChanges(set.changes, { root, out, paths: abs });
+    const where = out ? `into ${rel(out)}` : 'in place';
+    if (!flags.json) {
+      process.stdout.write(
+        `converted ${set.modules.filter((m) => m.changes.length).length} module(s), ${set.changes.length} file(s) ${where}\n`,
+      );
+    }
+  }
+  if (flags.check && set.changes.length > 0) return EXIT_PENDING;
+  return 0;
+}
+
+
+function allFindings(set: ConversionSet): Finding[] {
+  const seen = new Set<string>();
+  return set.findings.filter((f) => {
+    const k = `${f.code}\0${f.file}\0${f.line}\0${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function printFindings(set: ConversionSet, rel: (p: string) => string): void {
+  for (const f of allFindings(set)) {
+    process.stderr.write(`${rel(f.file)}:${f.line}: ${f.severity}: ${f.message} [${f.code}]\n`);
+  }
+}
+
+function status(c: FileChange): 'added' | 'deleted' | 'renamed' | 'modified' {
+  if (c.before === null) return 'added';
+  if (c.after === null) return 'deleted';
+  if (c.oldPath && c.oldPath !== c.path) return 'renamed';
+  return 'modified';
+}
+
+function toJson(set: ConversionSet, rel: (p: string) => string) {
+  const finding = (f: Finding) => ({ file: rel(f.file), line: f.line, severity: f.severity, code: f.code, message: f.message });
+  const moduleFindings = new Set(set.modules.flatMap((m) => m.findings));
+  return {
+    modules: set.modules.map((m: ModuleConversion) => ({
+      name: m.name,
+      lkm: m.plan.name,
+      ...(m.renamedFrom ? { renamedFrom: m.renamedFrom } : {}),
+      kind: m.plan.kind,
+      class: m.moduleClass,
+      from: rel(m.plan.dir),
+      dir: rel(m.dir),
+      required: m.required,
+      sources: m.sources.map(rel),
+      files: m.changes.map((c) => ({
+        path: rel(c.path),
+        ...(c.oldPath && c.oldPath !== c.path ? { from: rel(c.oldPath) } : {}),
+        status: status(c),
+      })),
+      findings: m.findings.map(finding),
+    })),
+    findings: allFindings(set)
+      .filter((f) => !moduleFindings.has(f))
+      .map(finding),
+    changes: set.changes.length,
+  };
+}
