@@ -42,10 +42,11 @@ export default defineRule({
     const sysentExpr = ctx.fields.get('lkm_sysent') ?? '';
     const sysentSym = referencedSymbol(sysentExpr);
     const def = sysentSym ? ctx.definition(sysentSym) : null;
-    const handlerNode = def?.initializer ? member(def.initializer, 'sy_call', 3) : null;
+    const table = def?.initializer ?? def?.expanded ?? null;
+    const handlerNode = table ? member(table, 'sy_call', 3) : null;
     let handler = handlerNode?.text ?? ctx.plan.tables.sysent?.handler ?? null;
     if (handler) handler = handler.replace(/^\(\s*sy_call_t\s*\*\s*\)\s*/, '');
-    const nargs = def?.initializer ? member(def.initializer, 'sy_narg', 0)?.text : undefined;
+    const nargs = table ? member(table, 'sy_narg', 0)?.text : undefined;
 
     let slot = slotText;
     if (isMinusOne(slotText)) {

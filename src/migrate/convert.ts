@@ -24,6 +24,8 @@ import { builtinRules } from './builtin-rules.ts';
 import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
+import { PreprocessorConditions } from './discover-conditions.ts';
+import { maskCode } from './discover-text.ts';
 import { EditConflict } from './edits.ts';
 import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
@@ -249,6 +251,10 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
 
 function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
   const plan = job.plan;
+  // What no configuration compiles (`#if 0`) is the author's archive: nothing in it is converted or marked.
+  for (const src of job.files) {
+    for (const [start, end] of new PreprocessorConditions(maskCode(src.text)).neverCompiled()) job.markDead(src.path, start, end);
+  }
   const entry = readEntry(job);
   if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
   // The whole prelude, an entry that dispatched by hand included, before the rules: a rule may
@@ -337,6 +343,21 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
       code: plan.extraDeclarations.length ? 'two-registrations' : 'handwritten-dispatch',
       message: `${entry.declaredName ?? 'The entry'}() called lkmdispatch() itself${plan.extraDeclarations.length ? ` for ${decls.length} registrations` : ''}. ${job.name}_modcmd makes the same registrations in the same order and undoes them in reverse; review it against the old function, which is gone.`,
     });
+    const lost = manual?.notCarried ?? [];
+    if (lost.length) {
+      notes.push(
+        `Not carried, to be redone here by hand: ${lost.map((l) => `${oneLine(l.node.text)} (${path.basename(entry.src.path)}:${entry.src.line(l.node.startIndex)}, ${WHEN[l.when]})`).join('; ')}.`,
+      );
+    }
+    for (const l of lost) {
+      job.finding({
+        file: entry.src.path,
+        line: entry.src.line(l.node.startIndex),
+        severity: 'error',
+        code: 'handwritten-work-dropped',
+        message: `${oneLine(l.node.text)} ran ${WHEN[l.when]} in ${entry.declaredName}(), which dispatched by hand; lkm2mod cannot tell how it pairs with the registration, so it is not in ${job.name}_modcmd. Put it where it belongs (INIT before or after the attach, its undo on INIT's error path, FINI).`,
+      });
+    }
   }
   for (const d of entry?.dropped ?? []) {
     job.finding({
@@ -749,6 +770,20 @@ function assemble(
   return { modules, changes: all, findings: [...rest, ...allFindings] };
 }
 
+/** Where a statement of an entry that dispatched by hand ran. */
+const WHEN: Record<'load' | 'unload' | 'stat' | 'after', string> = {
+  load: 'on load, before lkmdispatch()',
+  unload: 'on unload, before lkmdispatch()',
+  stat: 'on stat',
+  after: 'after lkmdispatch(), on its outcome',
+};
+
+/** A statement quoted in a message: one line, shortened. */
+function oneLine(code: string): string {
+  const flat = code.replace(/\s+/g, ' ').trim();
+  return flat.length > 90 ? `${flat.slice(0, 87)}...` : flat;
+}
+
 /**
  * Problems scan announces that the conversion itself resolves; where one remains, convert
  * reports it again (handler-uses-lkmtp, lkm-leftover, syscall-slot-dynamic) with a marker.
@@ -762,7 +797,11 @@ const RESOLVED_BY_CONVERT = new Set([
 ]);
 
 /** Scan's problems that a finding of convert's in the same file says were converted. */
-const CONVERTED_WHEN: Record<string, string> = { 'sysent-patched': 'sysent-patch-converted' };
+const CONVERTED_WHEN: Record<string, string> = {
+  'sysent-patched': 'sysent-patch-converted',
+  // The #if that chose between declarations is gone: there is no condition left to keep.
+  'conditional-registration': 'conditional-declaration-merged',
+};
 
 /** Scan's findings and convert's, one per code and place (convert's wording wins). */
 function mergeFindings(scan: Finding[], convert: Finding[]): Finding[] {

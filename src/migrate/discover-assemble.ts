@@ -185,6 +185,7 @@ function alwaysTrue(mk: MakefileInfo | null): Set<string> {
 /** The conditions that can actually be false in an LKM build. */
 function significant(frames: CondFrame[], always: Set<string>): string[] {
   return frames
+    .filter((f) => !f.always)
     .map((f) => f.condition)
     .filter((c) => {
       const m = /^(?:defined\s*\(\s*(\w+)\s*\)|defined\s+(\w+)|(\w+))$/.exec(c.trim());

@@ -17,6 +17,8 @@ export interface CondFrame {
   condition: string;
   /** The branch is never compiled (`#if 0`, the `#else` of `#if 1`). */
   dead: boolean;
+  /** The branch is compiled whatever the configuration (`#if 1`, the `#else` of `#if 0`). */
+  always: boolean;
 }
 
 export interface ConditionProblem {
@@ -60,7 +62,7 @@ export class PreprocessorConditions {
         if (kw === 'if' || kw === 'ifdef' || kw === 'ifndef') {
           const test = kw === 'ifdef' ? `defined(${arg})` : kw === 'ifndef' ? `!defined(${arg})` : arg;
           const group = ++groups;
-          stack.push({ group, line: startLine, tests: [test], frame: { group, branch: 0, condition: test, dead: isFalse(test) } });
+          stack.push({ group, line: startLine, tests: [test], frame: { group, branch: 0, condition: test, dead: isFalse(test), always: isTrue(test) } });
         } else if (!top) {
           this.problems.push({ line: startLine, message: `#${kw} without a matching #if` });
         } else if (kw === 'elif') {
@@ -71,6 +73,7 @@ export class PreprocessorConditions {
             branch: top.tests.length - 1,
             condition: [...prior, paren(arg)].join(' && '),
             dead: isFalse(arg) || top.tests.slice(0, -1).some(isTrue),
+            always: isTrue(arg) && top.tests.slice(0, -1).every(isFalse),
           };
         } else if (kw === 'else') {
           top.frame = {
@@ -78,6 +81,7 @@ export class PreprocessorConditions {
             branch: top.tests.length,
             condition: top.tests.map(negate).join(' && '),
             dead: top.tests.some(isTrue),
+            always: top.tests.every(isFalse),
           };
         } else {
           stack.pop();
@@ -87,6 +91,19 @@ export class PreprocessorConditions {
       pos = end + 1;
     }
     for (const s of stack) this.problems.push({ line: s.line, message: '#if without a matching #endif' });
+  }
+
+  /** The stretches of text no configuration compiles (`#if 0` ... `#else`), as [start, end). */
+  neverCompiled(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    this.transitions.forEach((t, i) => {
+      if (!isDead(t.frames)) return;
+      const end = this.transitions[i + 1]?.offset ?? Number.MAX_SAFE_INTEGER;
+      const last = out[out.length - 1];
+      if (last && last[1] === t.offset) last[1] = end;
+      else out.push([t.offset, end]);
+    });
+    return out;
   }
 
   /** The branches enclosing `offset`, outermost first. */

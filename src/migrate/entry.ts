@@ -161,6 +161,12 @@ export interface HandwrittenParts {
   handlers: Partial<Record<'load' | 'unload' | 'stat', string>>;
   /** Other calls the load case made (vnode-op vector set-up and the like). */
   prelude: SyntaxNode[];
+  /**
+   * Work neither of those carries: a case's own code (`error = foo_init();`, `if (foo_busy())
+   * return EBUSY;`) and code after lkmdispatch() that depends on its outcome. Listed so the
+   * conversion names each statement instead of losing it with the function.
+   */
+  notCarried: { node: SyntaxNode; when: 'load' | 'unload' | 'stat' | 'after' }[];
 }
 
 const CASE_ROLE: Record<string, 'load' | 'unload' | 'stat'> = {
@@ -175,15 +181,19 @@ const CASE_ROLE: Record<string, 'load' | 'unload' | 'stat'> = {
  * carried into modcmd instead of vanishing with the function.
  */
 export function handwrittenParts(entry: EntryInfo, moduleFunctions: ReadonlySet<string>): HandwrittenParts {
-  const out: HandwrittenParts = { handlers: {}, prelude: [] };
+  const out: HandwrittenParts = { handlers: {}, prelude: [], notCarried: [] };
   const body = entry.node.childForFieldName('body');
   if (!body) return out;
+  const cases: { stmt: SyntaxNode; role: 'load' | 'unload' | 'stat' }[] = [];
+  const switches: SyntaxNode[] = [];
   for (const sw of body.descendantsOfType('switch_statement')) {
     if (!/\bcmd\b/.test(sw.childForFieldName('condition')?.text ?? '')) continue;
+    switches.push(sw);
     for (const c of sw.descendantsOfType('case_statement')) {
       const role = CASE_ROLE[c.childForFieldName('value')?.text ?? ''];
       if (!role) continue;
       for (const stmt of c.namedChildren.slice(1)) {
+        cases.push({ stmt, role });
         walk(stmt, (n) => {
           if (n.type !== 'call_expression') return true;
           const callee = n.childForFieldName('function')?.text ?? '';
@@ -197,5 +207,22 @@ export function handwrittenParts(entry: EntryInfo, moduleFunctions: ReadonlySet<
       }
     }
   }
+  const handlers = new Set(Object.values(out.handlers));
+  const carried = (stmt: SyntaxNode) =>
+    out.prelude.includes(stmt) || callees(stmt).some((c) => c === 'lkmdispatch' || c === 'lkmexists' || handlers.has(c));
+  for (const { stmt, role } of cases) {
+    if (!carried(stmt) && callees(stmt).length) out.notCarried.push({ node: stmt, when: role });
+  }
+  // After the switch: what the entry did with lkmdispatch()'s outcome (undo a failed load, clean up after an unload).
+  const last = switches[switches.length - 1];
+  for (const stmt of body.namedChildren) {
+    if (!last || stmt.startIndex < last.endIndex || stmt.type === 'declaration' || stmt.type === 'comment') continue;
+    if (!carried(stmt) && callees(stmt).length) out.notCarried.push({ node: stmt, when: 'after' });
+  }
   return out;
+}
+
+/** Functions a statement calls, by name. */
+function callees(stmt: SyntaxNode): string[] {
+  return stmt.descendantsOfType('call_expression').map((c) => c.childForFieldName('function')?.text ?? '');
 }

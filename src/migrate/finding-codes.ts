@@ -14,6 +14,7 @@ const CONVERT_CODES: Record<string, string> = {
   'entry-not-found': 'no entry function was found; modcmd only registers and deregisters',
   'handwritten-dispatch': 'the entry called lkmdispatch() itself; the modcmd reproduces its registrations',
   'two-registrations': 'the module registered two things (hand-built descriptors); both are in the modcmd',
+  'handwritten-work-dropped': 'work an entry that dispatched by hand did around lkmdispatch() is not in the modcmd; each statement is named',
   'entry-dispatch-dropped': 'a statement of the entry that looked at cmd or lkmtp before DISPATCH was not carried',
   'conditional-declaration-merged': 'alternative MOD_* declarations of one module under #if/#else became one MODULE()',
   'entry-prelude-moved': 'statements the entry ran before DISPATCH now run at the start of MODULE_CMD_INIT',

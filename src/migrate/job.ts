@@ -6,6 +6,7 @@
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource, SourceCache } from './csource.ts';
 import { readDescriptor, type DescriptorSite } from './descriptor.ts';
+import { expandedInitializer } from './macro-initializer.ts';
 import { markerComment } from './modinfo.ts';
 import type { Declaration, Finding, ModulePlan, Severity } from './plan.ts';
 import type {
@@ -121,8 +122,10 @@ export class ModuleJob {
       });
       if (found) {
         const node = found as SyntaxNode;
-        const init = node.type === 'declaration' ? initializerOf(node, identifier) : null;
-        return { file: src, node, initializer: init };
+        const value = node.type === 'declaration' ? valueOf(node, identifier) : null;
+        const init = value?.type === 'initializer_list' ? value : null;
+        const expanded = init ? null : expandedInitializer(value, [src.text, ...this.files.filter((f) => f !== src).map((f) => f.text)]);
+        return { file: src, node, initializer: init, expanded };
       }
     }
     return externOnly;
@@ -328,14 +331,14 @@ function declares(decl: SyntaxNode, identifier: string): boolean {
   return false;
 }
 
-function initializerOf(decl: SyntaxNode, identifier: string): SyntaxNode | null {
+/** What `identifier` is initialised with in `decl`: an initializer_list, or any expression. */
+function valueOf(decl: SyntaxNode, identifier: string): SyntaxNode | null {
   for (const d of decl.childrenForFieldName('declarator')) {
     if (d.type !== 'init_declarator') continue;
     let x: SyntaxNode | null = d.childForFieldName('declarator');
     while (x && x.type !== 'identifier') x = x.childForFieldName('declarator') ?? null;
     if (x?.text !== identifier) continue;
-    const v = d.childForFieldName('value');
-    return v?.type === 'initializer_list' ? v : null;
+    return d.childForFieldName('value');
   }
   return null;
 }

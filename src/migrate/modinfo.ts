@@ -265,7 +265,9 @@ const WIDTH = 96;
  * `/* XXX lkm2mod: … *\/` on one line when it fits, else a KNF block comment. A reviewer greps
  * for "XXX lkm2mod" to find every place a human must act.
  */
-export function markerComment(indent: string, message: string): string {
+export function markerComment(indent: string, text: string): string {
+  // A message that quotes code may quote a comment: its `*/` would end the marker early.
+  const message = text.replace(/\*\//g, '* /');
   const one = `${indent}/* XXX lkm2mod: ${message} */`;
   if (one.replace(/\t/g, '        ').length <= WIDTH) return one;
   const words = `XXX lkm2mod: ${message}`.split(/\s+/);

@@ -112,6 +112,11 @@ export interface Definition {
   node: SyntaxNode;
   /** The initializer_list of a variable, if it has one. */
   initializer: SyntaxNode | null;
+  /**
+   * When the variable is initialised by a local macro (`= SYSENT(2, sys_foo)`), the list it
+   * expands to: to read members from, never to edit (its nodes are not in the file).
+   */
+  expanded?: SyntaxNode | null;
 }
 
 export interface FindingInput {

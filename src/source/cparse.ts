@@ -7,6 +7,7 @@
  */
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
+import { blankPrototypeMacros } from './prototype-macro.ts';
 
 export type SyntaxNode = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
@@ -24,10 +25,12 @@ function getParser(): Parser {
 /**
  * Node indices (startIndex/endIndex) are JavaScript string indices, so edits can be applied to
  * the text as read. The binding copies input in bufferSize chunks; one chunk for the whole file
- * avoids repeated callbacks on large sources.
+ * avoids repeated callbacks on large sources. `__P((...))` prototypes are parsed as the
+ * declarations they are (see prototype-macro.ts), so a node's text shows them unwrapped.
  */
 export function parseC(text: string): Tree {
-  return getParser().parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1) });
+  const parsed = blankPrototypeMacros(text);
+  return getParser().parse(parsed, undefined, { bufferSize: Math.max(32 * 1024, parsed.length * 2 + 1) });
 }
 
 /** Line of a node, 1-based, as a user reads it in an editor. */
