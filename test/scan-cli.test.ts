@@ -40,9 +40,10 @@ test('scan --json: the documented schema, paths relative to the current director
   assert.deepEqual(doc.modules.map((m: { name: string }) => m.name), ['uptime', 'coda', 'kernfs', 'null']);
   const uptime = doc.modules[0];
   assert.deepEqual(Object.keys(uptime), [
-    'name', 'kind', 'dir', 'makefile', 'kmod', 'files', 'missing_sources', 'declaration', 'extra_declarations',
+    'name', 'form', 'kind', 'dir', 'makefile', 'kmod', 'files', 'missing_sources', 'declaration', 'extra_declarations',
     'entry', 'handlers', 'tables', 'findings',
   ]);
+  assert.equal(uptime.form, 'lkm');
   assert.equal(uptime.dir, 'sample-lkm/sys/lkm/syscall/uptime');
   assert.equal(uptime.makefile, 'sample-lkm/sys/lkm/syscall/uptime/Makefile');
   assert.deepEqual(uptime.files, ['sample-lkm/sys/lkm/syscall/uptime/lkminit_uptime.c', 'sample-lkm/sys/lkm/syscall/uptime/sys_uptime.c']);

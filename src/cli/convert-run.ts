@@ -12,7 +12,7 @@ import { discover } from '../migrate/discover.ts';
 import { builtinRules } from '../migrate/builtin-rules.ts';
 import { findingCodes } from '../migrate/finding-codes.ts';
 import { loadRulePacks } from '../rules/pack.ts';
-import type { Finding } from '../migrate/plan.ts';
+import type { Finding, ScanResult } from '../migrate/plan.ts';
 import { colorizePatch, renderPatch, type FileChange } from '../report/diff.ts';
 import { sarifLog, writeSarif } from '../report/sarif.ts';
 import { treeRoot } from '../source/tree-root.ts';
@@ -57,6 +57,7 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
   } else {
     printFindings(set, rel);
   }
+  if (!flags.json) sayWhatIsLeftAlone(scan, abs, rel);
 
   if (flags.write || flags.out) {
     const out = flags.out ? path.resolve(flags.out) : undefined;
@@ -72,6 +73,20 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
   return 0;
 }
 
+/**
+ * Modules already in module(9) form are left as they are; converting a converted tree is a
+ * no-op, and the user is told so rather than left with an empty patch to wonder about.
+ */
+function sayWhatIsLeftAlone(scan: ScanResult, paths: string[], rel: (p: string) => string): void {
+  const done = scan.module9 ?? [];
+  const n = `${done.length} module(9) module${done.length === 1 ? '' : 's'}`;
+  if (scan.modules.length === 0) {
+    const what = done.length ? `${n} already converted` : `no LKM under ${paths.map(rel).join(', ')}`;
+    process.stderr.write(`nothing to convert: ${what}\n`);
+  } else if (done.length) {
+    process.stderr.write(`left as they are: ${n} already converted (${done.map((m) => m.name).join(', ')})\n`);
+  }
+}
 
 function allFindings(set: ConversionSet): Finding[] {
   const seen = new Set<string>();

@@ -28,6 +28,7 @@ export const FINDING_CODES: Record<string, { severity: Severity; summary: string
   'name-differs-from-kmod': { severity: 'note', summary: 'the declared module name and the Makefile KMOD differ' },
   'no-makefile': { severity: 'note', summary: 'a module found from its source alone, with no Makefile' },
   'no-declaration': { severity: 'warning', summary: 'a Makefile builds a KMOD whose sources declare no LKM' },
+  'modcmd-not-found': { severity: 'warning', summary: 'a module(9) module\'s MODULE() names a <name>_modcmd no file of the module defines' },
   'not-understood': { severity: 'error', summary: 'an LKM declared through a macro around MOD_*/DISPATCH that no loaded rule pack reads' },
   'declared-by-rule': { severity: 'note', summary: 'a rule pack\'s declaration shape read a vendor macro as an LKM' },
   'rule-failed': { severity: 'error', summary: 'a rule pack\'s code failed while reading a declaration' },
@@ -131,6 +132,11 @@ export const findings = {
   noMakefile: (file: string, line: number, files: string[]) =>
     finding('no-makefile', file, line,
       `no Makefile builds this module; its files were taken as ${files.join(', ')}. Write a Makefile if it needs more.`),
+  modcmdNotFound: (file: string, line: number, name: string, files: string[], missing: string[]) =>
+    finding('modcmd-not-found', file, line,
+      `MODULE() declares ${name}, whose modinfo points at ${name}_modcmd(), but no file of the module defines it ` +
+        `(${files.join(', ')}${missing.length ? `; SRCS also names ${missing.join(', ')}, which the tree lacks` : ''}): ` +
+        'the module will not link. Define it, or add the source that does to SRCS.'),
   noDeclaration: (file: string, line: number, kmod: string, files: string[], generated: string[]) =>
     finding('no-declaration', file, line,
       `KMOD=${kmod} builds ${files.length ? files.join(', ') : 'no source that exists'}, but none declares an LKM ` +

@@ -37,8 +37,3 @@ export function neededByModule(text: string, wanted: Iterable<string>): boolean 
   }
   return false;
 }
-
-/** Already a module(9) module: its Makefile builds a KMOD too, but there is nothing to convert. */
-export function usesModuleMacro(text: string): boolean {
-  return /^\s*MODULE\s*\(\s*MODULE_CLASS_/m.test(text);
-}

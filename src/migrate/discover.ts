@@ -1,5 +1,6 @@
 /**
- * Discovery: every old-style LKM under some paths, as ModulePlans.
+ * Discovery: every old-style LKM under some paths, as ModulePlans, and every module already in
+ * module(9) form (discover-module9.ts).
  *
  * The order of work is chosen so each file is read once and parsed only when it can matter:
  *   1. walk the paths (names only);
@@ -14,14 +15,15 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import type { Finding, ModulePlan, ScanResult } from './plan.ts';
+import type { Finding, Module9, ModulePlan, ScanResult } from './plan.ts';
 import {
   walkPaths, FileReader, decodeSource, isBinary, binaryProblem, readSource, isCSourceName, type FileProblem,
 } from '../source/files.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { headerDefines, type MacroDefine, type SourceFacts } from './discover-facts.ts';
 import { assembleModule, sortFindings, type AssembleContext, type ModuleSources } from './discover-assemble.ts';
-import { mayMentionLkm, hasLkmConstruct, neededByModule, usesModuleMacro } from './discover-prefilter.ts';
+import { mayMentionLkm, hasLkmConstruct, neededByModule } from './discover-prefilter.ts';
+import { makefileModule9, mayDeclareModinfo, orphanModule9s } from './discover-module9.ts';
 import { finding, findings } from './discover-findings.ts';
 import { parseFile, ParsePool, type ParseOutcome } from './scan-worker.ts';
 import { stringLiteral, bareName } from './discover-text.ts';
@@ -113,6 +115,8 @@ class Discovery {
   /** Declarations rules' shapes found, by file: added to the file's facts when they arrive. */
   private shaped = new Map<string, DescriptorFact[]>();
   private ruleProblems: Finding[] = [];
+  /** C files outside any Makefile's module that hold a MODULE() line. */
+  private modinfoFiles: string[] = [];
   private read = new Set<string>();
   private done = 0;
   private total = 0;
@@ -132,9 +136,11 @@ class Discovery {
     modules.push(...this.makefilesOfNamedFiles(namedFiles, makefiles));
     await this.readSources(cFiles, modules);
     await this.parseWhatModulesNeed(modules);
-    const { plans, treeFindings } = this.assemble(modules);
+    const { plans, module9, treeFindings } = this.assemble(modules);
     const claimed = new Set(modules.flatMap((m) => m.files));
     plans.push(...this.orphanModules(claimed));
+    module9.push(...this.orphanModule9s(claimed, plans));
+    module9.sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name));
     treeFindings.push(...this.ruleProblems, ...this.orphanWrapperCalls(claimed, plans));
     plans.sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name));
     const parseErrors: Finding[] = [
@@ -144,6 +150,7 @@ class Discovery {
     ];
     return {
       modules: plans,
+      module9,
       filesScanned: this.read.size + [...this.includeCache.values()].filter((t) => t !== null).length,
       filesParsed: this.parsing.size,
       parseErrors: sortFindings(dedupe(parseErrors)),
@@ -185,9 +192,10 @@ class Discovery {
     await this.settle();
   }
 
-  /** A plan per Makefile module; a finding for a KMOD whose sources declare no LKM. */
-  private assemble(modules: ModuleSources[]): { plans: ModulePlan[]; treeFindings: Finding[] } {
+  /** A plan per Makefile module, or its module(9) module; a finding for a KMOD whose sources declare neither. */
+  private assemble(modules: ModuleSources[]): { plans: ModulePlan[]; module9: Module9[]; treeFindings: Finding[] } {
     const plans: ModulePlan[] = [];
+    const module9: Module9[] = [];
     const treeFindings: Finding[] = [];
     for (const m of modules) {
       const plan = assembleModule(m, this.context(m));
@@ -195,8 +203,11 @@ class Discovery {
         plans.push(plan);
         continue;
       }
-      // Already a module(9) module: nothing to convert, nothing to say.
-      if (m.files.some((f) => usesModuleMacro(this.texts.get(f) ?? ''))) continue;
+      const converted = makefileModule9(m, (f) => this.texts.get(f));
+      if (converted) {
+        module9.push(converted);
+        continue;
+      }
       const wrapped = this.wrapperCalls(m);
       if (wrapped.length) {
         treeFindings.push(...wrapped);
@@ -209,7 +220,7 @@ class Discovery {
         findings.noDeclaration(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f)), generated),
       );
     }
-    return { plans, treeFindings };
+    return { plans, module9, treeFindings };
   }
 
   private progress(): void {
@@ -255,9 +266,11 @@ class Discovery {
     }
     const maybe = mayMentionLkm(buf);
     const shaped = !this.shapes.empty && this.shapes.wants(buf);
-    if (!maybe && !isModuleFile && !shaped) return;
+    const modinfo = !isModuleFile && mayDeclareModinfo(buf);
+    if (!maybe && !isModuleFile && !shaped && !modinfo) return;
     const text = decodeSource(buf);
-    if (isModuleFile) this.texts.set(file, text);
+    if (isModuleFile || modinfo) this.texts.set(file, text);
+    if (modinfo) this.modinfoFiles.push(file);
     if (shaped) this.matchShapes(file, text);
     if ((maybe && hasLkmConstruct(text)) || this.shaped.has(file)) this.parse(file, text);
   }
@@ -398,6 +411,28 @@ class Discovery {
       if (plan) plans.push(plan);
     }
     return plans;
+  }
+
+  /** Module(9) modules of sources no Makefile claims and no LKM was made of. */
+  private orphanModule9s(claimed: Set<string>, plans: ModulePlan[]): Module9[] {
+    const inPlans = new Set(plans.flatMap((p) => p.files));
+    const declaring = this.modinfoFiles.filter((f) => !claimed.has(f) && !inPlans.has(f)).map((file) => ({ file, text: this.texts.get(file)! }));
+    if (!declaring.length) return [];
+    const cFilesOf = (dir: string) => {
+      try {
+        return fs.readdirSync(dir).filter(isCSourceName).sort().map((n) => path.join(dir, n));
+      } catch {
+        return [];
+      }
+    };
+    const textOf = (file: string) => {
+      if (!this.texts.has(file)) {
+        const r = readSource(file);
+        if ('text' in r) this.texts.set(file, r.text);
+      }
+      return this.texts.get(file);
+    };
+    return orphanModule9s(declaring, cFilesOf, textOf);
   }
 
   private siblingsDefining(dir: string, taken: string[], wanted: Set<string>): string[] {

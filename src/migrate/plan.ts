@@ -143,9 +143,39 @@ export interface ModulePlan {
   findings: Finding[];
 }
 
+/**
+ * A module already in module(9) form: a `MODULE(class, name, required)` line in its sources.
+ * Nothing to convert; scan lists it, convert leaves it alone, validate and review check it.
+ */
+export interface Module9 {
+  /** MODULE()'s name: what module_load(9) and other modules' required lists call it. */
+  name: string;
+  /** MODULE_CLASS_* as written, without the prefix: VFS, DRIVER, MISC, EXEC, SECMODEL. */
+  moduleClass: string;
+  /**
+   * MODULE()'s required list, when it is a string literal or NULL; null when it is built from
+   * macros (`"compat" MD1 MD2`), which only the compiler can read.
+   */
+  required: string[] | null;
+  dir: string;
+  makefile: string | null;
+  kmod: string | null;
+  /** Its C sources: the Makefile's SRCS, or the .c files of a directory without one. */
+  files: string[];
+  missingSources: string[];
+  /** The MODULE() line: the modinfo record the kernel reads before it calls anything. */
+  modinfo: Span & { args: string[]; conditions: string[] };
+  /** The `<name>_modcmd` function MODULE() refers to, where a file of the module defines it. */
+  modcmd: { name: string; file: string; line: number } | null;
+  findings: Finding[];
+}
+
 /** The result of discovery over a set of paths. */
 export interface ScanResult {
+  /** Old-style LKMs: what there is to convert. */
   modules: ModulePlan[];
+  /** Modules already in module(9) form (converted earlier, or written so). */
+  module9?: Module9[];
   /** Files read (C sources and Makefiles). */
   filesScanned: number;
   /** Files handed to tree-sitter because a cheap text test said they could matter. */

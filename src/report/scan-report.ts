@@ -3,7 +3,7 @@
  * terminal report (a table of modules, then every finding as `file:line: severity: message`).
  */
 import pc from 'picocolors';
-import type { Declaration, Finding, Handler, ScanResult } from '../migrate/plan.ts';
+import type { Declaration, Finding, Handler, Module9, ModulePlan, ScanResult } from '../migrate/plan.ts';
 import { relativeTo, location } from './relative.ts';
 import { renderTable } from './table.ts';
 
@@ -40,6 +40,9 @@ export interface FunctionJson {
 
 export interface ModuleJson {
   name: string;
+  /** lkm: an old-style LKM, to convert; module: already in module(9) form. */
+  form: 'lkm' | 'module';
+  /** The LKM kind; for a module(9) module its MODULE_CLASS_, lower case, as modstat prints it. */
   kind: string;
   dir: string;
   makefile: string | null;
@@ -52,6 +55,8 @@ export interface ModuleJson {
   handlers: { load: HandlerJson | null; unload: HandlerJson | null; stat: HandlerJson | null };
   /** ModulePlan.tables with snake_case keys (slot_text, emul_name, old_form). */
   tables: Record<string, unknown>;
+  /** A module(9) module's MODULE() required list; null when macros build it. */
+  required?: string[] | null;
   findings: FindingJson[];
 }
 
@@ -73,29 +78,60 @@ export function scanJson(result: ScanResult, cwd: string): ScanJson {
       name: h.name, file: rel(h.file), line: h.line, defined: !h.unresolved,
       uses_lkmtp: h.usesLkmtp, switches_on_cmd: h.switchesOnCmd, calls_lkmexists: h.callsLkmexists,
     };
+  const lkm = (m: ModulePlan): ModuleJson => ({
+    name: m.name,
+    form: 'lkm',
+    kind: m.kind,
+    dir: rel(m.dir),
+    makefile: m.makefile && rel(m.makefile),
+    kmod: m.kmod,
+    files: m.files.map(rel),
+    missing_sources: m.missingSources,
+    declaration: m.declaration && decl(m.declaration),
+    extra_declarations: m.extraDeclarations.map(decl),
+    entry: m.entry && {
+      name: m.entry.name, file: rel(m.entry.file), line: m.entry.line, via_macro: m.entry.viaMacro ?? null, knr: m.entry.knr,
+    },
+    handlers: { load: handler(m.handlers.load), unload: handler(m.handlers.unload), stat: handler(m.handlers.stat) },
+    tables: snakeKeys(m.tables) as Record<string, unknown>,
+    findings: m.findings.map(finding),
+  });
+  const module9 = (m: Module9): ModuleJson => ({
+    name: m.name,
+    form: 'module',
+    kind: m.moduleClass.toLowerCase(),
+    dir: rel(m.dir),
+    makefile: m.makefile && rel(m.makefile),
+    kmod: m.kmod,
+    files: m.files.map(rel),
+    missing_sources: m.missingSources,
+    declaration: {
+      file: rel(m.modinfo.file), line: m.modinfo.line, macro: 'MODULE', args: m.modinfo.args, variable: `${m.name}_modinfo`,
+      conditions: m.modinfo.conditions,
+    },
+    extra_declarations: [],
+    entry: m.modcmd && { name: m.modcmd.name, file: rel(m.modcmd.file), line: m.modcmd.line, via_macro: null, knr: false },
+    handlers: { load: null, unload: null, stat: null },
+    tables: {},
+    required: m.required,
+    findings: m.findings.map(finding),
+  });
   return {
-    modules: result.modules.map((m) => ({
-      name: m.name,
-      kind: m.kind,
-      dir: rel(m.dir),
-      makefile: m.makefile && rel(m.makefile),
-      kmod: m.kmod,
-      files: m.files.map(rel),
-      missing_sources: m.missingSources,
-      declaration: m.declaration && decl(m.declaration),
-      extra_declarations: m.extraDeclarations.map(decl),
-      entry: m.entry && {
-        name: m.entry.name, file: rel(m.entry.file), line: m.entry.line, via_macro: m.entry.viaMacro ?? null, knr: m.entry.knr,
-      },
-      handlers: { load: handler(m.handlers.load), unload: handler(m.handlers.unload), stat: handler(m.handlers.stat) },
-      tables: snakeKeys(m.tables) as Record<string, unknown>,
-      findings: m.findings.map(finding),
-    })),
+    modules: inDirectoryOrder(result, lkm, module9),
     files_scanned: result.filesScanned,
     files_parsed: result.filesParsed,
     parse_errors: result.parseErrors.map(finding),
     findings: (result.findings ?? []).map(finding),
   };
+}
+
+/** LKMs and module(9) modules together, as a tree lists them: by directory, then name. */
+function inDirectoryOrder<T>(r: ScanResult, lkm: (m: ModulePlan) => T, module9: (m: Module9) => T): T[] {
+  const all = [
+    ...r.modules.map((m) => ({ dir: m.dir, name: m.name, out: () => lkm(m) })),
+    ...(r.module9 ?? []).map((m) => ({ dir: m.dir, name: m.name, out: () => module9(m) })),
+  ];
+  return all.sort((a, b) => a.dir.localeCompare(b.dir) || a.name.localeCompare(b.name)).map((x) => x.out());
 }
 
 /** The JSON document's keys are snake_case throughout. */
@@ -116,9 +152,10 @@ export function renderScanText(result: ScanResult, cwd: string, opts: TextOption
   const c = pc.createColors(opts.color);
   const paint = (sev: Finding['severity'], s: string) => (opts.color ? SEVERITY_STYLE[sev](s) : s);
   let out = '';
-  if (result.modules.length) {
+  const module9 = result.module9 ?? [];
+  if (result.modules.length || module9.length) {
     const handlerName = (h: Handler | null) => (h ? `${h.name}${h.unresolved ? '?' : ''}` : '-');
-    const rows = result.modules.map((m) => [
+    const lkm = (m: ModulePlan) => [
       m.name,
       m.kind,
       m.entry?.name ?? '?',
@@ -126,7 +163,18 @@ export function renderScanText(result: ScanResult, cwd: string, opts: TextOption
       String(m.files.length),
       String(m.findings.length),
       rel(m.dir),
-    ]);
+    ];
+    // Already converted: the entry is its modcmd, and there are no handlers to carry over.
+    const converted = (m: Module9) => [
+      m.name,
+      `module(9) ${m.moduleClass.toLowerCase()}`,
+      m.modcmd?.name ?? '?',
+      '',
+      String(m.files.length),
+      String(m.findings.length),
+      rel(m.dir),
+    ];
+    const rows = inDirectoryOrder(result, lkm, converted);
     out += renderTable(
       [
         { header: 'MODULE', style: (s) => c.bold(s) },
@@ -142,13 +190,13 @@ export function renderScanText(result: ScanResult, cwd: string, opts: TextOption
     );
   }
   const sections: string[] = [];
-  for (const m of result.modules) {
+  for (const m of inDirectoryOrder<ModulePlan | Module9>(result, (x) => x, (x) => x)) {
     if (!m.findings.length) continue;
     const lines = m.findings.map((f) => `  ${location(rel, f.file, f.line)}: ${paint(f.severity, f.severity)}: ${f.message} [${f.code}]`);
     sections.push(`${c.bold(m.name)} (${rel(m.dir)}):\n${lines.join('\n')}`);
   }
   // Problems with files no module claims (unreadable, binary) are shown with the tree's findings.
-  const inModules = new Set(result.modules.flatMap((m) => m.findings.map(key)));
+  const inModules = new Set(moduleFindings(result).map(key));
   const loose = [...(result.findings ?? []), ...result.parseErrors.filter((f) => !inModules.has(key(f)))];
   if (loose.length) {
     const lines = loose.map((f) => `  ${location(rel, f.file, f.line)}: ${paint(f.severity, f.severity)}: ${f.message} [${f.code}]`);
@@ -160,14 +208,21 @@ export function renderScanText(result: ScanResult, cwd: string, opts: TextOption
 
 const key = (f: Finding) => `${f.code}\0${f.file}\0${f.line}`;
 
+function moduleFindings(r: ScanResult): Finding[] {
+  return [...r.modules.flatMap((m) => m.findings), ...(r.module9 ?? []).flatMap((m) => m.findings)];
+}
+
 function summary(r: ScanResult): string {
-  const inModules = new Set(r.modules.flatMap((m) => m.findings.map(key)));
-  const all = [...r.modules.flatMap((m) => m.findings), ...(r.findings ?? []), ...r.parseErrors.filter((f) => !inModules.has(key(f)))];
+  const inModules = new Set(moduleFindings(r).map(key));
+  const all = [...moduleFindings(r), ...(r.findings ?? []), ...r.parseErrors.filter((f) => !inModules.has(key(f)))];
   const count = (s: Finding['severity']) => all.filter((f) => f.severity === s).length;
   const n = r.modules.length;
   const kinds = [...new Set(r.modules.map((m) => m.kind))].sort().join(', ');
+  const n9 = r.module9?.length ?? 0;
+  const classes = [...new Set(r.module9?.map((m) => m.moduleClass.toLowerCase()))].sort().join(', ');
+  const converted = n9 ? `, ${n9} module(9) module${n9 === 1 ? '' : 's'} already converted (${classes})` : '';
   return (
-    `${n} LKM${n === 1 ? '' : 's'}${n ? ` (${kinds})` : ''} in ${r.filesScanned} files scanned, ${r.filesParsed} parsed; ` +
+    `${n} LKM${n === 1 ? '' : 's'}${n ? ` (${kinds})` : ''}${converted} in ${r.filesScanned} files scanned, ${r.filesParsed} parsed; ` +
     `${count('error')} error${count('error') === 1 ? '' : 's'}, ${count('warning')} warning${count('warning') === 1 ? '' : 's'}, ` +
     `${count('note')} note${count('note') === 1 ? '' : 's'}.`
   );
