@@ -85,6 +85,9 @@ export function bootData(): KernelData {
   set(cpu, 'ci_curlwp', pointerTo(lwp0));
   def('curlwp', new ScalarCell({ kind: 'ptr', to: structType('lwp') }, pointerTo(lwp0)));
 
+  // The pool back-end old file systems name in pool_init() (pool_allocator_nointr).
+  def('pool_allocator_nointr', newStruct('pool_allocator'));
+
   // Clocks, identity, tunables.
   defInt('hz', 100);
   defInt('tick', 10000);

@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../cli/errors.ts';
 import type { FileChange } from '../report/diff.ts';
+import type { SourceEncoding } from '../source/text-encoding.ts';
 
 export interface ApplyOptions {
   /** The tree root the change paths live under. */
@@ -33,7 +34,7 @@ async function checkTree(changes: FileChange[], root: string): Promise<void> {
   for (const c of changes) {
     const source = c.oldPath ?? c.path;
     if (c.before !== null) {
-      const now = await readIfExists(source);
+      const now = await readIfExists(source, c.encoding);
       if (now === null) problems.push(`${rel(source)} no longer exists`);
       else if (now !== c.before) problems.push(`${rel(source)} changed since it was read`);
     }
@@ -67,7 +68,7 @@ async function commit(changes: FileChange[]): Promise<void> {
       if (c.after === null) continue;
       await fs.mkdir(path.dirname(c.path), { recursive: true });
       const staged = c.path + tag + '.new';
-      await fs.writeFile(staged, c.after);
+      await fs.writeFile(staged, c.after, c.encoding ?? 'utf8');
       steps.push({ target: c.path, staged });
     }
     const removals = changes.filter((c) => c.after === null || (c.oldPath && c.oldPath !== c.path));
@@ -152,9 +153,9 @@ async function writeCopy(changes: FileChange[], root: string, out: string, paths
   }
 }
 
-async function readIfExists(file: string): Promise<string | null> {
+async function readIfExists(file: string, encoding: SourceEncoding = 'utf8'): Promise<string | null> {
   try {
-    return await fs.readFile(file, 'utf8');
+    return await fs.readFile(file, encoding);
   } catch {
     return null;
   }

@@ -82,17 +82,35 @@ export function lkmConditions(job: ModuleJob, headers: CSource[] = []): void {
   }
 }
 
+/** -I directories of a Makefile's CPPFLAGS, absolute. */
+export function makefileIncludeDirs(cppflags: readonly string[], dir: string): string[] {
+  const out: string[] = [];
+  cppflags.forEach((w, i) => {
+    if (!w.startsWith('-I')) return;
+    const d = w === '-I' ? cppflags[i + 1] : w.slice(2);
+    if (d) out.push(path.resolve(dir, d));
+  });
+  return out;
+}
+
 /**
  * Headers of the tree the module's sources include (`"x.h"` beside them, `<dir/x.h>` under the
  * kernel tree's `sys`), followed a few levels deep; the kernel's own `sys/sys` headers are not
  * the module's to change.
  */
-export function treeHeaders(job: ModuleJob, sysDir: string | null, read: (file: string) => CSource | null): CSource[] {
+export function treeHeaders(
+  job: ModuleJob,
+  sysDir: string | null,
+  read: (file: string) => CSource | null,
+  includeDirs: readonly string[] = [],
+): CSource[] {
   const out = new Map<string, CSource>();
   const visit = (src: CSource, depth: number) => {
     if (depth > 3) return;
     for (const m of src.text.matchAll(/^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm)) {
       const candidates = m[1] === '"' ? [path.resolve(path.dirname(src.path), m[2])] : [];
+      // The Makefile's -I directories (CPPFLAGS+=-I${.CURDIR}/../include), then the kernel tree.
+      candidates.push(...includeDirs.map((d) => path.join(d, m[2])));
       if (sysDir && !m[2].startsWith('sys/')) candidates.push(path.join(sysDir, m[2]));
       for (const c of candidates) {
         if (out.has(c) || job.files.some((f) => f.path === c) || !existsSync(c)) continue;

@@ -19,9 +19,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileChange } from '../report/diff.ts';
 import { walkPaths } from '../source/files.ts';
+import { readSource } from '../source/text-encoding.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { builtinRules } from './builtin-rules.ts';
-import { lkmCommands, lkmConditions, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
+import { lkmCommands, lkmConditions, makefileIncludeDirs, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
 import { PreprocessorConditions } from './discover-conditions.ts';
@@ -288,6 +289,8 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
 
   job.rewriteAssigned();
   removeLkmexists(job);
+  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile).cppflags, plan.dir) : [];
+  job.headers = treeHeaders(job, sysDirOf(plan.dir), (f) => readable(job.cache, f)[0] ?? null, includeDirs);
 
   // Handlers, named by the plan or read from DISPATCH, or from the switch of an entry that
   // dispatched by hand.
@@ -413,7 +416,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
     }
   }
   swapIncludes(job, moduleFile);
-  lkmConditions(job, treeHeaders(job, sysDirOf(plan.dir), (f) => readable(job.cache, f)[0] ?? null));
+  lkmConditions(job, job.headers);
   lkmCommands(job);
   return { job, entry, moduleFile, modcmd, modcmdPlaced };
 }
@@ -660,14 +663,20 @@ function assemble(
     if (src.edits.size === 0 && !to) continue;
     const after = src.edits.apply();
     if (!to && after === src.text) continue;
-    changes.set(to ?? src.path, { path: to ?? src.path, ...(to ? { oldPath: src.path } : {}), before: src.text, after });
+    changes.set(to ?? src.path, {
+      path: to ?? src.path,
+      ...(to ? { oldPath: src.path } : {}),
+      before: src.text,
+      after,
+      ...(src.encoding === 'utf8' ? {} : { encoding: src.encoding }),
+    });
   }
   for (const [plan, placement] of placements) {
     const p = prepared.get(plan)!;
     for (const [from, to] of placement.moves) {
       if (changes.has(to) || from === plan.makefile) continue;
-      const text = readFileSync(from, 'utf8');
-      changes.set(to, { path: to, oldPath: from, before: text, after: text });
+      const { text, encoding } = readSource(from);
+      changes.set(to, { path: to, oldPath: from, before: text, after: text, ...(encoding === 'utf8' ? {} : { encoding }) });
     }
     for (const file of p.job.files) touch(plan, moves.get(file.path) ?? file.path);
     for (const to of placement.moves.values()) touch(plan, to);

@@ -4,10 +4,10 @@
  * modules sharing a source, a tree rule after the module rules) edits the same EditSet and
  * overlaps are caught.
  */
-import { readFileSync } from 'node:fs';
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import { parseC, walk, type SyntaxNode, type Tree } from '../source/cparse.ts';
+import { readSource, type SourceEncoding } from '../source/text-encoding.ts';
 import { EditSet } from './edits.ts';
 import type { SourceFile } from './rule-api.ts';
 
@@ -19,6 +19,8 @@ export class CSource implements SourceFile {
   constructor(
     readonly path: string,
     readonly text: string,
+    /** How the file's bytes became `text`, so that it is written back byte for byte. */
+    readonly encoding: SourceEncoding = 'utf8',
   ) {
     this.edits = new EditSet(path, text);
   }
@@ -138,7 +140,8 @@ export class SourceCache {
   get(file: string): CSource {
     let s = this.files.get(file);
     if (!s) {
-      s = new CSource(file, readFileSync(file, 'utf8'));
+      const { text, encoding } = readSource(file);
+      s = new CSource(file, text, encoding);
       this.files.set(file, s);
     }
     return s;

@@ -90,19 +90,27 @@ export class EditSet {
     this.edits.push(edit);
   }
 
-  /** The text with every edit applied. */
+  /** The text with every edit applied, its new lines ending as the file's lines end. */
   apply(): string {
     const sorted = [...this.edits].sort(
       (a, b) => a.start - b.start || a.end - b.end || this.order.get(a)! - this.order.get(b)!,
     );
+    const crlf = endsLinesWithCrlf(this.original);
     let out = '';
     let pos = 0;
     for (const e of sorted) {
-      out += this.original.slice(pos, e.start) + e.text;
+      out += this.original.slice(pos, e.start) + (crlf ? e.text.replace(/\r?\n/g, '\r\n') : e.text);
       pos = e.end;
     }
     return out + this.original.slice(pos);
   }
+}
+
+/** Most lines end in CR LF (a file written on DOS or Windows): inserted lines must too. */
+function endsLinesWithCrlf(text: string): boolean {
+  const lf = text.split('\n').length - 1;
+  const crlf = text.split('\r\n').length - 1;
+  return lf > 0 && crlf * 2 > lf;
 }
 
 function sameEdit(a: Edit, b: Edit): boolean {

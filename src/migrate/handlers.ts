@@ -176,9 +176,12 @@ function rewriteDefinition(src: CSource, fn: SyntaxNode, kept: Param[], keepsCmd
   src.edits.replace(params.startIndex, end, newParamList(kept, keepsCmd, true), `${origin}: handler parameters`);
 }
 
-/** Prototypes of the handler anywhere in the module: `static int load(struct lkm_table *, int);`. */
+/**
+ * Prototypes of the handler anywhere in the module, and in the tree's headers it includes:
+ * `static int load(struct lkm_table *, int);`.
+ */
 function rewritePrototypes(job: ModuleJob, name: string, kept: Param[], keepsCmd: boolean): void {
-  for (const src of job.files) {
+  for (const src of [...job.files, ...job.headers]) {
     if (!src.text.includes(name)) continue;
     walk(src.root, (n) => {
       if (n.type === 'function_definition') return false;

@@ -46,6 +46,8 @@ export class ModuleJob {
   private readonly dropRequests: string[] = [];
   private readonly markedLines = new Set<string>();
   private preludeItems: PreludeItem[] = [];
+  /** Headers of the tree the module's sources include: prototypes of its handlers may live there. */
+  headers: CSource[] = [];
   /** Ranges the conversion replaces wholesale (entry function, descriptors): no rule edits inside. */
   private readonly dead: Array<{ file: string; start: number; end: number }> = [];
 

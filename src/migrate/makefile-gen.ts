@@ -45,8 +45,8 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
   let pathDone = false;
   const newPaths = r.moved ? searchPathLines(r) : null;
   const lines = logicalLines(text);
-  for (const [i, line] of lines.entries()) {
-    const body = line.replace(/\n$/, '');
+  for (let [i, line] of lines.entries()) {
+    let body = line.replace(/\n$/, '');
     const nl = line.endsWith('\n') ? '\n' : '';
     if (/^\s*\.include\s+<bsd\.kmod\.mk>/.test(body)) {
       out.push(body.replace('<bsd.kmod.mk>', '<bsd.kmodule.mk>') + nl);
@@ -67,6 +67,10 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
     if (m) {
       const v = m[1];
       if (r.moved && v === 'S') continue;
+      if (r.moved && /^C(?:PP)?FLAGS$/.test(v) && /-I/.test(body)) {
+        body = rerootIncludeDirs(body, r);
+        line = body + nl;
+      }
       if (v === 'KMOD' && r.kmod) {
         out.push(body.replace(/(=\s*)\S+/, `$1${r.kmod}`) + nl);
         continue;
@@ -89,6 +93,27 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
     out.push(line);
   }
   return out.join('');
+}
+
+/**
+ * `CPPFLAGS+=-I${.CURDIR}/../include`: a directory named from the old folder is another one
+ * seen from sys/modules/<name>. Each such -I is re-rooted like the .PATH: under `${S}` inside
+ * the kernel tree, else relative to the new folder. Absolute and `${S}` paths stay.
+ */
+function rerootIncludeDirs(body: string, r: MakefileRewrite): string {
+  return body.replace(/(-I\s*)((?:\$\{\.CURDIR\}|\$\(\.CURDIR\))(?:\/[^\s\\]*)?|\.\.?(?:\/[^\s\\]*)?)/g, (all, flag: string, dir: string) => {
+    const abs = path.resolve(r.oldDir, dir.replace(/^(?:\$\{\.CURDIR\}|\$\(\.CURDIR\))\/?/, ''));
+    return flag + dirFrom(abs, r);
+  });
+}
+
+function dirFrom(abs: string, r: MakefileRewrite): string {
+  if (r.sysDir) {
+    const rel = path.relative(r.sysDir, abs);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel ? `\${S}/${rel.split(path.sep).join('/')}` : '${S}';
+  }
+  const rel = path.relative(r.newDir, abs).split(path.sep).join('/');
+  return rel ? `\${.CURDIR}/${rel}` : '${.CURDIR}';
 }
 
 /** One `.PATH:` line per source directory, under `${S}` when inside the kernel tree. */

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import pc from 'picocolors';
+import type { SourceEncoding } from '../source/text-encoding.ts';
 
 /** One file's change. create: before null; delete: after null; rename: oldPath set. */
 export interface FileChange {
@@ -13,6 +14,8 @@ export interface FileChange {
   oldPath?: string;
   before: string | null;
   after: string | null;
+  /** The file is not UTF-8: its text maps byte for byte to Latin-1 (see source/text-encoding.ts). */
+  encoding?: SourceEncoding;
 }
 
 const CONTEXT = 3;

@@ -98,6 +98,7 @@ int	exec_init(int);
 int	exec_read_from(struct lwp *, struct vnode *, u_long off, void *, size_t);
 int	exec_setup_stack(struct lwp *, struct exec_package *);
 int	coredump_netbsd(struct lwp *, void *);
+void	kill_vmcmds(struct exec_vmcmd_set *);
 
 #if defined(LKM) || defined(_LKM)
 /*

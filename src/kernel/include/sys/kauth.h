@@ -8,6 +8,10 @@
 struct proc;
 struct lwp;
 
+/* The credentials kernel-internal I/O passes: none, or the file system's own. */
+#define	NOCRED	((kauth_cred_t)-1)
+#define	FSCRED	((kauth_cred_t)-2)
+
 typedef struct kauth_scope *kauth_scope_t;
 typedef struct kauth_listener *kauth_listener_t;
 typedef uint32_t kauth_action_t;

@@ -39,4 +39,7 @@ int	pool_prime(struct pool *, int);
 void	pool_setlowat(struct pool *, int);
 void	pool_sethiwat(struct pool *, int);
 
+/* Backing allocators (before kmem(9), pools named the one they page from). */
+extern struct pool_allocator pool_allocator_nointr;
+
 #endif /* !_SYS_POOL_H_ */

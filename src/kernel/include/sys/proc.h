@@ -78,6 +78,7 @@ struct proc {
 	char		p_stat;		/* S* process status */
 	pid_t		p_pid;		/* Process identifier */
 	int		p_exitsig;	/* signal to send to parent on exit */
+	u_short		p_xstat;	/* Exit status for wait; also stop signal */
 	const struct emul *p_emul;	/* Emulation information */
 	void		*p_emuldata;	/* Per-process emulation data */
 	const struct execsw *p_execsw;	/* Exec package information */
