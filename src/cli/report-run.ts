@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXIT_PENDING, UserError } from './errors.ts';
-import { migrationOptions } from './review-run.ts';
+import { assertPacksRan, migrationOptions, rulePacks } from './review-run.ts';
 import type { ReportFlags } from './report.ts';
 import { buildReport } from '../report/html/model.ts';
 import { writeHtmlReport } from '../report/html/write.ts';
@@ -13,7 +13,9 @@ import { loadMigration } from '../review/migration.ts';
 export async function runReport(paths: string[], flags: ReportFlags): Promise<number> {
   if (!flags.html) throw new UserError('report needs --html DIR: the directory to write index.html and report.json into');
   const cwd = process.cwd();
-  const migration = await loadMigration(paths, migrationOptions(flags, cwd));
+  const packs = await rulePacks(flags, cwd);
+  const migration = await loadMigration(paths, migrationOptions(flags, cwd, packs));
+  assertPacksRan(packs, migration, cwd);
   const report = buildReport(migration);
   const written = await writeHtmlReport(flags.html, report, { cwd });
   const s = report.json.summary;

@@ -10,13 +10,14 @@ import { Progress } from '../report/progress.ts';
 import { relativeTo } from '../report/relative.ts';
 import { editorFromEnv } from '../review/editor.ts';
 import { checkPatchTarget, finishReview } from '../review/finish.ts';
-import { loadMigration, relativeText, resultFor, type MigrationOptions } from '../review/migration.ts';
+import { loadMigration, relativeText, resultFor, type Migration, type MigrationOptions } from '../review/migration.ts';
 import { pagerFromEnv } from '../review/pager.ts';
 import { revalidationSet } from '../review/revalidate.ts';
 import { reviewSession, terminalEditor, type ReviewOutcome } from '../review/session.ts';
 import { Interrupted, TtyTerminal } from '../review/terminal.ts';
 import { reviewUnits, type ReviewUnit } from '../review/units.ts';
-import { validateConversion, validatePaths, type ValidateOptions } from '../validate/validate.ts';
+import { loadRulePacks, type RulePacks } from '../rules/pack.ts';
+import { validateConversion, type ValidateOptions } from '../validate/validate.ts';
 
 /** Interrupted by the user (128 + SIGINT), as shells report it. */
 const EXIT_INTERRUPTED = 130;
@@ -30,7 +31,17 @@ export function validateOptions(flags: MigrationFlags): ValidateOptions {
   return { jobs, cc: flags.cc, kernelSrc: flags.kernelSrc, syscallSlots: parseSlots(flags.syscallSlot) };
 }
 
-export function migrationOptions(flags: MigrationFlags, cwd: string): MigrationOptions {
+/** `--rules DIR`, as convert and validate load it: a pack that does not check out is refused before anything runs. */
+export function rulePacks(flags: MigrationFlags, cwd: string): Promise<RulePacks> {
+  return loadRulePacks(flags.rules, (p) => path.relative(cwd, p) || '.');
+}
+
+/** A pack rule that failed while the tree was converted stops the command, as convert does: nothing is applied or written. */
+export function assertPacksRan(packs: RulePacks, migration: Migration, cwd: string): void {
+  packs.assertNoFailures(migration.set, (p) => path.relative(cwd, p) || '.');
+}
+
+export function migrationOptions(flags: MigrationFlags, cwd: string, packs: RulePacks): MigrationOptions {
   const opts = validateOptions(flags);
   // Only on a terminal: the review's own screen is drawn on stdout once validation is done.
   const progress = process.stderr.isTTY ? new Progress('validating', { unit: 'modules' }) : null;
@@ -38,10 +49,12 @@ export function migrationOptions(flags: MigrationFlags, cwd: string): MigrationO
     cwd,
     kernelSrc: opts.kernelSrc,
     syscallSlots: opts.syscallSlots,
+    rules: packs.rules,
+    // The conversion the reviewer sees is the one validated: the tree is converted once.
     validate: flags.validate
-      ? async ({ paths }) => {
+      ? async ({ set, scan }) => {
           try {
-            return await validatePaths(paths, { ...opts, onProgress: progress ? (done, total, name) => progress.update(done, total, name) : undefined });
+            return await validateConversion(set, scan, { ...opts, onProgress: progress ? (done, total, name) => progress.update(done, total, name) : undefined });
           } finally {
             progress?.done();
           }
@@ -62,7 +75,13 @@ export async function runReview(paths: string[], flags: ReviewFlags): Promise<nu
   const cwd = process.cwd();
   const patchFile = path.resolve(cwd, flags.patch);
   await checkPatchTarget(patchFile, flags.patch);
-  const migration = await loadMigration(paths, migrationOptions(flags, cwd));
+  const packs = await rulePacks(flags, cwd);
+  const options = migrationOptions(flags, cwd, packs);
+  const validate = options.validate;
+  // A review shows converted modules only: with none, there is nothing to validate for it.
+  if (validate) options.validate = async (input) => (input.set.modules.length ? validate(input) : { modules: [], passed: 0, failed: 0 });
+  const migration = await loadMigration(paths, options);
+  assertPacksRan(packs, migration, cwd);
   const rel = relativeTo(cwd);
   const colors = createColors(!('NO_COLOR' in process.env) && stdout.hasColors());
   const units = reviewUnits(migration.set, (m) => resultFor(migration.validation, m, cwd));
@@ -75,7 +94,7 @@ export async function runReview(paths: string[], flags: ReviewFlags): Promise<nu
   }
   for (const u of migration.validation?.unvalidated ?? []) out(`${colors.yellow('not validated')}: ${u}\n`);
   if (units.length === 0) {
-    out(nothingToReview(migration.scan.modules.length, migration.validation?.modules.length ?? 0, paths));
+    out(nothingToReview(migration.scan.modules.length, migration.scan.module9?.length ?? 0, paths));
     return 0;
   }
   const files = units.reduce((n, u) => n + u.changes.length, 0);
@@ -104,7 +123,11 @@ export async function runReview(paths: string[], flags: ReviewFlags): Promise<nu
       revalidate: flags.validate
         ? async (unit: ReviewUnit) => {
             const names = new Set(unit.modules.map((m) => m.name));
-            const r = await validateConversion(revalidationSet(migration.set, unit, units), migration.scan, validateOptions(flags));
+            // The tree's module(9) modules are there to be loaded as requisites, not checked again.
+            const r = await validateConversion(revalidationSet(migration.set, unit, units), migration.scan, {
+              ...validateOptions(flags),
+              module9: 'requisites',
+            });
             return r.modules.filter((m) => names.has(m.name));
           }
         : null,

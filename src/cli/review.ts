@@ -14,6 +14,7 @@ export interface MigrationFlags {
   cc?: boolean;
   kernelSrc: string[];
   syscallSlot: string[];
+  rules: string[];
 }
 
 export interface ReviewFlags extends MigrationFlags {
@@ -28,6 +29,7 @@ export function addMigrationOptions(cmd: Command): Command {
     .option('--jobs <n>', 'modules validated at once')
     .option('--cc', 'also check the converted sources with the C compiler (cc -fsyntax-only)')
     .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
+    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it): its rules convert the shapes they declare (repeatable)', collect, [])
     .addOption(
       new Option('--syscall-slot <name=number>', 'the syscall number for a module whose MOD_SYSCALL asked for slot -1 (repeatable)')
         .argParser(collect)

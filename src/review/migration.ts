@@ -12,12 +12,13 @@ import { treeRoot } from '../source/tree-root.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
 import type { ScanResult } from '../migrate/plan.ts';
+import type { Rule } from '../migrate/rule-api.ts';
 import type { ModuleResult, ValidationReport } from '../validate/result.ts';
 import { Kernel } from '../kernel/kernel.ts';
 
 /**
- * Validates what the paths hold: the converted modules of the set, and modules already in
- * module(9) form, which the scan does not list (validatePaths finds both).
+ * Validates what the paths hold: the converted modules of the set, and the modules the scan
+ * found already in module(9) form (validateConversion does both, with nothing converted twice).
  */
 export type Validator = (input: { paths: string[]; set: ConversionSet; scan: ScanResult }) => Promise<ValidationReport>;
 
@@ -26,6 +27,8 @@ export interface MigrationOptions {
   kernelSrc?: string[];
   /** Answers to slot -1 syscalls (`--syscall-slot NAME=NUMBER`). */
   syscallSlots?: Map<string, number>;
+  /** Rule packs' rules (`--rules DIR`), for discovery and conversion. */
+  rules?: readonly Rule[];
   /** null: do not validate (the report and the review say so). */
   validate: Validator | null;
   /** The directory paths are shown relative to; default process.cwd(). */
@@ -69,8 +72,8 @@ export async function loadMigration(paths: string[], opts: MigrationOptions): Pr
   }
   const abs = given.map((p) => path.resolve(cwd, p));
   const root = treeRoot(abs, cwd);
-  const scan = await discover(abs);
-  const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots });
+  const scan = await discover(abs, { rules: opts.rules });
+  const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
   let validation: ValidationReport | null = null;
   let validationError: string | null = null;
   try {

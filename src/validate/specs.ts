@@ -6,8 +6,7 @@
 import path from 'node:path';
 import { readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ConversionSet, ModuleConversion } from '../migrate/convert.ts';
-import type { Finding, ModulePlan, ScanResult } from '../migrate/plan.ts';
-import type { FoundModule } from './find-modules.ts';
+import type { Finding, Module9, ModulePlan, ScanResult } from '../migrate/plan.ts';
 import type { Overlay } from './overlay.ts';
 import type { ModuleSpec } from './spec.ts';
 
@@ -74,8 +73,33 @@ function convertedSpec(m: ModuleConversion, overlay: Overlay | null): ModuleSpec
   };
 }
 
-export function foundSpec(f: FoundModule): ModuleSpec {
-  return { name: f.moduleDir.name, kind: f.moduleClass, input: 'module', dir: f.moduleDir.dir, moduleDir: f.moduleDir, related: f.required, notes: [] };
+/**
+ * A module(9) module discovery found, as it stands. Its Makefile is read again for what the
+ * compiler needs (CPPFLAGS); a directory without one is compiled from the sources discovery
+ * took. Named by KMOD, the file module_load finds, else by its MODULE() name.
+ */
+export function module9Spec(m: Module9): ModuleSpec {
+  const fromMakefile = m.makefile ? readModuleDir(m.dir) : null;
+  const moduleDir: ModuleDir = fromMakefile ?? {
+    dir: m.dir,
+    name: m.name,
+    makefile: null,
+    sources: m.files,
+    missing: m.missingSources,
+    defines: {},
+    undefines: [],
+    includeDirs: [],
+    problems: [],
+  };
+  return {
+    name: moduleDir.name,
+    kind: m.moduleClass.toLowerCase(),
+    input: 'module',
+    dir: m.dir,
+    moduleDir,
+    related: m.required ?? [],
+    notes: [],
+  };
 }
 
 /** Two modules of one name: module_load would find only one of them. */

@@ -1,9 +1,10 @@
 /**
  * Validation: prove each module in the simulated kernel. The public entry points are
  * validatePaths (a tree: LKMs are converted in memory, module(9) modules taken as they are)
- * and validateConversion (a conversion someone already made). Both materialise the converted
- * sources in a temporary overlay of the tree — nothing in the user's tree is written — and run
- * every check on every module, in worker threads when asked to.
+ * and validateConversion (a conversion someone already made, with the module(9) modules the same
+ * scan found). Both materialise the converted sources in a temporary overlay of the tree —
+ * nothing in the user's tree is written — and run every check on every module, in worker
+ * threads when asked to.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -16,13 +17,12 @@ import type { ScanResult } from '../migrate/plan.ts';
 import type { Rule } from '../migrate/rule-api.ts';
 import { PathNotFoundError } from '../source/files.ts';
 import { Catalog } from './catalog.ts';
-import { findModules } from './find-modules.ts';
 import { Overlay } from './overlay.ts';
 import { ValidatePool, type WorkerKind } from './pool.ts';
 import type { ModuleResult, ValidationReport } from './result.ts';
 import { validateModule } from './run-module.ts';
 import type { CheckSettings, ModuleSpec, ValidationJob } from './spec.ts';
-import { conversionSpecs, findingLine, foundSpec, noteDuplicates } from './specs.ts';
+import { conversionSpecs, findingLine, module9Spec, noteDuplicates } from './specs.ts';
 import { DEFAULT_REPEAT } from './defaults.ts';
 
 export interface ValidateOptions {
@@ -46,6 +46,14 @@ export interface ValidateInternals {
   workers?: WorkerKind;
 }
 
+export interface ConversionValidation {
+  /**
+   * The module(9) modules the scan found: validated with the conversion (the default), or only
+   * there for converted modules to load as requisites (re-validating a few modules after an edit).
+   */
+  module9?: 'validate' | 'requisites';
+}
+
 export { DEFAULT_REPEAT };
 
 /** Validate every module under `paths`: LKMs (converted in memory) and module(9) modules. */
@@ -60,18 +68,24 @@ export async function validatePaths(paths: string[], opts: ValidateOptions & Val
   try {
     const scan = await discover(abs, { jobs: opts.jobs, rules: opts.rules });
     const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
-    const found = findModules(abs).map(foundSpec);
-    return await run(set, scan, found, opts, pool);
+    return await run(set, scan, opts, pool);
   } finally {
     await pool?.close();
   }
 }
 
-/** Validate a conversion convertPlans made from `scan` (nothing is written to the tree). */
-export async function validateConversion(set: ConversionSet, scan: ScanResult, opts: ValidateOptions & ValidateInternals = {}): Promise<ValidationReport> {
+/**
+ * Validate a conversion convertPlans made from `scan`, and the module(9) modules the scan found
+ * (nothing is written to the tree).
+ */
+export async function validateConversion(
+  set: ConversionSet,
+  scan: ScanResult,
+  opts: ValidateOptions & ValidateInternals & ConversionValidation = {},
+): Promise<ValidationReport> {
   const pool = startPool(opts);
   try {
-    return await run(set, scan, [], opts, pool);
+    return await run(set, scan, opts, pool);
   } finally {
     await pool?.close();
   }
@@ -85,16 +99,19 @@ function startPool(opts: ValidateOptions & ValidateInternals): ValidatePool | nu
 async function run(
   set: ConversionSet,
   scan: ScanResult,
-  found: ModuleSpec[],
-  opts: ValidateOptions & ValidateInternals,
+  opts: ValidateOptions & ValidateInternals & ConversionValidation,
   pool: ValidatePool | null,
 ): Promise<ValidationReport> {
   const overlay = set.changes.length ? Overlay.create(overlayRoot(set, scan), set.changes) : null;
   try {
-    const targets = [...conversionSpecs(set, scan, overlay), ...found].sort((a, b) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir));
+    const byName = (a: ModuleSpec, b: ModuleSpec) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir);
+    const found = (scan.module9 ?? []).map(module9Spec);
+    const validated = opts.module9 === 'requisites' ? [] : found;
+    const targets = [...conversionSpecs(set, scan, overlay), ...validated].sort(byName);
     noteDuplicates(targets);
+    const catalog = validated === found ? targets : [...targets, ...found];
     const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false };
-    const job: ValidationJob = { targets, catalog: targets, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
+    const job: ValidationJob = { targets, catalog, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
     const results = await validateJob(job, opts, pool);
     const unvalidated = (scan.findings ?? []).filter((f) => f.severity !== 'note').map(findingLine);
     return {

@@ -8,11 +8,10 @@
 import path from 'node:path';
 import { diffLines } from 'diff';
 import type { FileChange, ModuleConversion } from '../../migrate/convert.ts';
-import type { Finding, Severity } from '../../migrate/plan.ts';
+import type { Finding, Module9, Severity } from '../../migrate/plan.ts';
 import type { CheckResult, ModuleResult } from '../../validate/result.ts';
 import { relativeTo } from '../relative.ts';
 import { relativeText, resultFor, type BuiltinModule, type Migration } from '../../review/migration.ts';
-import { readModuleDeclaration } from '../../review/module9.ts';
 import { anchor } from './escape.ts';
 
 export type ModuleStatus = 'converted' | 'not-converted' | 'module(9)';
@@ -154,22 +153,46 @@ export function buildReport(m: Migration): Report {
       validation: result ? validationOf(result, rel, m.cwd) : null,
     });
   }
+  // Modules already in module(9) form: nothing to convert, their class and requisites as their
+  // MODULE() line says, and their verdict.
+  const module9Result = (mod: Module9) =>
+    m.validation?.modules.find((r) => !seen.has(r) && r.input === 'module' && path.resolve(m.cwd, r.dir) === mod.dir) ?? null;
+  for (const mod of m.scan.module9 ?? []) {
+    const result = module9Result(mod);
+    if (result) seen.add(result);
+    const id = idFor(mod.name);
+    changes.set(id, []);
+    const where = `${rel(mod.modinfo.file)}:${mod.modinfo.line}`;
+    modules.push({
+      id,
+      name: mod.name,
+      lkm: null,
+      kind: mod.moduleClass.toLowerCase(),
+      class: mod.moduleClass,
+      status: 'module(9)',
+      from: rel(mod.dir),
+      dir: rel(mod.dir),
+      required: (mod.required ?? []).map((module) => ({ module, reason: `listed in its MODULE() (${where})` })),
+      files: [],
+      findings: mod.findings.map(finding),
+      validation: result ? validationOf(result, rel, m.cwd) : null,
+    });
+  }
+  // Verdicts for modules the scan did not report (a validator handed in by a caller): shown as they come.
   for (const r of m.validation?.modules ?? []) {
     if (seen.has(r)) continue;
     const id = idFor(r.name);
     changes.set(id, []);
-    const declared = readModuleDeclaration(path.resolve(m.cwd, r.dir));
-    const where = declared ? `${rel(declared.file)}:${declared.line}` : r.dir;
     modules.push({
       id,
       name: r.name,
       lkm: null,
       kind: r.kind,
-      class: declared?.class ?? null,
+      class: null,
       status: 'module(9)',
       from: rel(r.dir),
       dir: rel(r.dir),
-      required: (declared?.required ?? []).map((module) => ({ module, reason: `listed in its MODULE() (${where})` })),
+      required: [],
       files: [],
       findings: [],
       validation: validationOf(r, rel, m.cwd),

@@ -64,10 +64,11 @@ export async function equivalence(s: Subject): Promise<CheckResult> {
 async function runLkm(s: Subject, o: Outcome, wires: boolean): Promise<{ run: Run; prelude: string[]; left: string[] } | null> {
   const lkm = s.spec.lkm!;
   const rig = new Rig(s.catalog, { era: 'lkm' });
-  for (const md of lkmRequisites(s, rig)) {
-    const r = await lkmLoad(rig, s, md);
+  for (const req of lkmRequisites(s, rig)) {
+    const r = 'lkm' in req ? await lkmLoad(rig, s, req.lkm) : await rig.k.load(req.module);
     if (r.error) {
-      o.fail(`cannot load ${md.name}, which the LKM needs loaded first, with the old loader: ${describe(r)}`);
+      const name = 'lkm' in req ? req.lkm.name : req.module;
+      o.fail(`cannot load ${name}, which the LKM needs loaded first, ${'lkm' in req ? 'with the old loader' : 'with module_load'}: ${describe(r)}`);
       return null;
     }
   }
@@ -121,15 +122,21 @@ async function runModule(s: Subject, o: Outcome): Promise<Run | null> {
 }
 
 /**
- * The LKMs to load first, requisites of requisites first, each once. In the LKM world a module
+ * A requisite of the original LKM: another LKM, or — in a tree converted a module at a time — a
+ * module already in module(9) form, which module_load brings in (with its own requisites).
+ */
+type LkmRequisite = { lkm: ModuleDir } | { module: string };
+
+/**
+ * The modules to load first, requisites of requisites first, each once. In the LKM world a module
  * linked against whatever was loaded, so what it needs is what defines its undefined symbols
  * (the converted module may need less: compat code that now reaches a syscall through the
  * table no longer links against it), plus whatever convert listed as required.
  */
-function lkmRequisites(s: Subject, rig: Rig): ModuleDir[] {
-  const out: ModuleDir[] = [];
+function lkmRequisites(s: Subject, rig: Rig): LkmRequisite[] {
+  const out: LkmRequisite[] = [];
   const seen = new Set<string>([s.spec.name]);
-  const others = s.catalog.specs().filter((x) => x.lkm && x.name !== s.spec.name);
+  const others = s.catalog.specs().filter((x) => (x.lkm || x.input === 'module') && x.name !== s.spec.name);
   const definers = (md: ModuleDir): string[] => {
     let object;
     try {
@@ -144,8 +151,8 @@ function lkmRequisites(s: Subject, rig: Rig): ModuleDir[] {
       // definition made by a macro) all of them.
       const listed = others.filter((x) => s.spec.lkm!.requires.includes(x.name));
       const ordered = [...listed, ...others.filter((x) => !listed.includes(x))];
-      const defines = (x: ModuleSpec) => globalsOf(x.lkm!.moduleDir, s).has(sym);
-      const by = ordered.find((x) => s.catalog.mentions(x.lkm!.moduleDir, sym) && defines(x)) ?? ordered.find(defines);
+      const defines = (x: ModuleSpec) => globalsOf(x, s).has(sym);
+      const by = ordered.find((x) => s.catalog.mentions(x.lkm?.moduleDir ?? x.moduleDir, sym) && defines(x)) ?? ordered.find(defines);
       if (by) names.add(by.name);
     }
     return [...names];
@@ -155,18 +162,22 @@ function lkmRequisites(s: Subject, rig: Rig): ModuleDir[] {
       if (seen.has(n)) continue;
       seen.add(n);
       const spec = s.catalog.spec(n);
-      if (!spec?.lkm) continue;
-      visit(spec.lkm.moduleDir, spec.lkm.requires);
-      out.push(spec.lkm.moduleDir);
+      if (spec?.lkm) {
+        visit(spec.lkm.moduleDir, spec.lkm.requires);
+        out.push({ lkm: spec.lkm.moduleDir });
+      } else if (spec?.input === 'module') {
+        out.push({ module: n });
+      }
     }
   };
   visit(s.spec.lkm!.moduleDir, s.spec.lkm!.requires);
   return out;
 }
 
-function globalsOf(md: ModuleDir, s: Subject): Set<string> {
+/** What a module defines for others to link against: an LKM as the old loader sees it, a module(9) module as kobj does. */
+function globalsOf(x: ModuleSpec, s: Subject): Set<string> {
   try {
-    const o = s.catalog.lkmObject(md);
+    const o = x.lkm ? s.catalog.lkmObject(x.lkm.moduleDir) : s.catalog.object(x.moduleDir);
     return new Set([...o.defined].filter(([, d]) => d.binding === 'global').map(([n]) => n));
   } catch {
     return new Set();
