@@ -28,7 +28,7 @@ export const FINDING_CODES: Record<string, { severity: Severity; summary: string
   'name-differs-from-kmod': { severity: 'note', summary: 'the declared module name and the Makefile KMOD differ' },
   'no-makefile': { severity: 'note', summary: 'a module found from its source alone, with no Makefile' },
   'no-declaration': { severity: 'warning', summary: 'a Makefile builds a KMOD whose sources declare no LKM' },
-  'modcmd-not-found': { severity: 'warning', summary: 'a module(9) module\'s MODULE() names a <name>_modcmd no file of the module defines' },
+  'modcmd-not-found': { severity: 'warning', summary: 'a module(9) module\'s MODULE() points at a modcmd no file of the module defines' },
   'not-understood': { severity: 'error', summary: 'an LKM declared through a macro around MOD_*/DISPATCH that no loaded rule pack reads' },
   'declared-by-rule': { severity: 'note', summary: 'a rule pack\'s declaration shape read a vendor macro as an LKM' },
   'rule-failed': { severity: 'error', summary: 'a rule pack\'s code failed while reading a declaration' },
