@@ -79,6 +79,14 @@ test('report of a mixed tree: converted LKMs and module(9) modules, each with it
   ]);
   assert.deepEqual(json.modules[1]!.required.map((q) => q.module), ['layerfs']);
   assert.equal(json.summary.alreadyModules, 1);
+
+  // Without validation the module(9) module is still there: discovery found it, not validation.
+  const quick = runCli(['report', '--html', 'quick', 'sample-lkm/sys/modules/layerfs', '--no-validate'], { cwd: dir });
+  assert.equal(quick.status, 0, quick.stderr);
+  const shown = JSON.parse(readFileSync(path.join(dir, 'quick/report.json'), 'utf8'));
+  assert.deepEqual(shown.modules.map((m: { name: string; status: string; validation: unknown }) => [m.name, m.status, m.validation]), [
+    ['layerfs', 'module(9)', null],
+  ]);
 });
 
 test('report --rules DIR: the pack converts the vendor shape; a pack that fails writes nothing and exits 2', () => {

@@ -160,3 +160,18 @@ test('a MODULE() whose modcmd no file defines: a warning at the MODULE() line (t
   assert.match(broken.findings[0]!.message, /broken_modcmd\(\).*will not link/);
   assert.deepEqual(scan.findings, [], 'no no-declaration warning for the Makefile');
 });
+
+test('a bsd.kmodule.mk module whose MODULE() a macro writes: said so, not taken for an LKM whose glue is missing', async () => {
+  const root = tmp('module9-macro');
+  write(root, {
+    'sys/modules/vendor/Makefile': 'KMOD=\tvendor\nSRCS=\tvendor.c\n\n.include <bsd.kmodule.mk>\n',
+    'sys/modules/vendor/vendor.c': `#define VENDOR_MODULE(n) MODULE(MODULE_CLASS_MISC, n, NULL)\n\nVENDOR_MODULE(vendor);\n\n${modcmd('vendor')}`,
+  });
+  const scan = await discover([root], { jobs: 1 });
+  assert.deepEqual(scan.modules, []);
+  assert.deepEqual(scan.module9, []);
+  assert.deepEqual(scan.findings?.map((f) => [f.code, f.severity, path.relative(root, f.file), f.line]), [
+    ['modinfo-not-read', 'warning', 'sys/modules/vendor/Makefile', 1],
+  ]);
+  assert.match(scan.findings![0]!.message, /KMOD=vendor is built with bsd\.kmodule\.mk.*vendor\.c/);
+});

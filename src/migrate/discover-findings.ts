@@ -28,6 +28,7 @@ export const FINDING_CODES: Record<string, { severity: Severity; summary: string
   'name-differs-from-kmod': { severity: 'note', summary: 'the declared module name and the Makefile KMOD differ' },
   'no-makefile': { severity: 'note', summary: 'a module found from its source alone, with no Makefile' },
   'no-declaration': { severity: 'warning', summary: 'a Makefile builds a KMOD whose sources declare no LKM' },
+  'modinfo-not-read': { severity: 'warning', summary: 'a Makefile builds a module(9) module (bsd.kmodule.mk) whose MODULE() line lkm2mod cannot read' },
   'modcmd-not-found': { severity: 'warning', summary: 'a module(9) module\'s MODULE() points at a modcmd no file of the module defines' },
   'not-understood': { severity: 'error', summary: 'an LKM declared through a macro around MOD_*/DISPATCH that no loaded rule pack reads' },
   'declared-by-rule': { severity: 'note', summary: 'a rule pack\'s declaration shape read a vendor macro as an LKM' },
@@ -137,6 +138,11 @@ export const findings = {
       `MODULE() declares ${name}, whose modinfo points at ${name}_modcmd(), but no file of the module defines it ` +
         `(${files.join(', ')}${missing.length ? `; SRCS also names ${missing.join(', ')}, which the tree lacks` : ''}): ` +
         'the module will not link. Define it, or add the source that does to SRCS.'),
+  modinfoNotRead: (file: string, line: number, kmod: string, files: string[]) =>
+    finding('modinfo-not-read', file, line,
+      `KMOD=${kmod} is built with bsd.kmodule.mk, as a module(9) module, but none of its sources ` +
+        `(${files.length ? files.join(', ') : 'none exists'}) has a MODULE(MODULE_CLASS_..., name, required) line lkm2mod can read ` +
+        '(one a macro writes, or one under #if 0). It is not an LKM, so nothing converts it; validate cannot check it either.'),
   noDeclaration: (file: string, line: number, kmod: string, files: string[], generated: string[]) =>
     finding('no-declaration', file, line,
       `KMOD=${kmod} builds ${files.length ? files.join(', ') : 'no source that exists'}, but none declares an LKM ` +

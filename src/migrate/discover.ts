@@ -215,6 +215,10 @@ class Discovery {
       }
       const mk = m.makefile!;
       const site = mk.assignments.get('KMOD')?.at(-1);
+      if (mk.includes.includes('<bsd.kmodule.mk>')) {
+        treeFindings.push(findings.modinfoNotRead(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f))));
+        continue;
+      }
       const generated = m.missing.filter((miss) => mk.rules.some((r) => r.targets.includes(miss)));
       treeFindings.push(
         findings.noDeclaration(site?.file ?? mk.file, site?.line ?? 1, mk.kmod!, m.files.map((f) => path.basename(f)), generated),
