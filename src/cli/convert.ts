@@ -4,8 +4,8 @@
  * directory when every path is inside it (so `git apply` and `patch -p1` work from there), else
  * the paths' common ancestor.
  */
-import { Option, type Command } from 'commander';
-import { collect } from './options.ts';
+import type { Command } from 'commander';
+import { addConversionOptions } from './options.ts';
 
 export interface ConvertFlags {
   write?: boolean;
@@ -19,7 +19,7 @@ export interface ConvertFlags {
 }
 
 export function registerConvert(program: Command): void {
-  program
+  const cmd = program
     .command('convert')
     .description('convert every LKM under the paths to a module(9) module; preview as a patch unless --write or --out')
     .argument('[paths...]', 'kernel trees, LKM folders or files', ['.'])
@@ -27,17 +27,10 @@ export function registerConvert(program: Command): void {
     .option('--out <dir>', 'write a converted copy of the paths to DIR (new or empty), leaving them as they are')
     .option('--check', 'exit 1 when anything would change, 0 when nothing would')
     .option('--json', 'print per-module results as JSON instead of the patch')
-    .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to FILE')
-    .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
-    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it): its rules convert the shapes they declare (repeatable)', collect, [])
-    .addOption(
-      new Option('--syscall-slot <name=number>', 'the syscall number for a module whose MOD_SYSCALL asked for slot -1 (repeatable)')
-        .argParser(collect)
-        .default([]),
-    )
-    .action(async (paths: string[], flags: ConvertFlags) => {
-      // The converter loads only when it runs: other commands need not pay for it.
-      process.exitCode = await (await import('./convert-run.ts')).runConvert(paths, flags);
-    });
+    .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to FILE');
+  addConversionOptions(cmd).action(async (paths: string[], flags: ConvertFlags) => {
+    // The converter loads only when it runs: other commands need not pay for it.
+    process.exitCode = await (await import('./convert-run.ts')).runConvert(paths, flags);
+  });
 }
 

@@ -2,6 +2,7 @@
  * Option parsers several commands share. Kept free of heavy imports: every command's
  * definition loads at start-up, its work only when it runs.
  */
+import { Option, type Command } from 'commander';
 import { EXIT_USAGE, UserError } from './errors.ts';
 
 /** Accumulates a repeatable option's values. */
@@ -16,4 +17,19 @@ export function parseSlots(specs: string[]): Map<string, number> {
     slots.set(m[1], Number(m[2]));
   }
   return slots;
+}
+
+/**
+ * The options of every command that converts a tree (convert, validate, review, report): what
+ * else to index for `required`, rule packs, and the answers to slot -1 syscalls.
+ */
+export function addConversionOptions(cmd: Command): Command {
+  return cmd
+    .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
+    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it): its rules convert the shapes they declare (repeatable)', collect, [])
+    .addOption(
+      new Option('--syscall-slot <name=number>', 'the syscall number for a module whose MOD_SYSCALL asked for slot -1 (repeatable)')
+        .argParser(collect)
+        .default([]),
+    );
 }

@@ -5,8 +5,8 @@
  *
  * Also the options `review` and `report` share (what to convert, how to validate).
  */
-import { Option, type Command } from 'commander';
-import { collect } from './options.ts';
+import type { Command } from 'commander';
+import { addConversionOptions } from './options.ts';
 
 export interface MigrationFlags {
   validate: boolean;
@@ -24,17 +24,10 @@ export interface ReviewFlags extends MigrationFlags {
 const DEFAULT_PATCH = 'lkm2mod-review.patch';
 /** The options of every command that converts and validates a tree for a person to look at. */
 export function addMigrationOptions(cmd: Command): Command {
-  return cmd
+  return addConversionOptions(cmd)
     .option('--no-validate', 'do not load the modules in the simulated kernel (faster; the review shows no verdicts)')
     .option('--jobs <n>', 'modules validated at once')
-    .option('--cc', 'also check the converted sources with the C compiler (cc -fsyntax-only)')
-    .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
-    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it): its rules convert the shapes they declare (repeatable)', collect, [])
-    .addOption(
-      new Option('--syscall-slot <name=number>', 'the syscall number for a module whose MOD_SYSCALL asked for slot -1 (repeatable)')
-        .argParser(collect)
-        .default([]),
-    );
+    .option('--cc', 'also check the converted sources with the C compiler (cc -fsyntax-only)');
 }
 
 export function registerReview(program: Command): void {
