@@ -78,7 +78,8 @@ function renderInit(spec: ModcmdSpec): Line[] {
     out.push({ text: `${T2}return ${regs[0].attach};`, modular: false });
     return out;
   }
-  regs.forEach((r, i) => {
+  // One registration: its marker, the attach, and on failure `undo` (what came before it).
+  const attach = (r: Registration, undo: Line[]) => {
     const m = !!r.modularOnly;
     if (r.note) out.push(...lines(markerComment(T2, r.note), m));
     if (r.attachIsVoid) {
@@ -86,8 +87,9 @@ function renderInit(spec: ModcmdSpec): Line[] {
       return;
     }
     out.push({ text: `${T2}error = ${r.attach};`, modular: m });
-    out.push(...failure(undoAll(regs.slice(0, i)), m));
-  });
+    out.push(...failure(undo, m));
+  };
+  regs.forEach((r, i) => attach(r, undoAll(regs.slice(0, i))));
   if (spec.load) {
     if (regs.length === 0 && late.length === 0) {
       out.push({ text: `${T2}return ${spec.load};`, modular: false });
@@ -99,16 +101,9 @@ function renderInit(spec: ModcmdSpec): Line[] {
   // Published last, as the old load handler did at its end: a failure takes back the handler's
   // work (its unload) and the earlier registrations.
   late.forEach((r, i) => {
-    const m = !!r.modularOnly;
-    if (r.note) out.push(...lines(markerComment(T2, r.note), m));
-    if (r.attachIsVoid) {
-      out.push(...lines(reindent(r.attach, T2), m));
-      return;
-    }
-    out.push({ text: `${T2}error = ${r.attach};`, modular: m });
     const undo = [...undoAll(late.slice(0, i))];
     if (spec.unload) undo.push({ text: `${T3}(void)${spec.unload};`, modular: false });
-    out.push(...failure([...undo, ...undoAll(regs)], m));
+    attach(r, [...undo, ...undoAll(regs)]);
   });
   out.push({ text: `${T2}return 0;`, modular: false });
   return out;
