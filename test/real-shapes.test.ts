@@ -135,3 +135,21 @@ test('the tree root is the kernel tree: the one the paths are in, or where S poi
   assert.equal(treeRoot([lkm], '/nonexistent', [path.join(partial, 'src/sys')]), path.join(partial, 'src/sys'), 'S names the tree');
   assert.equal(treeRoot([lkm], '/nonexistent', [path.join(partial, 'elsewhere')]), lkm, 'an S that does not hold the paths is not their tree');
 });
+
+test('a glue file SRCS names through a variable (lkminit_${KMOD}.c) is renamed in SRCS too, so the converted tree is a module(9) module', async () => {
+  const root = kernelTree(null, {
+    'sys/lkm/vfs/lfs/Makefile': '.PATH:\t$S/ufs/lfs\nKMOD=\tlfs\nSRCS=\tlkminit_${KMOD}.c\nSRCS+=\tlfs_vfsops.c\n.include <bsd.kmod.mk>\n',
+    'sys/lkm/vfs/lfs/lkminit_lfs.c':
+      '#include <sys/lkm.h>\nextern struct vfsops lfs_vfsops;\nMOD_VFS("lfs", -1, &lfs_vfsops);\nint\nlfs_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)\n' +
+      '{\n\tDISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, lkm_nofunc);\n}\n',
+    'sys/ufs/lfs/lfs_vfsops.c': 'struct vfsops lfs_vfsops;\n',
+  });
+  const w = runCli(['convert', 'sys', '--write'], { cwd: root });
+  assert.equal(w.status, 0, w.stderr);
+  assert.match(fs.readFileSync(path.join(root, 'sys/modules/lfs/Makefile'), 'utf8'), /^SRCS=\tlfs_mod\.c$/m);
+  const again = await discover([path.join(root, 'sys')], { jobs: 1 });
+  assert.deepEqual(again.modules, []);
+  assert.deepEqual(again.module9?.map((m) => [m.name, m.findings.length]), [['lfs', 0]]);
+  assert.deepEqual(again.findings, []);
+  assert.equal(runCli(['convert', 'sys', '--check'], { cwd: root }).status, 0, 'a second run changes nothing');
+});
