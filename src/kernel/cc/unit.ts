@@ -226,7 +226,9 @@ export class Unit {
       this.warn(node, `cannot read this function definition's name or parameters: '${clip(node.text.split('{')[0])}'`);
       return;
     }
-    if (spec.storage === 'static') this.staticNames.add(decl.name);
+    // GNU C's `extern inline` (gcc before -std=gnu99, NetBSD's kernel headers): an inline body
+    // only, no symbol emitted; each unit that calls it runs its own copy, as a static inline.
+    if (spec.storage === 'static' || (spec.storage === 'extern' && spec.inline)) this.staticNames.add(decl.name);
     const ref = this.ref(decl.name, decl.type);
     const prior = this.definitions.find((d) => d.ref === ref);
     if (prior) throw new CompileError(this.site(node), `redefinition of ${decl.name}() (first defined at ${prior.site.file}:${prior.site.line})`);
