@@ -15,6 +15,7 @@ import type { LowerContext } from './lower-context.ts';
 import { ExprLowerer } from './lower-expr.ts';
 import { initializerLength, lowerInitializer } from './lower-init.ts';
 import { FunctionLowerer } from './lower-stmt.ts';
+import { prototypeOldStyle } from './old-style.ts';
 import type { PreprocessResult } from './pp/preprocess.ts';
 import { Scope, type GlobalRef } from './scope.ts';
 
@@ -71,7 +72,7 @@ export class Unit {
   ) {
     this.strings = strings;
     this.types = new TypeBuilder({ dm, warn: (n, m) => this.warn(n, m) }, this.scope);
-    this.root = parseC(pp.text).rootNode;
+    this.root = parseC(prototypeOldStyle(pp.text)).rootNode;
     for (const w of pp.warnings) this.warnings.push(w);
     this.scope.lazy = (name) => this.readPrototype(name);
   }
