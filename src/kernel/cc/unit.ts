@@ -15,7 +15,7 @@ import type { LowerContext } from './lower-context.ts';
 import { ExprLowerer } from './lower-expr.ts';
 import { initializerLength, lowerInitializer } from './lower-init.ts';
 import { FunctionLowerer } from './lower-stmt.ts';
-import { prototypeOldStyle } from './old-style.ts';
+import { prepareForParse } from './pre-parse.ts';
 import type { PreprocessResult } from './pp/preprocess.ts';
 import { Scope, type GlobalRef } from './scope.ts';
 
@@ -72,7 +72,7 @@ export class Unit {
   ) {
     this.strings = strings;
     this.types = new TypeBuilder({ dm, warn: (n, m) => this.warn(n, m) }, this.scope);
-    this.root = parseC(prototypeOldStyle(pp.text)).rootNode;
+    this.root = parseC(prepareForParse(pp.text)).rootNode;
     for (const w of pp.warnings) this.warnings.push(w);
     this.scope.lazy = (name) => this.readPrototype(name);
   }
@@ -179,6 +179,10 @@ export class Unit {
         case 'expression_statement':
           // A lone `;` after a macro that ends with its own (`MOD_MISC("x");`) is harmless.
           if (node.text.trim() === ';') break;
+          if (node.namedChildren[0]?.type === 'gnu_asm_expression') {
+            this.warn(node, 'file-scope asm ignored: assembly the simulated kernel cannot run or link');
+            break;
+          }
           this.warn(node, `ignored at file scope: '${clip(node.text)}' (a macro the compiler does not know?)`);
           break;
         case 'ERROR':
