@@ -255,7 +255,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
-  return assemble(cache, plans, prepared, failed, findings, opts.root);
+  return assemble(cache, plans, prepared, failed, findings, opts.root, machine);
 }
 
 function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
@@ -614,6 +614,7 @@ function assemble(
   failed: Map<ModulePlan, Finding[]>,
   treeFindings: Finding[],
   root: string,
+  scanMachine: Machine,
 ): ConversionSet {
   const placements = new Map<ModulePlan, Placement>();
   const moves = new Map<string, string>();
@@ -702,6 +703,8 @@ function assemble(
         oldDir: plan.dir,
         newDir: placement.dir,
         sysDir: placement.sysDir,
+        addSources: (plan.unlistedSources ?? []).map((f) => path.basename(moves.get(f) ?? f)),
+        vars: parseMakefile(plan.makefile, { text: before, machine: scanMachine }).vars,
       });
       if (plan.kmod && plan.kmod !== p.job.name) {
         p.job.finding({
