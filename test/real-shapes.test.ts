@@ -205,3 +205,19 @@ test('K&R parameter declarations tree-sitter leaves at file scope are not global
   assert.ok(s.globals.has('fr_findgroup'));
   assert.ok(s.globals.has('fr_active'));
 });
+
+test('a file tree-sitter cannot read as a whole: a K&R function\'s parameters and locals left loose at file scope are not globals, its name is', async () => {
+  const { SourceCache } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  // NetBSD 1.4's lfs_segment.c: a macro with an unbalanced if in its body breaks the whole parse.
+  const root = tree({
+    'seg.c':
+      '#define vndebug(vp,str) if(VTOI(vp)->i_flag & IN_CLEANING) printf("%d\\n",(str),op)\n\n' +
+      'int\nlfs_writevnodes(fs, mp, sp, op)\n\tstruct lfs *fs;\n\tstruct mount *mp;\n\tstruct segment *sp;\n\tint op;\n{\n' +
+      '\tstruct inode *ip;\n\tstruct vnode *vp;\n\n\tfor (vp = mp->mnt_vnodelist.lh_first; vp != NULL; vp = vp->v_mntvnodes.le_next) {\n' +
+      '\t\tvndebug(vp, "vnode");\n\t\tif (op == 1 && ((vp = VTOI(ip)) == NULL)) {\n\t\t\tcontinue;\n\t}\n\treturn (0);\n}\n',
+  });
+  const s = fileSymbols(new SourceCache().get(path.join(root, 'seg.c')));
+  for (const local of ['fs', 'mp', 'sp', 'op', 'ip', 'vp']) assert.ok(!s.globals.has(local), local);
+  assert.ok(s.globals.has('lfs_writevnodes'));
+});
