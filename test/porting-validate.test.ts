@@ -13,10 +13,12 @@ import type { ScanResult } from '../src/migrate/plan.ts';
 import { validateConversion, validatePaths } from '../src/validate/validate.ts';
 import type { CheckResult, ModuleResult } from '../src/validate/result.ts';
 import { ROOT } from './helpers.ts';
+import { treeRoot } from '../src/source/tree-root.ts';
 
 async function convert(dir: string): Promise<{ set: ConversionSet; scan: ScanResult }> {
   const scan = await discover([dir]);
-  return { set: await convertPlans(scan, { root: dir }), scan };
+  // The root convert would use: the tree the LKM is in, where its module(9) place is too.
+  return { set: await convertPlans(scan, { root: treeRoot([dir], dir, scan.sysDirs) }), scan };
 }
 
 /** Rewrite convert's output for `file` (by basename). */

@@ -218,3 +218,18 @@ test('a file tree-sitter cannot read as a whole (NetBSD 1.4T\'s lfs_segment.c): 
   for (const local of ['fs', 'mp', 'sp', 'op', 'ip', 'vp']) assert.ok(!s.globals.has(local), local);
   assert.ok(s.globals.has('lfs_writevnodes'));
 });
+
+test('a root narrower than the tree (the API\'s caller chose it): a module whose NetBSD place is outside it converts in place', async () => {
+  const { convertPlans } = await import('../src/migrate/convert.ts');
+  const root = kernelTree(null, {
+    'sys/lkm/misc/tick/Makefile': 'KMOD=\ttick\nSRCS=\ttick_lkm.c\n.include <bsd.kmod.mk>\n',
+    'sys/lkm/misc/tick/tick_lkm.c':
+      '#include <sys/lkm.h>\nMOD_MISC("tick");\nint\ntick_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)\n' +
+      '{\n\tDISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, lkm_nofunc);\n}\n',
+  });
+  const dir = path.join(root, 'sys/lkm/misc/tick');
+  const set = await convertPlans(await discover([dir], { jobs: 1 }), { root: dir });
+  assert.deepEqual(set.changes.map((c) => path.relative(dir, c.path)).sort(), ['Makefile', 'tick_lkm.c']);
+  assert.deepEqual(set.outside ?? [], []);
+  assert.ok(set.modules[0]!.findings.some((f) => f.code === 'layout-outside-root'));
+});

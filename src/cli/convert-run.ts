@@ -99,7 +99,8 @@ function sayWhatIsLeftAlone(scan: ScanResult, paths: string[], rel: (p: string) 
 function renderOutside(outside: FileChange[], root: string): string {
   if (!outside.length) return '';
   const files = outside.map((c) => c.oldPath ?? c.path);
-  const dir = commonRoot(files, path.dirname(files[0]!));
+  const dirs = outside.flatMap((c) => [c.path, ...(c.oldPath ? [c.oldPath] : [])]).map(path.dirname);
+  const dir = commonRoot(dirs, dirs[0]!);
   const lines = [
     `# lkm2mod: ${files.length} file(s) outside the tree root ${root} need an edit that lkm2mod did not make:`,
     ...files.map((f) => `#   ${f}`),
@@ -158,6 +159,6 @@ function toJson(set: ConversionSet, rel: (p: string) => string) {
       .filter((f) => !moduleFindings.has(f))
       .map(finding),
     changes: set.changes.length,
-    outside: (set.outside ?? []).map((c) => ({ path: c.oldPath ?? c.path, hunk: renderPatch([c], path.dirname(c.oldPath ?? c.path)) })),
+    outside: (set.outside ?? []).map((c) => ({ path: c.oldPath ?? c.path, hunk: set.findings.find((f) => f.code === 'outside-tree-root' && f.file === (c.oldPath ?? c.path))?.hunk ?? '' })),
   };
 }

@@ -18,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderPatch, type FileChange } from '../report/diff.ts';
-import { contains } from '../source/tree-root.ts';
+import { commonRoot, contains } from '../source/tree-root.ts';
 import { walkPaths } from '../source/files.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
@@ -632,7 +632,18 @@ function assemble(
   for (const [plan, p] of prepared) {
     perModule.set(plan, new Set());
     const glue = p.job.descriptors.map((d) => d.src.path);
-    const placement = placeModule(plan.dir, p.job.name, plan.makefile, glue);
+    let placement = placeModule(plan.dir, p.job.name, plan.makefile, glue);
+    if (placement.moved && !contains(root, placement.dir)) {
+      // Nothing is written outside the root: a module whose NetBSD place is outside it stays put.
+      p.job.finding({
+        file: plan.makefile ?? plan.dir,
+        line: 1,
+        severity: 'note',
+        code: 'layout-outside-root',
+        message: `${p.job.name} was converted in place: its NetBSD place, ${placement.dir}, is outside the tree root ${root}, where lkm2mod never writes. Convert from the kernel tree to get the NetBSD layout.`,
+      });
+      placement = { ...placement, dir: plan.dir, moved: false, moves: new Map(), leftBehind: [] };
+    }
     const target = placement.moved ? placement.dir : null;
     if (target && existsSync(target)) {
       p.job.finding({
@@ -809,7 +820,7 @@ function assemble(
 /** A change lkm2mod will not write, because its file is outside the tree root: said, with its hunk. */
 function outsideFinding(c: FileChange, root: string): Finding {
   const file = c.oldPath ?? c.path;
-  const hunk = renderPatch([c], path.dirname(file));
+  const hunk = renderPatch([c], commonRoot([c.path, ...(c.oldPath ? [c.oldPath] : [])].map(path.dirname), path.dirname(file)));
   const before = (c.before ?? '').split('\n');
   const after = (c.after ?? '').split('\n');
   let line = 0;

@@ -33,6 +33,7 @@ const CONVERT_CODES: Record<string, string> = {
   'conversion-failed': 'a rule failed; the module was not converted',
   'rule-failed': 'a tree rule failed',
   'syscall-slot-answered': 'slot -1 was answered with --syscall-slot',
+  'layout-outside-root': 'the module\'s NetBSD place (sys/modules/<name>) is outside the tree root, so it was converted in place',
   'outside-tree-root': 'a file outside the tree root needs an edit; it is not written, the hunk is in the finding and the preview',
 };
 
