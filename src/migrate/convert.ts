@@ -34,7 +34,9 @@ import { ModuleJob } from './job.ts';
 import { movedInclude, placeModule, type Placement } from './layout.ts';
 import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile } from './makefile-gen.ts';
 import { markerComment, moduleDeclaration, renderModcmd } from './modinfo.ts';
-import { moduleName } from './names.ts';
+import { moduleName, unquote } from './names.ts';
+import { inferModuleSet, plannedFor, type ModuleSet, type SharedModule } from './module-set.ts';
+import { foldedPlacement, makefileForSet, mergedModuleParts, sharedModuleFiles, type CreatedModule } from './module-set-convert.ts';
 import type { Declaration, Finding, ModulePlan, ScanResult } from './plan.ts';
 import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from './rule-api.ts';
 import { findEmulations, SymbolIndex, type Provider } from './symbols.ts';
@@ -50,12 +52,19 @@ export interface ConvertOptions {
   syscallSlots?: Map<string, number>;
   /** Extra rules; for a kind they also cover, they take precedence over the built-in ones. */
   rules?: Rule[];
+  /**
+   * The migration's decisions for the tree (names, shared modules, merges, slots), from a plan
+   * file (`--plan`); lkm2mod infers them when there is none.
+   */
+  moduleSet?: ModuleSet;
 }
 
 export interface ModuleConversion {
   plan: ModulePlan;
   name: string;
   renamedFrom?: string;
+  /** Folded into this emulation module (a plan's merge): no module of its own. */
+  mergedInto?: string;
   moduleClass: ModuleClass;
   required: { module: string; reason: string }[];
   /** The module(9) module's directory (sys/modules/<name> when it moved). */
@@ -68,6 +77,10 @@ export interface ModuleConversion {
 
 export interface ConversionSet {
   modules: ModuleConversion[];
+  /** Modules the conversion made that no LKM was: shared code several LKMs built. */
+  created?: CreatedModule[];
+  /** The decisions the conversion followed. */
+  moduleSet?: ModuleSet;
   /** All changes, in path order. */
   changes: FileChange[];
   findings: Finding[];
@@ -91,7 +104,15 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   const rules = [...(opts.rules ?? []), ...builtinRules];
   const moduleRules = rules.filter((r): r is ModuleRule => r.scope === 'module');
   const treeRules = rules.filter((r): r is TreeRule => r.scope === 'tree');
-  const slots = opts.syscallSlots ?? new Map<string, number>();
+  const moduleSet = opts.moduleSet ?? inferModuleSet(scan, { syscallSlots: opts.syscallSlots });
+  const slots = new Map(opts.syscallSlots ?? []);
+  for (const s of moduleSet.slots) if (s.slot !== null && !slots.has(s.module)) slots.set(s.module, s.slot);
+  // Sources a shared module now holds, and which module takes which exec format.
+  const sharedOf = new Map<string, SharedModule>();
+  for (const sh of moduleSet.shared) for (const f of sh.sources) sharedOf.set(f, sh);
+  const mergedInto = new Map(moduleSet.merges.map((m) => [m.from, m.into]));
+  const absorbs = new Map<string, string[]>();
+  for (const m of moduleSet.merges) absorbs.set(m.into, [...(absorbs.get(m.into) ?? []), m.from]);
   // Discovery's loose findings (a KMOD that declares nothing, a vendor macro no rule reads) are convert's to report too.
   const findings: Finding[] = [...scan.parseErrors, ...(scan.findings ?? [])];
   const plans = [...scan.modules].sort((a, b) => a.dir.localeCompare(b.dir));
@@ -110,7 +131,11 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
       }
       continue;
     }
-    const n = moduleName(declaredName(cache, plan), plan.kmod);
+    const planned = plannedFor(moduleSet, plan.dir);
+    const declared = unquote(declaredName(cache, plan).trim());
+    const n = planned
+      ? { name: planned.name, renamedFrom: planned.name !== declared ? declared : undefined, reason: planned.reason }
+      : moduleName(declaredName(cache, plan), plan.kmod);
     convertible.push({ plan, name: n.name, renamedFrom: n.renamedFrom, reason: n.reason });
   }
 
@@ -145,8 +170,10 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
       continue;
     }
     names.set(c.name, c.plan);
-    const files = c.plan.files.flatMap((f) => readable(cache, f));
+    const files = c.plan.files.filter((f) => !sharedOf.has(f)).flatMap((f) => readable(cache, f));
     const job = new ModuleJob(c.plan, c.name, files, cache, emulations, slots);
+    if (mergedInto.has(c.name)) job.helperOf = mergedInto.get(c.name);
+    for (const from of absorbs.get(c.name) ?? []) mergedModuleParts(job, from);
     const checkpoints = new Map(cache.all().map((s) => [s, s.edits.size]));
     try {
       const p = prepare(job, moduleRules);
@@ -169,7 +196,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   // required, from the symbols every module defines and uses.
   const converting = new Set(convertible.flatMap((c) => (c.plan.makefile ? [c.plan.makefile] : [])));
   const providers: Provider[] = [
-    ...[...prepared.values()].map((p) => ({ module: p.job.name, files: p.job.files.map((f) => f.path) })),
+    ...[...prepared.values()].map((p) => ({ module: p.job.helperOf ?? p.job.name, files: p.job.files.map((f) => f.path) })),
+    ...moduleSet.shared.map((sh) => ({ module: sh.name, files: sh.sources })),
     ...kernel.providers.filter((p) => !names.has(p.module) && !converting.has(p.makefile)),
   ];
   const providerFiles = new Set(providers.flatMap((p) => p.files));
@@ -213,8 +241,16 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
+  const jobsOf = (name: string) => [...prepared.values()].filter((q) => q.job.name === name || q.job.helperOf === name).map((q) => q.job);
   for (const p of prepared.values()) {
-    const { required, ambiguous } = index.required(p.job.name, p.job.uses, (sym) => stillUsed(p.job, sym));
+    if (p.job.helperOf) continue;
+    const parts = jobsOf(p.job.name);
+    const { required: inferred, ambiguous } = index.required(
+      p.job.name,
+      parts.flatMap((j) => [...j.uses]),
+      (sym) => parts.some((j) => stillUsed(j, sym)),
+    );
+    const required = withSharedModules(inferred, p.job.plan, moduleSet);
     p.required = required;
     for (const a of ambiguous) {
       p.job.finding({
@@ -247,7 +283,24 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
-  return assemble(cache, plans, prepared, failed, findings, opts.root);
+  const set = assemble(cache, plans, prepared, failed, findings, opts.root);
+  const created = sharedModuleFiles(moduleSet.shared, convertible.map((c) => c.plan), set, opts.root);
+  return { ...set, created: created.modules, changes: [...set.changes, ...created.changes].sort((a, b) => a.path.localeCompare(b.path)), findings: [...set.findings, ...created.findings], moduleSet };
+}
+
+/**
+ * The shared modules a module's LKM built the sources of come first in `required`, for that
+ * reason; requisites its symbols bring in follow.
+ */
+function withSharedModules(inferred: { module: string; reason: string }[], plan: ModulePlan, set: ModuleSet): { module: string; reason: string }[] {
+  const out: { module: string; reason: string }[] = [];
+  for (const sh of set.shared) {
+    const built = sh.sources.filter((f) => plan.files.includes(f)).map((f) => path.basename(f));
+    if (built.length === 0) continue;
+    const also = inferred.find((r) => r.module === sh.name);
+    out.push({ module: sh.name, reason: `built ${built.join(', ')}, which ${sh.name} now holds for ${sh.users.join(', ')}${also ? `; it ${also.reason}` : ''}` });
+  }
+  return [...out, ...inferred.filter((r) => !out.some((o) => o.module === r.module))];
 }
 
 function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
@@ -391,6 +444,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
     unload: calls.unload ?? null,
     stat: calls.stat ?? null,
     notes,
+    helper: !!job.helperOf,
   });
   let modcmdPlaced = false;
   if (entry) {
@@ -425,9 +479,12 @@ function finish(p: Prepared): void {
   const { job } = p;
   const [first, ...rest] = job.descriptors;
   if (first) {
-    const parts = [moduleDeclaration(job.name, job.moduleClass, p.required.map((r) => r.module)), ...job.declarations];
+    // A merged exec format has no modinfo: the emulation module's MODULE() covers it.
+    const modinfo = job.helperOf ? [] : [moduleDeclaration(job.name, job.moduleClass, p.required.map((r) => r.module))];
+    const parts = [...modinfo, ...job.declarations];
     if (!p.modcmdPlaced) parts.push(p.modcmd);
-    first.src.edits.replace(first.site.start, first.site.end, parts.join('\n\n'), `${job.origin}: MODULE()`);
+    if (parts.length) first.src.edits.replace(first.site.start, first.site.end, parts.join('\n\n'), `${job.origin}: MODULE()`);
+    else first.src.removeRange(first.site.start, first.site.end, `${job.origin}: descriptor`);
   }
   for (const d of rest) d.src.removeRange(d.site.start, d.site.end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
   job.dropUnused();
@@ -613,9 +670,19 @@ function assemble(
   const perModule = new Map<ModulePlan, Set<string>>();
   const touch = (plan: ModulePlan, key: string) => perModule.get(plan)!.add(key);
 
-  for (const [plan, p] of prepared) {
+  // Emulation modules are placed before the exec formats folded into them, which go with them.
+  const hostOf = (p: Prepared) => [...prepared].find(([, q]) => q.job.name === p.job.helperOf);
+  const ordered = [...prepared].sort(([, a], [, b]) => Number(!!a.job.helperOf) - Number(!!b.job.helperOf));
+  for (const [plan, p] of ordered) {
     perModule.set(plan, new Set());
     const glue = p.job.descriptors.map((d) => d.src.path);
+    const host = p.job.helperOf ? hostOf(p) : undefined;
+    if (host && placements.has(host[0])) {
+      const placement = foldedPlacement(plan, p.job.name, glue, placements.get(host[0])!);
+      placements.set(plan, placement);
+      for (const [from, to] of placement.moves) moves.set(from, to);
+      continue;
+    }
     const placement = placeModule(plan.dir, p.job.name, plan.makefile, glue);
     const target = placement.moved ? placement.dir : null;
     if (target && existsSync(target)) {
@@ -680,13 +747,17 @@ function assemble(
     }
     for (const file of p.job.files) touch(plan, moves.get(file.path) ?? file.path);
     for (const to of placement.moves.values()) touch(plan, to);
-    if (plan.makefile) {
+    if (plan.makefile && p.job.helperOf) {
+      // Its sources are built by the emulation module's Makefile now.
+      changes.set(plan.makefile, { path: plan.makefile, before: readFileSync(plan.makefile, 'utf8'), after: null });
+      touch(plan, plan.makefile);
+    } else if (plan.makefile) {
       const before = readFileSync(plan.makefile, 'utf8');
       const renamedSources = new Map<string, string>();
       for (const [from, to] of placement.moves) {
         if (path.basename(from) !== path.basename(to)) renamedSources.set(path.basename(from), path.basename(to));
       }
-      const after = rewriteMakefile(before, {
+      const rewritten = rewriteMakefile(before, {
         moved: placement.moved,
         kmod: plan.kmod && plan.kmod !== p.job.name ? p.job.name : undefined,
         renamedSources,
@@ -695,6 +766,8 @@ function assemble(
         newDir: placement.dir,
         sysDir: placement.sysDir,
       });
+      const folded = [...prepared].filter(([, q]) => q.job.helperOf === p.job.name).map(([fp, q]) => ({ plan: fp, files: q.job.files.map((f) => f.path) }));
+      const after = makefileForSet(rewritten, plan, p.job.files.map((f) => f.path), folded, placement, moves);
       if (plan.kmod && plan.kmod !== p.job.name) {
         p.job.finding({
           file: plan.makefile,
@@ -716,7 +789,8 @@ function assemble(
   const bySys = new Map<string, string[]>();
   for (const [plan, placement] of placements) {
     if (!placement.moved || !placement.sysDir) continue;
-    bySys.set(placement.sysDir, [...(bySys.get(placement.sysDir) ?? []), prepared.get(plan)!.job.name]);
+    const job = prepared.get(plan)!.job;
+    if (!job.helperOf) bySys.set(placement.sysDir, [...(bySys.get(placement.sysDir) ?? []), job.name]);
     const kindMakefile = path.join(path.dirname(plan.dir), 'Makefile');
     if (existsSync(kindMakefile) && !moves.has(kindMakefile)) {
       const cur = changes.get(kindMakefile);
@@ -761,14 +835,16 @@ function assemble(
     }
     const placement = placements.get(plan)!;
     const keys = perModule.get(plan)!;
+    const folded = [...prepared.values()].filter((q) => q.job.helperOf === p.job.name).flatMap((q) => q.job.files.map((f) => f.path));
     modules.push({
       plan,
       name: p.job.name,
       ...(p.renamedFrom ? { renamedFrom: p.renamedFrom } : {}),
+      ...(p.job.helperOf ? { mergedInto: p.job.helperOf } : {}),
       moduleClass: p.job.moduleClass,
       required: p.required,
       dir: placement.dir,
-      sources: plan.files.map((f) => moves.get(f) ?? f),
+      sources: [...p.job.files.map((f) => f.path), ...folded].map((f) => moves.get(f) ?? f),
       changes: all.filter((c) => keys.has(c.path)),
       findings: own,
     });
