@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { EXIT_USAGE, UserError } from './errors.ts';
 import { DEFAULT_MACHINE, parseMachine, type Machine } from '../source/make-env.ts';
+import type { PlanDecisions } from '../migrate/plan-file.ts';
 
 /** Accumulates a repeatable option's values. */
 export const collect = (v: string, acc: string[]): string[] => [...acc, v];
@@ -18,6 +19,15 @@ export function parseSlots(specs: string[]): Map<string, number> {
     slots.set(m[1], Number(m[2]));
   }
   return slots;
+}
+
+/**
+ * `--plan FILE` read, and the machine it names unless `--machine` names one: the plan's machine
+ * decides how the Makefiles are read, so it is known before the scan.
+ */
+export async function planAndMachine(flags: { plan?: string; machine?: string }): Promise<{ plan?: PlanDecisions; machine: Machine }> {
+  const plan = flags.plan ? (await import('../migrate/plan-load.ts')).readPlanFile(flags.plan) : undefined;
+  return { ...(plan ? { plan } : {}), machine: parseMachineFlag(flags.machine ?? plan?.machine?.name) };
 }
 
 /** `--machine MACHINE[:MACHINE_ARCH]`: the machine whose Makefiles are read, as make(1) would for it. */
@@ -41,6 +51,7 @@ export function addMachineOption(cmd: Command): Command {
  */
 export function addConversionOptions(cmd: Command): Command {
   return addMachineOption(cmd)
+    .option('--plan <file>', 'follow the migration plan in FILE (written by lkm2mod plan, then edited): names, shared modules, merges, slots, machine')
     .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
     .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it): its rules convert the shapes they declare (repeatable)', collect, [])
     .addOption(

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_PENDING, UserError } from './errors.ts';
-import { parseMachineFlag, parseSlots } from './options.ts';
+import { planAndMachine, parseSlots } from './options.ts';
 import type { ValidateFlags } from './validate.ts';
 import { Progress } from '../report/progress.ts';
 import { writeSarif } from '../report/sarif.ts';
@@ -18,7 +18,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
   const jobs = positive('--jobs', flags.jobs);
   const repeat = positive('--repeat', flags.repeat);
   const syscallSlots = parseSlots(flags.syscallSlot);
-  const machine = parseMachineFlag(flags.machine);
+  const { plan, machine } = await planAndMachine(flags);
   for (const k of flags.kernelSrc) {
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
@@ -35,6 +35,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
       kernelSrc: flags.kernelSrc,
       syscallSlots,
       machine,
+      plan,
       rules: packs.rules,
       onProgress: progress ? (done, total, name) => progress.update(done, total, name) : undefined,
     });

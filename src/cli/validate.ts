@@ -21,6 +21,7 @@ export interface ValidateFlags {
   verbose?: boolean;
   rules: string[];
   machine?: string;
+  plan?: string;
 }
 
 export function registerValidate(program: Command): void {

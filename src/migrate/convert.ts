@@ -37,6 +37,8 @@ import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile 
 import { markerComment, moduleDeclaration, renderModcmd } from './modinfo.ts';
 import { moduleName, unquote } from './names.ts';
 import { inferModuleSet, plannedFor, type ModuleSet, type SharedModule } from './module-set.ts';
+import type { PlanDecisions } from './plan-file.ts';
+import { moduleSetFromPlan } from './plan-load.ts';
 import { foldedPlacement, makefileForSet, mergedModuleParts, sharedModuleFiles, type CreatedModule } from './module-set-convert.ts';
 import type { Declaration, Finding, ModulePlan, ScanResult } from './plan.ts';
 import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from './rule-api.ts';
@@ -58,6 +60,8 @@ export interface ConvertOptions {
    * file (`--plan`); lkm2mod infers them when there is none.
    */
   moduleSet?: ModuleSet;
+  /** A plan file's decisions (`--plan`), checked against the scan; used when moduleSet is not given. */
+  plan?: PlanDecisions;
 }
 
 export interface ModuleConversion {
@@ -105,7 +109,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   const rules = [...(opts.rules ?? []), ...builtinRules];
   const moduleRules = rules.filter((r): r is ModuleRule => r.scope === 'module');
   const treeRules = rules.filter((r): r is TreeRule => r.scope === 'tree');
-  const moduleSet = opts.moduleSet ?? inferModuleSet(scan, { syscallSlots: opts.syscallSlots });
+  const moduleSet =
+    opts.moduleSet ?? (opts.plan ? moduleSetFromPlan(opts.plan, scan, opts.syscallSlots) : inferModuleSet(scan, { syscallSlots: opts.syscallSlots }));
   const slots = new Map(opts.syscallSlots ?? []);
   for (const s of moduleSet.slots) if (s.slot !== null && !slots.has(s.module)) slots.set(s.module, s.slot);
   // Sources a shared module now holds, and which module takes which exec format.

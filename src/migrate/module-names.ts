@@ -55,9 +55,9 @@ export function kernelName(plan: ModulePlan, declared: string, read: ReadText = 
     const n = pick(fsType.name, 'file system type', `mount -t ${fsType.name} autoloads module "${fsType.name}" (${fsType.where})`);
     if (n) return n;
   }
-  const emul = definedEmulation(plan, texts);
+  const emul = definedEmulationOf(plan, texts) ?? emulationByPlace(plan, lkm);
   if (emul && (plan.kind === 'compat' || plan.kind === 'exec')) {
-    const n = pick(`compat_${emul}`, 'emulation', `it defines the emulation "${emul}", which module(9) knows as compat_${emul}`);
+    const n = pick(`compat_${emul.name}`, 'emulation', `${emul.why}, which module(9) knows as compat_${emul.name}`);
     if (n) return n;
   }
   if (plan.kind === 'exec') {
@@ -154,6 +154,29 @@ export function sysDirAbove(dir: string): string | null {
   const parts = dir.split(path.sep);
   const at = parts.lastIndexOf('lkm');
   return at > 0 ? parts.slice(0, at).join(path.sep) : null;
+}
+
+/**
+ * An emulation LKM whose struct emul lkm2mod cannot see (its sources are missing, or built
+ * elsewhere): one named `compat_<os>`, or one in the tree's `lkm/compat/<os>` folder.
+ */
+function emulationByPlace(plan: ModulePlan, lkm: string): { name: string; why: string } | null {
+  for (const n of [lkm, plan.kmod ?? '']) {
+    const m = /^compat_(\w+)$/.exec(n);
+    if (m) return { name: m[1]!, why: `it is the emulation LKM ${n}` };
+  }
+  const parts = plan.dir.split(path.sep);
+  const at = parts.lastIndexOf('lkm');
+  if (at >= 0 && parts[at + 1] === 'compat' && parts.length === at + 3 && isIdentifier(parts[at + 2]!)) {
+    return { name: parts[at + 2]!, why: `it is the emulation LKM of lkm/compat/${parts[at + 2]}` };
+  }
+  return null;
+}
+
+/** The emulation a module's own sources define (a non-extern `struct emul` with its e_name). */
+function definedEmulationOf(plan: ModulePlan, texts: Array<{ text: string }>): { name: string; why: string } | null {
+  const e = definedEmulation(plan, texts);
+  return e ? { name: e, why: `it defines the emulation "${e}"` } : null;
 }
 
 /** The e_name of a `struct emul` the module's own sources define (not static), if any. */

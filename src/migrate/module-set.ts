@@ -11,6 +11,7 @@
  * `lkm2mod plan` writes it out (plan-file.ts), the user edits it, `--plan` feeds it back.
  */
 import path from 'node:path';
+import { parseMachine } from '../source/make-env.ts';
 import { definedEmulation, kernelName, readTextFile, type LookupKind, type ReadText } from './module-names.ts';
 import { isIdentifier, MAXMODNAME } from './names.ts';
 import type { LkmKind, ModulePlan, ScanResult } from './plan.ts';
@@ -74,6 +75,7 @@ export interface InferOptions {
   read?: ReadText;
   /** `--syscall-slot` answers already given. */
   syscallSlots?: ReadonlyMap<string, number>;
+  /** The machine the tree was read for, as `--machine` spells it. */
   machine?: string | null;
 }
 
@@ -96,13 +98,21 @@ export function inferModuleSet(scan: ScanResult, opts: InferOptions = {}): Modul
   uniqueNames(modules);
   const byDir = new Map(plans.map((p, i) => [p.dir, modules[i]!]));
   return {
-    machine: opts.machine ?? null,
+    machine: opts.machine ?? machineSpec(scan),
     modules,
     shared: sharedSources(plans, byDir),
     merges: [],
     possibleMerges: emulationMerges(plans, byDir, read),
     slots: slotDecisions(plans, byDir, opts.syscallSlots ?? new Map()),
   };
+}
+
+/** `i386`, or `evbarm:armeb` when the architecture is not the port's usual one. */
+function machineSpec(scan: ScanResult): string | null {
+  const m = scan.machine;
+  if (!m) return null;
+  const usual = parseMachine(m.machine);
+  return 'error' in usual || usual.arch !== m.arch ? `${m.machine}:${m.arch}` : m.machine;
 }
 
 /** LKMs with a declaration: what convert turns into modules. */

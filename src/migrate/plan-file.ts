@@ -14,6 +14,7 @@
  * source no LKM builds) is an error naming the plan line. No parser dependency: the format is
  * words on lines.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIdentifier, MAXMODNAME } from './names.ts';
 import type { Merge, ModuleSet, PlannedModule, SharedModule, SlotDecision } from './module-set.ts';
@@ -159,10 +160,14 @@ export function applyPlan(
   const modules: PlannedModule[] = [];
   const byDir = new Map<string, PlanDecisions['modules'][number]>();
   const known = new Set(inferred.modules.map((m) => m.dir));
-  const shownDir = (d: string) => path.relative(path.dirname(path.resolve(plan.file)), d) || '.';
+  const shownDir = (d: string) => path.relative(process.cwd(), d) || '.';
+  // Lines for LKMs outside the paths this command was given are not its business (a whole
+  // tree's plan used on one folder); a folder that is gone, or holds no LKM now, is stale.
+  const outOfScope = new Set<string>();
   for (const m of plan.modules) {
     const twice = byDir.get(m.dir);
-    if (!known.has(m.dir)) stale(m.line, `no LKM is in ${shownDir(m.dir)} any more (moved, renamed or converted?); fix or delete this line.`);
+    if (!known.has(m.dir) && existsSync(m.dir) && lkmHere(m.dir)) outOfScope.add(m.name);
+    else if (!known.has(m.dir)) stale(m.line, `no LKM is in ${shownDir(m.dir)} any more (moved, renamed or converted?); fix or delete this line.`);
     else if (twice) stale(m.line, `${shownDir(m.dir)} is named on line ${twice.line} already; keep one line per LKM.`);
     else if (claim(m.name, m.line)) byDir.set(m.dir, m);
   }
@@ -221,6 +226,7 @@ export function applyPlan(
   for (const m of plan.merges) {
     const from = moduleNames.get(m.from);
     const into = moduleNames.get(m.into);
+    if (!from && !into && outOfScope.has(m.from) && outOfScope.has(m.into)) continue;
     if (!from || !into) {
       stale(m.line, `${!from ? m.from : m.into} is not a module of the tree (its name in a module line, or lkm2mod's default); fix or delete this merge.`);
       continue;
@@ -245,6 +251,7 @@ export function applyPlan(
   const slots: SlotDecision[] = [];
   for (const s of plan.slots) {
     const mod = moduleNames.get(s.module);
+    if (!mod && outOfScope.has(s.module)) continue;
     if (!mod) {
       stale(s.line, `${s.module} is not a module of the tree; fix or delete this line.`);
       continue;
@@ -264,6 +271,19 @@ export function applyPlan(
     },
     errors,
   };
+}
+
+/** Whether a folder still holds an LKM: a Makefile building a KMOD with bsd.kmod.mk, or glue declaring one. */
+function lkmHere(dir: string): boolean {
+  try {
+    return readdirSync(dir).some((f) => {
+      if (f !== 'Makefile' && !f.endsWith('.c')) return false;
+      const text = readFileSync(path.join(dir, f), 'utf8');
+      return f === 'Makefile' ? /<bsd\.kmod\.mk>/.test(text) : /\bMOD_[A-Z]+\s*\(|\bDISPATCH\s*\(/.test(text);
+    });
+  } catch {
+    return false;
+  }
 }
 
 function withoutRename(m: PlannedModule): PlannedModule {

@@ -21,6 +21,11 @@ export interface LkmOriginal {
    * by their LKM directories): in the LKM world a module linked against whatever was loaded.
    */
   requires: string[];
+  /**
+   * Exec-format LKMs a plan folded into this (emulation) module: the original is these LKMs
+   * loaded after it, in this order, and unloaded before it.
+   */
+  folded?: Array<{ moduleDir: ModuleDir; entry?: string }>;
 }
 
 export interface ModuleSpec {

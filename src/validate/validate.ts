@@ -14,6 +14,7 @@ import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
 import type { ScanResult } from '../migrate/plan.ts';
+import type { PlanDecisions } from '../migrate/plan-file.ts';
 import type { Machine } from '../source/make-env.ts';
 import type { Rule } from '../migrate/rule-api.ts';
 import { PathNotFoundError } from '../source/files.ts';
@@ -42,6 +43,8 @@ export interface ValidateOptions {
   rules?: readonly Rule[];
   /** The machine whose Makefiles are read (`--machine`); default i386. */
   machine?: Machine;
+  /** The plan file's decisions (`--plan`). */
+  plan?: PlanDecisions;
 }
 
 /** Threads or processes for --jobs: see bench/validate.bench.ts for why threads are the default. */
@@ -70,7 +73,7 @@ export async function validatePaths(paths: string[], opts: ValidateOptions & Val
   const pool = startPool(opts);
   try {
     const scan = await discover(abs, { jobs: opts.jobs, rules: opts.rules, machine: opts.machine });
-    const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
+    const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])], plan: opts.plan });
     return await run(set, scan, opts, pool);
   } finally {
     await pool?.close();
