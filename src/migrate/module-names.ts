@@ -66,7 +66,7 @@ export function kernelName(plan: ModulePlan, declared: string, read: ReadText = 
     if (n) return n;
   }
   if (plan.kind === 'drv') {
-    const cd = cfdriverName(plan);
+    const cd = cfdriverName(plan, texts);
     const n = pick(cd, 'cfdriver', `autoconf loads a driver module by its cfdriver name (${cd}_cd)`);
     if (n) return n;
   }
@@ -195,9 +195,18 @@ export function definedEmulation(plan: ModulePlan, texts: Array<{ text: string }
   return null;
 }
 
-/** `lm_cd` in a MOD_DRV's cfdriver list → `lm`. */
-function cfdriverName(plan: ModulePlan): string | null {
+/** `lm_cd` in a MOD_DRV's cfdriver list (or the array it names) → `lm`. */
+function cfdriverName(plan: ModulePlan, texts: Array<{ text: string }>): string | null {
   const list = plan.tables.autoconf?.cfdrivers ?? '';
-  const m = /([A-Za-z_]\w*?)_cd\b/.exec(list);
-  return m ? m[1] : null;
+  const direct = /([A-Za-z_]\w*?)_cd\b/.exec(list);
+  if (direct) return direct[1]!;
+  const sym = referencedSymbol(list);
+  if (!sym) return null;
+  const re = new RegExp(`\\b${sym}\\s*\\[[^\\]]*\\]\\s*=\\s*\\{([^}]*)\\}`);
+  for (const { text } of texts) {
+    const m = re.exec(text);
+    const cd = m ? /([A-Za-z_]\w*?)_cd\b/.exec(m[1]!) : null;
+    if (cd) return cd[1]!;
+  }
+  return null;
 }

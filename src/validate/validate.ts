@@ -13,7 +13,7 @@ import { treeRoot } from '../source/tree-root.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
-import type { ScanResult } from '../migrate/plan.ts';
+import type { Module9, ScanResult } from '../migrate/plan.ts';
 import type { PlanDecisions } from '../migrate/plan-file.ts';
 import type { Machine } from '../source/make-env.ts';
 import type { Rule } from '../migrate/rule-api.ts';
@@ -111,7 +111,9 @@ async function run(
   const overlay = set.changes.length ? Overlay.create(overlayRoot(set, scan), set.changes) : null;
   try {
     const byName = (a: ModuleSpec, b: ModuleSpec) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir);
-    const found = (scan.module9 ?? []).map(module9Spec);
+    // Shared modules the conversion created are validated as the module(9) modules they are.
+    const created = (set.created ?? []).map((c) => ({ ...module9Spec(overlay ? inOverlay(c, overlay) : c), dir: c.dir }));
+    const found = [...(scan.module9 ?? []).map(module9Spec), ...created];
     const validated = opts.module9 === 'requisites' ? [] : found;
     const targets = [...conversionSpecs(set, scan, overlay), ...validated].sort(byName);
     noteDuplicates(targets);
@@ -129,6 +131,11 @@ async function run(
   } finally {
     overlay?.dispose();
   }
+}
+
+/** A module the conversion created, read from where the overlay materialised it. */
+function inOverlay(m: Module9, overlay: Overlay): Module9 {
+  return { ...m, dir: overlay.toOverlay(m.dir), makefile: m.makefile && overlay.toOverlay(m.makefile), files: m.files.map((f) => overlay.toOverlay(f)) };
 }
 
 /** Run a job in this thread, or in a pool; results in the order of `job.targets`. */
