@@ -86,6 +86,18 @@ test('the layered file systems and their shared module load in the simulated ker
     assert.deepEqual(failed, [], `${name}: ${failed.join('\n')}`);
     assert.ok(m.ok);
   }
+  const lifecycle = (n: string) => by.get(n)!.checks.find((c) => c.name === 'lifecycle')!.details.join('\n');
+  assert.match(lifecycle('null'), /mount -t null: autoloaded null/);
+  assert.match(lifecycle('ovl'), /mount -t ovl: autoloaded ovl/);
+});
+
+test('a file system module named otherwise than its type is never autoloaded, and validate says so', async () => {
+  const dir = path.join(SAMPLE, 'sys/lkm/vfs');
+  const { plan } = parsePlan(`module nullfs ${path.join(dir, 'nullfs')}\n`, path.join(SAMPLE, 'renamed.plan'));
+  const report = await validatePaths([dir, path.join(SAMPLE, 'sys/lkm/misc/layerfs')], { jobs: 1, repeat: 2, plan });
+  const m = report.modules.find((x) => x.name === 'nullfs')!;
+  const lifecycle = m.checks.find((c) => c.name === 'lifecycle')!;
+  assert.match((lifecycle.warnings ?? []).join('\n'), /registers file system type null but is named nullfs: mount -t null autoloads module "null"/);
 });
 
 test('a plan edited to merge the emulation with its exec format converts into one EXEC module', async () => {

@@ -8,7 +8,11 @@ import type { Rule } from './rule-api.ts';
 
 const CONVERT_CODES: Record<string, string> = {
   'kmod-renamed': 'the Makefile\'s KMOD now matches the module name, which module(9) loads by',
-  'module-renamed': 'the LKM name is not a C identifier (or too long) and the module got another name',
+  'module-renamed': 'the module is named as the kernel looks it up (file system type, compat_<emulation>, exec_<format>, cfdriver), or the LKM name was no C identifier',
+  'module-merged': 'a plan folded an exec-format LKM into its emulation\'s module; its modcmd is called from that module\'s',
+  'shared-module': 'sources several LKMs built are one new module now, which they require',
+  'plan-syntax': 'a --plan file line lkm2mod cannot read',
+  'plan-stale': 'a --plan file decision that no longer fits the tree (an LKM gone, a name taken, a source no LKM builds)',
   'required-inferred': 'the module uses symbols another module defines, so that module is listed as required',
   'required-ambiguous': 'a symbol the module uses is defined by more than one module; none was listed',
   'entry-not-found': 'no entry function was found; modcmd only registers and deregisters',

@@ -21,6 +21,8 @@ export type LookupKind = 'file system type' | 'emulation' | 'exec format' | 'cfd
 
 export interface KernelName extends ModuleName {
   lookup: LookupKind;
+  /** What asks for the module by this name, renamed or not. */
+  why?: string;
 }
 
 const BUNDLED_MOUNT_H = fileURLToPath(new URL('../kernel/include/sys/mount.h', import.meta.url));
@@ -46,8 +48,8 @@ export function kernelName(plan: ModulePlan, declared: string, read: ReadText = 
   const texts = plan.files.map((f) => ({ file: f, text: read(f) ?? '' }));
   const pick = (name: string | null, lookup: LookupKind, why: string): KernelName | null => {
     if (!name || !isIdentifier(name) || name.length >= MAXMODNAME) return null;
-    if (name === lkm) return { name, lookup };
-    return { name, lookup, renamedFrom: lkm, reason: why };
+    if (name === lkm) return { name, lookup, why };
+    return { name, lookup, why, renamedFrom: lkm, reason: why };
   };
 
   const fsType = vfsTypeName(plan, texts, read);

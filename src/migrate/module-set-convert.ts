@@ -26,6 +26,14 @@ export interface CreatedModule extends Module9 {
 /** The emulation module `job` takes exec format `from`: registered after its own load work. */
 export function mergedModuleParts(job: ModuleJob, from: string): void {
   const helper = modcmdName(from);
+  const decl = job.plan.declaration!;
+  job.finding({
+    file: decl.file,
+    line: decl.line,
+    severity: 'note',
+    code: 'module-merged',
+    message: `${from} is folded into ${job.name}, as the plan says: ${job.name}_modcmd calls ${helper}() after its own INIT work and before its own FINI work, so its exec formats come and go with the emulation; ${from} has no MODULE() and no Makefile of its own.`,
+  });
   job.declarations.push(`int\t${helper}(modcmd_t, void *);`);
   job.registrations.push({
     attach: `${helper}(MODULE_CMD_INIT, NULL)`,

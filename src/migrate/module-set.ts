@@ -92,7 +92,7 @@ export function inferModuleSet(scan: ScanResult, opts: InferOptions = {}): Modul
       name: n.name,
       lookup: n.lookup,
       ...(n.renamedFrom !== undefined ? { renamedFrom: n.renamedFrom } : {}),
-      reason: n.renamedFrom !== undefined && n.reason ? n.reason : nameReason(n.lookup, n.name),
+      reason: n.why ?? (n.renamedFrom !== undefined && n.reason ? n.reason : nameReason(n.lookup, n.name)),
     };
   });
   uniqueNames(modules);
