@@ -141,6 +141,7 @@ function toJson(set: ConversionSet, rel: (p: string) => string) {
       name: m.name,
       lkm: m.plan.name,
       ...(m.renamedFrom ? { renamedFrom: m.renamedFrom } : {}),
+      ...(m.mergedInto ? { mergedInto: m.mergedInto } : {}),
       kind: m.plan.kind,
       class: m.moduleClass,
       from: rel(m.plan.dir),
@@ -154,6 +155,9 @@ function toJson(set: ConversionSet, rel: (p: string) => string) {
       })),
       findings: m.findings.map(finding),
     })),
+    ...(set.created?.length
+      ? { created: set.created.map((c) => ({ name: c.name, class: c.moduleClass, dir: rel(c.dir), sources: c.files.map(rel), users: c.users })) }
+      : {}),
     findings: allFindings(set)
       .filter((f) => !moduleFindings.has(f))
       .map(finding),

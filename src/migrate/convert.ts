@@ -43,7 +43,7 @@ import { moduleSetFromPlan } from './plan-load.ts';
 import { foldedPlacement, makefileForSet, mergedModuleParts, sharedModuleFiles, type CreatedModule } from './module-set-convert.ts';
 import type { Declaration, Finding, ModulePlan, ScanResult } from './plan.ts';
 import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from './rule-api.ts';
-import { findEmulations, SymbolIndex, type Provider } from './symbols.ts';
+import { findEmulations, SymbolIndex, type Provider, type Requirement } from './symbols.ts';
 
 export type { FileChange };
 
@@ -72,7 +72,7 @@ export interface ModuleConversion {
   /** Folded into this emulation module (a plan's merge): no module of its own. */
   mergedInto?: string;
   moduleClass: ModuleClass;
-  required: { module: string; reason: string }[];
+  required: { module: string; reason: string; symbols?: string[] }[];
   /** The module(9) module's directory (sys/modules/<name> when it moved). */
   dir: string;
   /** The module's sources after conversion, paths as they will be. */
@@ -305,13 +305,17 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
  * The shared modules a module's LKM built the sources of come first in `required`, for that
  * reason; requisites its symbols bring in follow.
  */
-function withSharedModules(inferred: { module: string; reason: string }[], plan: ModulePlan, set: ModuleSet): { module: string; reason: string }[] {
-  const out: { module: string; reason: string }[] = [];
+function withSharedModules(inferred: Requirement[], plan: ModulePlan, set: ModuleSet): Requirement[] {
+  const out: Requirement[] = [];
   for (const sh of set.shared) {
     const built = sh.sources.filter((f) => plan.files.includes(f)).map((f) => path.basename(f));
     if (built.length === 0) continue;
     const also = inferred.find((r) => r.module === sh.name);
-    out.push({ module: sh.name, reason: `built ${built.join(', ')}, which ${sh.name} now holds for ${sh.users.join(', ')}${also ? `; it ${also.reason}` : ''}` });
+    out.push({
+      module: sh.name,
+      reason: `built ${built.join(', ')}, which ${sh.name} now holds for ${sh.users.join(', ')}${also ? `; it ${also.reason}` : ''}`,
+      ...(also?.symbols ? { symbols: also.symbols } : {}),
+    });
   }
   return [...out, ...inferred.filter((r) => !out.some((o) => o.module === r.module))];
 }

@@ -30,6 +30,8 @@ export interface Provider {
 export interface Requirement {
   module: string;
   reason: string;
+  /** Every symbol of the module's that brought the requisite in (the reason names a few). */
+  symbols?: string[];
 }
 
 const memo = new WeakMap<CSource, FileSymbols>();
@@ -39,7 +41,22 @@ export function fileSymbols(src: CSource): FileSymbols {
   if (cached) return cached;
   const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set() };
   const visitTop = (node: SyntaxNode) => {
-    for (const n of node.namedChildren) {
+    const kids = node.namedChildren;
+    for (let i = 0; i < kids.length; i++) {
+      const n = kids[i]!;
+      const knr = n.type === 'declaration' ? knrDefinition(kids, i) : null;
+      if (knr) {
+        // A K&R definition tree-sitter split into a prototype, parameter declarations and a
+        // bare body: the parameters are not globals, the body's identifiers are uses.
+        (isStatic(n) ? out.statics : out.globals).add(knr.name);
+        const locals = new Set(knr.params);
+        collectBodyLocals(knr.body, locals);
+        const found = new Set<string>();
+        collectIdentifiers(knr.body, found);
+        for (const f of found) if (!locals.has(f)) out.uses.add(f);
+        i = knr.end;
+        continue;
+      }
       if (n.type === 'function_definition') {
         const name = declaredName(n.childForFieldName('declarator'));
         if (name) (isStatic(n) ? out.statics : out.globals).add(name);
@@ -65,6 +82,40 @@ export function fileSymbols(src: CSource): FileSymbols {
   visitTop(src.root);
   memo.set(src, out);
   return out;
+}
+
+/**
+ * `type name(a, b)` + `type a;` `type b;` + `{ … }` at top level, as tree-sitter reads a K&R
+ * definition whose declarator it could not join to its body: the function's name, its
+ * parameters, its body and the index of the body among the siblings.
+ */
+function knrDefinition(kids: SyntaxNode[], i: number): { name: string; params: string[]; body: SyntaxNode; end: number } | null {
+  const fn = kids[i]!.descendantsOfType('function_declarator')[0];
+  const list = fn?.childForFieldName('parameters');
+  if (!fn || !list) return null;
+  let j = i + 1;
+  const params = new Set<string>();
+  for (const id of list.namedChildren) if (id.type === 'identifier') params.add(id.text);
+  for (const p of list.namedChildren) if (p.type === 'parameter_declaration' && !p.childForFieldName('declarator')) params.add(p.text);
+  while (j < kids.length && (kids[j]!.type === 'declaration' || kids[j]!.type === 'comment')) {
+    for (const d of kids[j]!.childrenForFieldName('declarator')) {
+      const name = declaredName(d.type === 'init_declarator' ? d.childForFieldName('declarator') : d);
+      if (name) params.add(name);
+    }
+    j++;
+  }
+  if (j === i + 1 || kids[j]?.type !== 'compound_statement' || params.size === 0) return null;
+  const name = declaredName(fn.childForFieldName('declarator'));
+  return name ? { name, params: [...params], body: kids[j]!, end: j } : null;
+}
+
+function collectBodyLocals(body: SyntaxNode, locals: Set<string>): void {
+  for (const d of body.descendantsOfType('declaration')) {
+    for (const decl of d.childrenForFieldName('declarator')) {
+      const n = declaredName(decl.type === 'init_declarator' ? decl.childForFieldName('declarator') : decl);
+      if (n) locals.add(n);
+    }
+  }
 }
 
 function isStatic(n: SyntaxNode): boolean {
@@ -182,7 +233,7 @@ export class SymbolIndex {
         const found = this.definedIn.get(m)?.get(syms[0]);
         const file = found && this.root ? path.relative(this.root, found) : found;
         const shown = syms.length > 4 ? `${syms.slice(0, 4).join(', ')} and ${syms.length - 4} more` : syms.join(', ');
-        return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}` };
+        return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}`, symbols: syms };
       });
     return { required, ambiguous };
   }
