@@ -169,3 +169,32 @@ test('a file system is named by its vfsops type name, an emulation compat_<name>
   assert.equal(byDir('drv/lm_isa').name, 'lm');
   assert.equal(byDir('drv/lm_isa').lookup, 'cfdriver');
 });
+
+test('config(8) option expressions, and the kernel built with the LKMs\' options off', async () => {
+  const { holds, kernelSources } = await import('../src/migrate/kernel-conf.ts');
+  const on = (set: string[]) => (o: string) => set.includes(o);
+  assert.equal(holds([], on([])), true);
+  assert.equal(holds(['nullfs', '|', 'overlay'], on(['overlay'])), true);
+  assert.equal(holds(['nullfs', 'overlay'], on([])), false);
+  assert.equal(holds(['ffs', '&', '!', 'mfs'], on(['ffs'])), true);
+  assert.equal(holds(['(', 'a', '|', 'b', ')', '&', 'c'], on(['b'])), false);
+  const conf = [
+    { file: '/s/miscfs/nullfs/null_vfsops.c', expr: ['nullfs'] },
+    { file: '/s/miscfs/genfs/layer_subr.c', expr: ['nullfs', '|', 'overlay'] },
+    { file: '/s/kern/exec_elf32.c', expr: ['exec_elf32'] },
+    { file: '/s/kern/vfs_subr.c', expr: [] },
+  ];
+  const k = kernelSources(conf, new Set(['/s/miscfs/nullfs/null_vfsops.c']));
+  assert.deepEqual([...k.lkmOptions], ['nullfs']);
+  assert.deepEqual([...k.files].sort(), ['/s/kern/exec_elf32.c', '/s/kern/vfs_subr.c', '/s/miscfs/genfs/layer_subr.c']);
+  assert.deepEqual([...k.off], ['/s/miscfs/nullfs/null_vfsops.c']);
+});
+
+test('a K&R definition tree-sitter splits is one function: its parameters are no globals', async () => {
+  const { CSource } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const s = fileSymbols(new CSource('/x.c', 'struct buf *\nlfs_newbuf(vp, daddr, size)\n\tstruct vnode *vp;\n\tufs_daddr_t daddr;\n\tsize_t size;\n{\n\tbp->b_lblkno = daddr + other_fn(size);\n}\nint glob;\n'));
+  assert.deepEqual([...s.globals].sort(), ['glob', 'lfs_newbuf']);
+  assert.deepEqual([...s.uses].sort(), ['bp', 'other_fn']);
+  assert.deepEqual([...s.calls], ['other_fn']);
+});

@@ -17,6 +17,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { renderPatch, type FileChange } from '../report/diff.ts';
 import { contains } from '../source/tree-root.ts';
 import { walkPaths } from '../source/files.ts';
@@ -33,6 +34,7 @@ import { EditConflict } from './edits.ts';
 import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
+import { kernelSources, readConfFiles } from './kernel-conf.ts';
 import { movedInclude, placeModule, type Placement } from './layout.ts';
 import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile } from './makefile-gen.ts';
 import { markerComment, moduleDeclaration, renderModcmd } from './modinfo.ts';
@@ -214,11 +216,13 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     ...kernel.providers.filter((p) => !names.has(p.module) && !converting.has(p.makefile)),
   ];
   const providerFiles = new Set(providers.flatMap((p) => p.files));
+  const built = kernelBuilt(kernel.cFiles, convertible.map((c) => c.plan), opts.kernelSrc ?? [], machine);
   const index = new SymbolIndex(
     cache,
     providers,
-    kernel.cFiles.filter((f) => !providerFiles.has(f)),
+    built.files.filter((f) => !providerFiles.has(f)),
     opts.root,
+    [...built.configured, ...(opts.kernelSrc ?? []).map((k) => path.resolve(k)), BUNDLED_INCLUDE],
   );
   // Tree rules run before `required` is inferred: a call they send through a kernel table
   // (syscall-indirection) no longer links the caller to the module behind it.
@@ -265,6 +269,19 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     );
     const required = withSharedModules(inferred, p.job.plan, moduleSet);
     p.required = required;
+    // Only a whole kernel tree (one with config files) says what the kernel defines.
+    const sys = sysDirOf(p.job.plan.dir);
+    const nowhere = sys && built.configured.includes(sys) ? index.unresolvedCalls(p.job.name, (sym) => parts.some((j) => stillUsed(j, sym))) : [];
+    if (nowhere.length) {
+      const shown = nowhere.length > 6 ? `${nowhere.slice(0, 6).join(', ')} and ${nowhere.length - 6} more` : nowhere.join(', ');
+      p.job.finding({
+        file: p.job.plan.declaration!.file,
+        line: p.job.plan.declaration!.line,
+        severity: 'warning',
+        code: 'symbol-unresolved',
+        message: `${p.job.name} calls ${shown}, and lkm2mod finds no definition it could link against: not in its own sources, not in a module of the tree, not in what the tree builds into a kernel (conf/files, with the options the tree's LKMs stand for off; libraries and assembler count as the kernel's). kobj would refuse the load: add the sources that define them to SRCS, or the module that does to the required list. (Sources are read unpreprocessed here: a call in code no configuration compiles, or a definition behind macros, shows up too; validate's dependencies check links the compiled module exactly.)`,
+      });
+    }
     for (const a of ambiguous) {
       p.job.finding({
         file: p.job.plan.declaration!.file,
@@ -671,6 +688,34 @@ function kernelTree(plans: ModulePlan[], kernelSrc: string[], machine: Machine):
   }
   return { cFiles: walked.cFiles, providers };
 }
+
+/**
+ * The files the kernel proper is built from, for `required`: in a tree with config files, what
+ * its conf/files build for the machine with the LKMs' own options off (kernel-conf.ts); else
+ * every C file of the tree. --kernel-src trees count whole.
+ */
+function kernelBuilt(cFiles: string[], plans: ModulePlan[], kernelSrc: string[], machine: Machine): { files: string[]; configured: string[] } {
+  const lkmFiles = new Set(plans.flatMap((p) => p.files));
+  const extra = kernelSrc.map((k) => path.resolve(k) + path.sep);
+  const bySys = new Map<string, Set<string> | null>();
+  for (const p of plans) {
+    const sys = sysDirOf(p.dir);
+    if (!sys || bySys.has(sys)) continue;
+    const conf = readConfFiles(sys, machine.machine);
+    bySys.set(sys, conf ? kernelSources(conf, lkmFiles).off : null);
+  }
+  // Files conf/files does not list (libkern, libcompat, generated ones) are linked some other
+  // way: they count as the kernel's.
+  const files = cFiles.filter((f) => {
+    if (extra.some((k) => f.startsWith(k))) return true;
+    for (const [sys, off] of bySys) if (off && f.startsWith(sys + path.sep)) return !off.has(f);
+    return true;
+  });
+  return { files, configured: [...bySys].filter(([, b]) => b !== null).map(([sys]) => sys) };
+}
+
+/** The simulated kernel's bundled headers: their macros are no symbols. */
+const BUNDLED_INCLUDE = fileURLToPath(new URL('../kernel/include', import.meta.url));
 
 /** Edits become file changes, laid out where the modules now live. */
 function assemble(

@@ -37,6 +37,7 @@ const CONVERT_CODES: Record<string, string> = {
   'conversion-failed': 'a rule failed; the module was not converted',
   'rule-failed': 'a tree rule failed',
   'syscall-slot-answered': 'slot -1 was answered with --syscall-slot',
+  'symbol-unresolved': 'in a whole kernel tree: the module calls functions nothing defines (its sources, a module, what conf/files builds into the kernel)',
   'outside-tree-root': 'a file outside the tree root needs an edit; it is not written, the hunk is in the finding and the preview',
 };
 

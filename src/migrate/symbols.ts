@@ -7,7 +7,7 @@
  * Kernel sources are many and mostly irrelevant, so they are parsed only when their text
  * mentions a symbol some module wants from another module.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource, SourceCache } from './csource.ts';
@@ -15,6 +15,10 @@ import type { CSource, SourceCache } from './csource.ts';
 export interface FileSymbols {
   /** Functions and variables with external linkage defined here. */
   globals: Set<string>;
+  /** Identifiers called as functions (`foo(...)`), a subset of uses. */
+  calls: Set<string>;
+  /** Names this file #defines (a call to one is a macro, not a symbol). */
+  macros: Set<string>;
   /** File-static definitions. */
   statics: Set<string>;
   /** Identifiers the code and initialisers refer to (locals excluded). */
@@ -39,7 +43,12 @@ const memo = new WeakMap<CSource, FileSymbols>();
 export function fileSymbols(src: CSource): FileSymbols {
   const cached = memo.get(src);
   if (cached) return cached;
-  const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set() };
+  const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set(), calls: new Set(), macros: new Set() };
+  for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.macros.add(m[1]!);
+  for (const c of src.root.descendantsOfType('call_expression')) {
+    const fn = c.childForFieldName('function');
+    if (fn?.type === 'identifier') out.calls.add(fn.text);
+  }
   const visitTop = (node: SyntaxNode) => {
     const kids = node.namedChildren;
     for (let i = 0; i < kids.length; i++) {
@@ -50,10 +59,12 @@ export function fileSymbols(src: CSource): FileSymbols {
         // bare body: the parameters are not globals, the body's identifiers are uses.
         (isStatic(n) ? out.statics : out.globals).add(knr.name);
         const locals = new Set(knr.params);
-        collectBodyLocals(knr.body, locals);
-        const found = new Set<string>();
-        collectIdentifiers(knr.body, found);
-        for (const f of found) if (!locals.has(f)) out.uses.add(f);
+        if (knr.body) {
+          collectBodyLocals(knr.body, locals);
+          const found = new Set<string>();
+          collectIdentifiers(knr.body, found);
+          for (const f of found) if (!locals.has(f)) out.uses.add(f);
+        }
         i = knr.end;
         continue;
       }
@@ -63,6 +74,10 @@ export function fileSymbols(src: CSource): FileSymbols {
         collectUses(n, out.uses);
       } else if (n.type === 'declaration') {
         const extern = n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'extern');
+        // An indented declaration tree-sitter put at file scope is a parameter or local of a
+        // function whose body #if split (kernel style writes file-scope definitions at column 0).
+        const indented = /^[ \t]/.test(src.text.slice(src.lineStartOf(n.startIndex), n.startIndex + 1));
+        if (indented) continue;
         for (const d of n.childrenForFieldName('declarator')) {
           const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
           if (!inner || inner.type === 'function_declarator') continue;
@@ -89,7 +104,7 @@ export function fileSymbols(src: CSource): FileSymbols {
  * definition whose declarator it could not join to its body: the function's name, its
  * parameters, its body and the index of the body among the siblings.
  */
-function knrDefinition(kids: SyntaxNode[], i: number): { name: string; params: string[]; body: SyntaxNode; end: number } | null {
+function knrDefinition(kids: SyntaxNode[], i: number): { name: string; params: string[]; body: SyntaxNode | null; end: number } | null {
   const fn = kids[i]!.descendantsOfType('function_declarator')[0];
   const list = fn?.childForFieldName('parameters');
   if (!fn || !list) return null;
@@ -104,9 +119,12 @@ function knrDefinition(kids: SyntaxNode[], i: number): { name: string; params: s
     }
     j++;
   }
-  if (j === i + 1 || kids[j]?.type !== 'compound_statement' || params.size === 0) return null;
+  if (j === i + 1 || params.size === 0) return null;
   const name = declaredName(fn.childForFieldName('declarator'));
-  return name ? { name, params: [...params], body: kids[j]!, end: j } : null;
+  if (!name) return null;
+  // A body an #if split is no compound statement: the function is still defined here.
+  const body = kids[j]?.type === 'compound_statement' ? kids[j]! : null;
+  return { name, params: [...params], body, end: body ? j : j - 1 };
 }
 
 function collectBodyLocals(body: SyntaxNode, locals: Set<string>): void {
@@ -170,6 +188,8 @@ export class SymbolIndex {
     private readonly kernelFiles: string[],
     /** Paths in reasons are shown relative to it. */
     private readonly root?: string,
+    /** Directories whose headers' macros are known (the kernel trees, the bundled headers). */
+    private readonly headerRoots: string[] = [],
   ) {
     for (const p of providers) {
       const defs = new Set<string>();
@@ -238,6 +258,80 @@ export class SymbolIndex {
     return { required, ambiguous };
   }
 
+  /**
+   * Functions `module` calls that nothing defines: not its own sources (nor a macro they or a
+   * header of theirs define), not another module, not the kernel. Header macros are read from
+   * the directories of the module's includes as far as the tree holds them.
+   */
+  unresolvedCalls(module: string, stillUsed: (symbol: string) => boolean = () => true): string[] {
+    const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
+    const own = this.defs.get(module) ?? new Set<string>();
+    const calls = new Set<string>();
+    const local = new Set<string>();
+    for (const f of files) {
+      const s = fileSymbols(this.cache.get(f));
+      for (const c of s.calls) calls.add(c);
+      for (const x of [...s.statics, ...s.macros]) local.add(x);
+    }
+    const candidates = [...calls].filter(
+      (c) => !own.has(c) && !local.has(c) && !c.startsWith('__builtin') && ![...this.defs.values()].some((d) => d.has(c)),
+    );
+    if (candidates.length === 0) return [];
+    const kernel = this.kernelDefines(new Set(candidates));
+    const macros = this.headerMacros();
+    const other = this.otherDefinitions();
+    return candidates.filter((c) => !kernel.has(c) && !macros.has(c) && !other(c) && stillUsed(c)).sort();
+  }
+
+  private otherText: string | null = null;
+
+  /**
+   * What the kernel defines outside C: assembler entry points (locore.s, copyin), and the
+   * VOP_* calls vnode_if.c is generated with from vnode_if.src.
+   */
+  private otherDefinitions(): (name: string) => boolean {
+    if (this.otherText === null) {
+      const parts: string[] = [];
+      for (const dir of this.headerRoots) {
+        for (const f of filesUnder(dir, (n) => /\.[sS]$/.test(n) || n === 'vnode_if.src')) {
+          try {
+            parts.push(readFileSync(f, 'utf8'));
+          } catch {
+            // unreadable: nothing learnt from it
+          }
+        }
+      }
+      this.otherText = parts.join('\n');
+    }
+    const text = this.otherText;
+    return (name) => {
+      const vop = /^VOP_(\w+)$/.exec(name);
+      if (vop && new RegExp(`\\bvop_${vop[1]!.toLowerCase()}\\b`).test(text)) return true;
+      return new RegExp(`(?:ENTRY|NENTRY|_C_LABEL|ALTENTRY)\\(\\s*${name}\\s*\\)|^_?${name}:`, 'm').test(text);
+    };
+  }
+
+  private macroNames: Set<string> | null = null;
+
+  /** Every name a header of the indexed trees (and the bundled kernel headers) #defines. */
+  private headerMacros(): Set<string> {
+    if (this.macroNames) return this.macroNames;
+    const out = new Set<string>();
+    for (const dir of this.headerRoots) {
+      for (const h of filesUnder(dir, (n) => n.endsWith('.h'))) {
+        let text: string;
+        try {
+          text = readFileSync(h, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.add(m[1]!);
+      }
+    }
+    this.macroNames = out;
+    return out;
+  }
+
   private kernelDone = new Map<string, boolean>();
 
   /** Which of `symbols` the kernel proper defines; files are parsed only if they mention one. */
@@ -264,6 +358,25 @@ export class SymbolIndex {
     for (const s of todo) this.kernelDone.set(s, out.has(s));
     return out;
   }
+}
+
+function filesUnder(dir: string, wanted: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  const walkDir = (d: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) walkDir(p);
+      else if (wanted(e.name)) out.push(p);
+    }
+  };
+  walkDir(dir);
+  return out;
 }
 
 function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {
