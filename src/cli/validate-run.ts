@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_PENDING, UserError } from './errors.ts';
-import { parseSlots } from './options.ts';
+import { parseSize, parseSlots } from './options.ts';
 import type { ValidateFlags } from './validate.ts';
 import { Progress } from '../report/progress.ts';
 import { writeSarif } from '../report/sarif.ts';
@@ -18,6 +18,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
   const jobs = positive('--jobs', flags.jobs);
   const repeat = positive('--repeat', flags.repeat);
   const syscallSlots = parseSlots(flags.syscallSlot);
+  const kernelMemory = parseSize('--kernel-memory', flags.kernelMemory);
   for (const k of flags.kernelSrc) {
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
@@ -31,6 +32,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
       jobs,
       repeat,
       cc: flags.cc,
+      kernelMemory,
       kernelSrc: flags.kernelSrc,
       syscallSlots,
       rules: packs.rules,

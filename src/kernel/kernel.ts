@@ -47,6 +47,8 @@ export interface KernelOptions {
   autoload?: boolean;
   /** Slots syscalls.master marks `MODULAR <module>`: sys_nomodule at boot, autoloading the module. */
   modularSyscalls?: readonly ModularSyscall[];
+  /** The kernel's memory in bytes (default 64 MB): allocations beyond it fail as NetBSD's do. */
+  memory?: number;
 }
 
 /** What every outside request answers: NetBSD's errno (0 for success) and why. */
@@ -114,7 +116,7 @@ export class Kernel {
     this.source = opts.source ?? NO_MODULES;
     for (const spec of kernelFunctionSpecs()) this.functions.set(spec.name, new KernelFunction(this, spec));
     this.data = bootData();
-    this.kmem = new KernelMemory(this);
+    this.kmem = new KernelMemory(this, opts.memory);
     this.sync = new SyncObjects(this);
     this.sysctl = new SysctlTree(this);
     this.emuls = new Emulations(this);

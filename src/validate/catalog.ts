@@ -12,7 +12,7 @@ import path from 'node:path';
 import { compileModuleDir, readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ModuleObject } from '../kernel/object.ts';
 import type { ModuleSource } from '../kernel/source.ts';
-import type { ModuleSpec } from './spec.ts';
+import type { CheckSettings, ModuleSpec } from './spec.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -21,7 +21,11 @@ export class Catalog {
   private readonly objects = new Map<string, ModuleObject | Error>();
   private readonly texts = new Map<string, string>();
 
-  constructor(specs: readonly ModuleSpec[]) {
+  constructor(
+    specs: readonly ModuleSpec[],
+    /** How the kernels the checks boot are set up (their memory). */
+    readonly settings: Partial<CheckSettings> = {},
+  ) {
     for (const s of specs) {
       if (!this.byName.has(s.name)) this.byName.set(s.name, s);
       const parent = path.dirname(s.moduleDir.dir);

@@ -65,4 +65,6 @@ export interface CheckSettings {
   repeat: number;
   /** Run the converted sources through a real C compiler. */
   cc: boolean;
+  /** The simulated kernel's memory in bytes (`--kernel-memory`); the kernel's default when absent. */
+  kernelMemory?: number;
 }

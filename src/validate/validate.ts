@@ -39,6 +39,8 @@ export interface ValidateOptions {
   repeat?: number;
   /** Rule packs' rules (`--rules DIR`), for discovery and conversion. */
   rules?: readonly Rule[];
+  /** The simulated kernel's memory in bytes (default 64 MB). */
+  kernelMemory?: number;
 }
 
 /** Threads or processes for --jobs: see bench/validate.bench.ts for why threads are the default. */
@@ -110,7 +112,11 @@ async function run(
     const targets = [...conversionSpecs(set, scan, overlay), ...validated].sort(byName);
     noteDuplicates(targets);
     const catalog = validated === found ? targets : [...targets, ...found];
-    const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false };
+    const settings: CheckSettings = {
+      repeat: opts.repeat ?? DEFAULT_REPEAT,
+      cc: opts.cc ?? false,
+      ...(opts.kernelMemory !== undefined ? { kernelMemory: opts.kernelMemory } : {}),
+    };
     const job: ValidationJob = { targets, catalog, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
     const results = await validateJob(job, opts, pool);
     const unvalidated = (scan.findings ?? []).filter((f) => f.severity !== 'note').map(findingLine);
@@ -131,7 +137,7 @@ export async function validateJob(job: ValidationJob, opts: Pick<ValidateOptions
   let done = 0;
   const progress = (r: ModuleResult) => opts.onProgress?.(++done, total, r.name);
   if (!pool || total < 2) {
-    const catalog = new Catalog(job.catalog);
+    const catalog = new Catalog(job.catalog, job.settings);
     const out: ModuleResult[] = [];
     for (const spec of job.targets) {
       const r = await validateModule(spec, catalog, job.settings, job.overlay);

@@ -22,7 +22,7 @@ import {
 import type { ModuleObject, SymbolValue } from '../object.ts';
 import { constant, newStruct } from '../abi.ts';
 import { ECRASH, errnoName, KernelError } from '../errno.ts';
-import { crashMessage, isCrash } from '../crash.ts';
+import { crashMessage, isCrash, stopped } from '../crash.ts';
 import { kobjLoad, type Kobj } from '../kobj.ts';
 import { type Descriptor, lkmDispatch, type LkmState } from './dispatch.ts';
 import type { Kernel } from '../kernel.ts';
@@ -251,7 +251,7 @@ export class LkmLoader {
       );
       return asNumber(r);
     } catch (err) {
-      if (isCrash(err)) throw new KernelError(ECRASH, `${lkm.name}: ${cmd} crashed: ${crashMessage(err)}`);
+      if (isCrash(err)) throw new KernelError(ECRASH, `${lkm.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}`);
       throw err;
     }
   }
