@@ -206,7 +206,8 @@ export class TypeBuilder {
       const spec = this.specifiers(f, scope);
       const declarators = f.childrenForFieldName('declarator');
       const bitfield = f.namedChildren.find((c) => c.type === 'bitfield_clause');
-      if (declarators.length === 0) {
+      // `int :32;` — an unnamed bit-field (padding): tree-sitter reads a MISSING name there.
+      if (declarators.length === 0 || (bitfield && declarators.length === 1 && declarators[0]!.isMissing)) {
         if (spec.type.kind === 'struct') members.push({ name: `${ANON_PREFIX}${anon++}`, type: spec.type });
         else if (bitfield) members.push({ name: `${ANON_PREFIX}${anon++}`, type: spec.type, bits: this.bitWidth(bitfield, scope) });
         continue;

@@ -32,6 +32,9 @@ import { lowerInitializer } from './lower-init.ts';
 import { charLiteralValue, parseIntegerLiteral } from './pp/if-expr.ts';
 import type { Scope } from './scope.ts';
 
+/** What running an asm statement says: the validation failure names its file:line. */
+export const ASM_MESSAGE = 'inline assembly needs machine code: the simulated kernel cannot run it (reached at run time)';
+
 const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '==', '!=', '<', '>', '<=', '>=']);
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 
@@ -133,7 +136,7 @@ export class ExprLowerer {
       case 'offsetof_expression':
         return this.err(node, 'offsetof is not supported by the interpreter');
       case 'gnu_asm_expression':
-        return this.err(node, 'inline assembly cannot run in the simulated kernel');
+        return this.err(node, ASM_MESSAGE);
       case 'initializer_list':
         return this.err(node, 'a brace-enclosed list is only valid as an initialiser');
       case 'ERROR':

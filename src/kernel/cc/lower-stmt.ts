@@ -10,7 +10,7 @@ import { constValue, NotConstant } from './const-eval.ts';
 import { adjustParam } from './declarations.ts';
 import { INT, type FuncType } from './ctypes.ts';
 import type { LowerContext } from './lower-context.ts';
-import { ExprLowerer } from './lower-expr.ts';
+import { ASM_MESSAGE, ExprLowerer } from './lower-expr.ts';
 import { lowerInitializer } from './lower-init.ts';
 import { Scope } from './scope.ts';
 
@@ -198,7 +198,7 @@ export class FunctionLowerer {
       }
       case 'gnu_asm_expression':
       case 'asm_statement':
-        return { s: 'error', message: 'inline assembly cannot run in the simulated kernel', site };
+        return { s: 'error', message: ASM_MESSAGE, site };
       case 'ERROR':
         return { s: 'error', message: `cannot parse '${clip(n.text)}' (a macro the compiler does not know?)`, site };
       case 'declaration':
