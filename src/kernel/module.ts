@@ -277,7 +277,11 @@ export class ModuleManager {
 
   /** Step 14: stage 2, restricted to the kernel and the requisites. */
   private affix(mod: Module): void {
-    kobjAffix(mod.kobj!, mod.info.name, { ksyms: this.k.ksyms, requisites: mod.required.map((r) => r.info.name) });
+    kobjAffix(mod.kobj!, mod.info.name, {
+      ksyms: this.k.ksyms,
+      requisites: mod.required.map((r) => r.info.name),
+      tree: (symbol) => this.k.treeSymbol(symbol),
+    });
   }
 
   /** Step 15: modcmd(MODULE_CMD_INIT, props). */

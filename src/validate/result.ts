@@ -25,6 +25,19 @@ export interface CheckResult {
   /** Where in the module's sources a failure comes from, when known. */
   sites?: CheckSite[];
   timeMs: number;
+  /** lifecycle only, lifted into ModuleResult.unmodelled: see there. */
+  unmodelled?: Unmodelled;
+}
+
+/**
+ * Calls the module made, in the lifecycle check's load, MODULE_CMD_STAT and unload, into kernel
+ * functions the simulated kernel knows only by name (declared by its headers, or defined by the
+ * tree's kernel sources): each returned 0 or NULL and did nothing. How much of the module's
+ * code ran against a stand-in rather than a model.
+ */
+export interface Unmodelled {
+  calls: number;
+  functions: { name: string; calls: number; where: string }[];
 }
 
 export interface ModuleResult {
@@ -44,6 +57,8 @@ export interface ModuleResult {
    */
   notes?: string[];
   checks: CheckResult[];
+  /** Calls into unmodelled kernel functions (absent when the module did not load). */
+  unmodelled?: Unmodelled;
   timeMs: number;
 }
 

@@ -45,6 +45,9 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
   }
   if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display)));
 
+  const life = checks.find((c) => c.name === 'lifecycle');
+  const unmodelled = life?.unmodelled;
+  if (life) delete life.unmodelled;
   const result: ModuleResult = {
     name: spec.name,
     kind: spec.kind,
@@ -54,6 +57,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
     ok: checks.every((c) => c.ok),
     ...(spec.notes.length ? { notes: spec.notes } : {}),
     checks: checks.map((c) => showPaths(c, display)),
+    ...(unmodelled ? { unmodelled: { ...unmodelled, functions: unmodelled.functions.map((f) => ({ ...f, where: display(f.where) })) } } : {}),
     timeMs: Math.round(performance.now() - started),
   };
   return result;

@@ -4,7 +4,7 @@
  */
 import pc from 'picocolors';
 import { renderTable, type Column } from '../report/table.ts';
-import type { CheckName, ModuleResult, ValidationReport } from './result.ts';
+import type { CheckName, ModuleResult, Unmodelled, ValidationReport } from './result.ts';
 
 /** Columns in check order, with the short headers the table uses. */
 const CHECKS: [CheckName, string][] = [
@@ -36,12 +36,14 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
     { header: 'MODULE', style: (cell, row) => (report.modules[row]!.ok ? cell : c.bold(cell)) },
     { header: 'KIND' },
     ...used.map(([, header]): Column => ({ header, style: paint })),
+    { header: 'UNMODELLED', align: 'right', style: (cell) => (cell === '0' || cell === '-' ? c.dim(cell) : c.yellow(cell)) },
     { header: 'TIME', align: 'right' },
   ];
   const rows = report.modules.map((m) => [
     m.name,
     m.input === 'module' ? `${m.kind} (module)` : m.kind,
     ...used.map(([name]) => mark(m, name)),
+    m.unmodelled ? String(m.unmodelled.calls) : '-',
     seconds(m.timeMs),
   ]);
   const out: string[] = [report.modules.length ? renderTable(columns, rows, { headerStyle: c.bold }).trimEnd() : 'no modules found'];
@@ -72,6 +74,7 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
 function moduleLines(m: ModuleResult, verbose: boolean): string[] {
   const lines: string[] = [];
   for (const n of m.notes ?? []) lines.push(`  note: ${n}`);
+  if (m.unmodelled?.calls) lines.push(`~ ${unmodelledLine(m.unmodelled)}`);
   for (const r of m.checks) {
     if (!r.ok) {
       lines.push(`✗ ${r.name}:`);
@@ -83,6 +86,16 @@ function moduleLines(m: ModuleResult, verbose: boolean): string[] {
     for (const w of r.warnings ?? []) lines.push(`! ${r.name}: ${w}`);
   }
   return lines;
+}
+
+/** `12 call(s) to 3 function(s) … : vfs_hashinit ×4 (sys/kern/vfs_subr.c:123), …` */
+export function unmodelledLine(u: Unmodelled, shown = 6): string {
+  const list = u.functions.slice(0, shown).map((f) => `${f.name} ×${f.calls} (${f.where})`);
+  const more = u.functions.length > shown ? `, and ${u.functions.length - shown} more` : '';
+  return (
+    `unmodelled: ${u.calls} call(s) to ${u.functions.length} kernel function(s) the simulated kernel does not model, ` +
+    `each returned 0 or NULL and did nothing: ${list.join(', ')}${more}`
+  );
 }
 
 function seconds(ms: number): string {

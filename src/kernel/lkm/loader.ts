@@ -217,13 +217,20 @@ export class LkmLoader {
 
   /** ld -A /dev/ksyms: everything loaded is visible. Undefined symbols stop modload. */
   private link(kobj: Kobj, name: string): void {
-    const unresolved = kobj.image.relocateExternal((s): SymbolValue | undefined => this.k.ksyms.lookup(s)?.value);
+    const notes = new Map<string, string>();
+    const unresolved = kobj.image.relocateExternal((s): SymbolValue | undefined => {
+      const v = this.k.ksyms.lookup(s)?.value;
+      if (v) return v;
+      const t = this.k.treeSymbol(s);
+      if (typeof t === 'string') notes.set(s, t);
+      return typeof t === 'object' ? t : undefined;
+    });
     if (unresolved.length) {
       const where = (s: string): string => {
         const r = kobj.object.relocations.find((x) => x.symbol === s);
         return r ? `${r.site.file}:${r.site.line}: ` : '';
       };
-      throw KernelError.of('ENOEXEC', `${name}: undefined symbols:\n  ${unresolved.map((s) => `${where(s)}undefined symbol \`${s}'`).join('\n  ')}`);
+      throw KernelError.of('ENOEXEC', `${name}: undefined symbols:\n  ${unresolved.map((s) => `${where(s)}undefined symbol \`${s}'${notes.has(s) ? ` (${notes.get(s)})` : ''}`).join('\n  ')}`);
     }
   }
 
