@@ -57,7 +57,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   else process.stdout.write(renderValidationText(shown, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, verbose: flags.verbose }));
-  return report.failed > 0 ? EXIT_PENDING : 0;
+  return report.failed > 0 || report.together?.ok === false ? EXIT_PENDING : 0;
 }
 
 function positive(flag: string, value: string | undefined): number | undefined {

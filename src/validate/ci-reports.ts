@@ -20,6 +20,7 @@ const CHECK_RULES: Record<CheckName, string> = {
   repeat: 'repeated load/unload cycles grow nothing: tables, ksyms, kernel memory, the model\'s memory',
   compile: 'the sources pass a real C compiler against the bundled kernel headers',
   'syscall-indirection': 'compat code reaches optional syscalls through the syscall table',
+  together: 'every module that passes alone also loads with all the others in one kernel, requisites first, and unloads in reverse',
 };
 
 export function validationJUnit(report: ValidationReport): string {
@@ -45,11 +46,29 @@ export function validationJUnit(report: ValidationReport): string {
           ...(m.notes ?? []).map((n) => `note: ${n}`),
           ...c.details,
           ...(c.warnings ?? []).map((w) => `warning: ${w}`),
-          ...(c.name === 'lifecycle' && m.unmodelled ? [unmodelledLine(m.unmodelled, Infinity)] : []),
+          ...(c.name === 'lifecycle' && m.unmodelled?.calls ? [unmodelledLine(m.unmodelled, Infinity)] : []),
         ].join('\n'),
       };
     }),
   }));
+  const t = report.together;
+  if (t) {
+    const failures = t.failures ?? t.details;
+    suites.push({
+      name: 'all together',
+      timeMs: t.timeMs,
+      properties: { modules: t.modules.join(',') },
+      cases: [
+        {
+          name: 'together',
+          classname: 'lkm2mod.validate.together',
+          timeMs: t.timeMs,
+          ...(t.ok ? {} : { failure: { message: failures[0] ?? 'together failed', text: failures.join('\n') } }),
+          output: t.details.join('\n'),
+        },
+      ],
+    });
+  }
   return junitXml('lkm2mod validate', suites);
 }
 
@@ -77,6 +96,11 @@ export function validationSarif(report: ValidationReport, root: string, version:
       const loc = /^(.+?):(\d+): /.exec(n);
       results.push({ ruleId: 'validate-conversion', level: 'error', message: `${m.name}: ${rel(n)}`, file: loc?.[1] ?? m.dir, line: loc ? Number(loc[2]) : 0 });
     }
+  }
+  const t = report.together;
+  for (const f of t && !t.ok ? (t.failures ?? t.details) : []) {
+    const at = sitesIn(f)[0] ?? t!.sites?.[0];
+    results.push({ ruleId: 'validate-together', level: 'error', message: `all together: ${rel(f)}`, file: at?.file ?? root, line: at?.line ?? 0 });
   }
   const rules = Object.fromEntries(Object.entries(CHECK_RULES).map(([k, v]) => [`validate-${k}`, v]));
   rules['validate-conversion'] = 'convert could not convert the module soundly; validation depends on it';

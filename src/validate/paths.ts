@@ -27,6 +27,7 @@ export function relativeReport(report: ValidationReport, cwd: string): Validatio
   return {
     ...report,
     modules: report.modules.map(mod),
+    ...(report.together ? { together: { ...(check(report.together) as typeof report.together), modules: report.together.modules } } : {}),
     ...(report.unvalidated ? { unvalidated: report.unvalidated.map(text) } : {}),
   };
 }

@@ -4,7 +4,7 @@
  * interactive review read.
  */
 
-export type CheckName = 'lifecycle' | 'faults' | 'equivalence' | 'dependencies' | 'repeat' | 'compile' | 'syscall-indirection';
+export type CheckName = 'lifecycle' | 'faults' | 'equivalence' | 'dependencies' | 'repeat' | 'compile' | 'syscall-indirection' | 'together';
 
 export interface CheckSite {
   file: string;
@@ -62,8 +62,20 @@ export interface ModuleResult {
   timeMs: number;
 }
 
+/**
+ * Every module that passes on its own, loaded into one kernel requisites first and unloaded in
+ * reverse: duplicate global symbols, cycles, unloads refused while others are loaded, state left
+ * behind. `modules` lists what loaded, in load order.
+ */
+export interface TogetherResult extends CheckResult {
+  name: 'together';
+  modules: string[];
+}
+
 export interface ValidationReport {
   modules: ModuleResult[];
+  /** The all-together load (when two or more modules were validated). */
+  together?: TogetherResult;
   passed: number;
   failed: number;
   /**

@@ -99,7 +99,7 @@ async function guarded(name: CheckName, check: () => Promise<CheckResult>): Prom
   }
 }
 
-function showPaths(c: CheckResult, display: (text: string) => string): CheckResult {
+export function showPaths(c: CheckResult, display: (text: string) => string): CheckResult {
   return {
     ...c,
     details: c.details.map(display),

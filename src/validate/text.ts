@@ -48,6 +48,17 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
   ]);
   const out: string[] = [report.modules.length ? renderTable(columns, rows, { headerStyle: c.bold }).trimEnd() : 'no modules found'];
 
+  const t = report.together;
+  if (t) {
+    out.push('');
+    const summary = t.ok
+      ? `${t.modules.length} module(s) loaded into one kernel, requisites first, and unloaded in reverse; the kernel is as it booted`
+      : `${t.failures?.length ?? 0} problem(s) loading ${t.modules.length ? 'them' : 'the modules'} into one kernel`;
+    out.push(`${c.bold('all together')}  ${t.ok ? c.green('✓') : c.red('✗')} ${summary} ${c.dim(`(${seconds(t.timeMs)})`)}`);
+    for (const f of t.failures ?? []) out.push(c.red(`    ${f}`));
+    if (opts.verbose || !t.ok) for (const d of t.details.filter((x) => !(t.failures ?? []).includes(x))) out.push(c.dim(`    ${d}`));
+  }
+
   for (const m of report.modules) {
     const lines = moduleLines(m, opts.verbose ?? false);
     if (lines.length === 0) continue;
@@ -63,10 +74,13 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
   }
   const total = report.passed + report.failed;
   out.push('');
+  const apart = t && !t.ok ? '; they fail when loaded all together' : t ? '; all together too' : '';
   out.push(
     report.failed
-      ? c.red(`${report.failed} of ${total} module(s) failed validation, ${report.passed} passed`)
-      : c.green(`${report.passed} of ${total} module(s) passed every check`),
+      ? c.red(`${report.failed} of ${total} module(s) failed validation, ${report.passed} passed${apart}`)
+      : t && !t.ok
+        ? c.red(`${report.passed} of ${total} module(s) passed every check alone${apart}`)
+        : c.green(`${report.passed} of ${total} module(s) passed every check${apart}`),
   );
   return `${out.join('\n')}\n`;
 }
