@@ -21,6 +21,7 @@ export interface ValidateFlags {
   verbose?: boolean;
   rules: string[];
   kernelMemory?: string;
+  machine?: string;
 }
 
 export function registerValidate(program: Command): void {

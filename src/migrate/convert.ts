@@ -17,10 +17,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FileChange } from '../report/diff.ts';
+import { renderPatch, type FileChange } from '../report/diff.ts';
+import { contains } from '../source/tree-root.ts';
 import { walkPaths } from '../source/files.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
+import { DEFAULT_MACHINE, type Machine } from '../source/make-env.ts';
 import { builtinRules } from './builtin-rules.ts';
 import { lkmCommands, lkmConditions, makefileIncludeDirs, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
@@ -68,8 +70,13 @@ export interface ModuleConversion {
 
 export interface ConversionSet {
   modules: ModuleConversion[];
-  /** All changes, in path order. */
+  /** All changes inside the tree root, in path order: what --write and --out write. */
   changes: FileChange[];
+  /**
+   * Edits to files outside the tree root (a .PATH that leads out of the kernel tree): never
+   * written; each is an outside-tree-root finding carrying its hunk, and the preview shows them.
+   */
+  outside?: FileChange[];
   findings: Finding[];
 }
 
@@ -114,7 +121,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     convertible.push({ plan, name: n.name, renamedFrom: n.renamedFrom, reason: n.reason });
   }
 
-  const kernel = kernelTree(convertible.map((c) => c.plan), opts.kernelSrc ?? []);
+  const machine = scan.machine ?? DEFAULT_MACHINE;
+  const kernel = kernelTree(convertible.map((c) => c.plan), opts.kernelSrc ?? [], machine);
   const moduleFileSet = new Set(convertible.flatMap((c) => c.plan.files));
   // A whole kernel tree is big: its files are read one at a time for this, not kept.
   const emulations = findEmulations(
@@ -149,7 +157,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     const job = new ModuleJob(c.plan, c.name, files, cache, emulations, slots);
     const checkpoints = new Map(cache.all().map((s) => [s, s.edits.size]));
     try {
-      const p = prepare(job, moduleRules);
+      const p = prepare(job, moduleRules, machine);
       if (c.renamedFrom) {
         job.finding({
           file: c.plan.declaration!.file,
@@ -250,7 +258,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   return assemble(cache, plans, prepared, failed, findings, opts.root);
 }
 
-function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
+function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
   const plan = job.plan;
   // What no configuration compiles (`#if 0`) is the author's archive: nothing in it is converted or marked.
   for (const src of job.files) {
@@ -289,7 +297,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
 
   job.rewriteAssigned();
   removeLkmexists(job);
-  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile).cppflags, plan.dir) : [];
+  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile, { machine }).cppflags, plan.dir) : [];
   job.headers = treeHeaders(job, sysDirOf(plan.dir), (f) => readable(job.cache, f)[0] ?? null, includeDirs);
 
   // Handlers, named by the plan or read from DISPATCH, or from the switch of an entry that
@@ -570,7 +578,7 @@ interface KernelTree {
  * are providers in their own right, so converting one LKM of a tree still finds the modules of
  * that tree it depends on.
  */
-function kernelTree(plans: ModulePlan[], kernelSrc: string[]): KernelTree {
+function kernelTree(plans: ModulePlan[], kernelSrc: string[], machine: Machine): KernelTree {
   const roots = new Set<string>();
   for (const p of plans) {
     const sys = sysDirOf(p.dir);
@@ -589,7 +597,7 @@ function kernelTree(plans: ModulePlan[], kernelSrc: string[]): KernelTree {
       continue;
     }
     if (!/^\s*KMOD\s*[?:]?=/m.test(text)) continue;
-    const info = parseMakefile(mf, { text });
+    const info = parseMakefile(mf, { text, machine });
     if (!info.kmod) continue;
     const { found } = resolveSources(info, path.dirname(mf));
     const files = found.filter((f) => f.endsWith('.c'));
@@ -737,7 +745,16 @@ function assemble(
     if (after !== before) changes.set(subdir, { path: subdir, before, after });
   }
 
-  const all = [...changes.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const sorted = [...changes.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const inRoot = (c: FileChange) => contains(root, c.path) && (!c.oldPath || contains(root, c.oldPath));
+  const all = sorted.filter(inRoot);
+  const outside = sorted.filter((c) => !inRoot(c));
+  for (const c of outside) {
+    const plan = [...perModule].find(([, keys]) => keys.has(c.path))?.[0];
+    const f = outsideFinding(c, root);
+    if (plan && prepared.get(plan)) prepared.get(plan)!.job.finding(f);
+    else treeFindings.push(f);
+  }
   const modules: ModuleConversion[] = [];
   const allFindings: Finding[] = [];
   for (const plan of plans) {
@@ -776,8 +793,30 @@ function assemble(
   // Scan's parse errors also sit in the plans' findings: report each once.
   const known = new Set(allFindings.map((f) => `${f.code}\0${f.file}\0${f.line}`));
   const rest = treeFindings.filter((f) => !known.has(`${f.code}\0${f.file}\0${f.line}`));
-  return { modules, changes: all, findings: [...rest, ...allFindings] };
+  return { modules, changes: all, outside, findings: [...rest, ...allFindings] };
 }
+
+/** A change lkm2mod will not write, because its file is outside the tree root: said, with its hunk. */
+function outsideFinding(c: FileChange, root: string): Finding {
+  const file = c.oldPath ?? c.path;
+  const hunk = renderPatch([c], path.dirname(file));
+  const before = (c.before ?? '').split('\n');
+  const after = (c.after ?? '').split('\n');
+  let line = 0;
+  while (line < before.length && before[line] === after[line]) line++;
+  return {
+    file,
+    line: Math.min(line, before.length - 1) + 1,
+    severity: 'warning',
+    code: 'outside-tree-root',
+    message:
+      `${path.basename(file)} needs an edit for the conversion, but it is outside the tree root ${root}, ` +
+      'where lkm2mod never writes (a .PATH leads there). The edit is in the preview patch, after the tree\'s, ' +
+      'on lines starting "#| "; apply it there deliberately if the file is yours, or move the file into the tree.',
+    hunk,
+  };
+}
+
 
 /** Where a statement of an entry that dispatched by hand ran. */
 const WHEN: Record<'load' | 'unload' | 'stat' | 'after', string> = {

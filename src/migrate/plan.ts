@@ -4,6 +4,7 @@
  * scan prints it, convert's rules read it, validate uses it to find the original LKM. Paths
  * are absolute inside the pipeline; the report layer makes them relative for the user.
  */
+import type { Machine } from '../source/make-env.ts';
 
 /** LKM kinds, in the words of sys/lkm.h (MODTYPE without the LM_ prefix). */
 export type LkmKind = 'syscall' | 'vfs' | 'dev' | 'exec' | 'compat' | 'misc' | 'drv' | 'strmod';
@@ -21,6 +22,8 @@ export interface Finding {
   code: string;
   /** One or two sentences: what is there and what to do about it. */
   message: string;
+  /** The edit a file needs, as a patch, when lkm2mod could not make it (a file outside the tree root). */
+  hunk?: string;
 }
 
 /** A byte range in one file: [start, end) as string indices of the text as read. */
@@ -187,4 +190,8 @@ export interface ScanResult {
    * (Module findings are in each ModulePlan; unreadable and binary files in parseErrors.)
    */
   findings?: Finding[];
+  /** The machine the Makefiles were read for (MACHINE, MACHINE_ARCH); conversion reads them the same way. */
+  machine?: Machine;
+  /** The directories the Makefiles' `S` named (the kernel tree they build against), for treeRoot. */
+  sysDirs?: string[];
 }

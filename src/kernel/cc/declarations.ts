@@ -140,9 +140,18 @@ export class TypeBuilder {
       case 'enum_specifier':
         this.enumType(node, scope);
         return { type: INT, isConst: false };
-      case 'macro_type_specifier':
+      case 'macro_type_specifier': {
+        // GCC's typeof (also spelled __typeof__): of a type, or of an object named here.
+        const td = node.childForFieldName('type');
+        if (node.childForFieldName('name')?.text === 'typeof' && td) {
+          const only = td.namedChildren.length === 1 ? td.namedChildren[0]! : undefined;
+          const o = only?.type === 'type_identifier' || only?.type === 'identifier' ? scope.lookup(only.text) : undefined;
+          if (o && (o.kind === 'local' || o.kind === 'global')) return { type: o.type, isConst: false };
+          return { type: this.typeName(td, scope), isConst: false };
+        }
         this.ctx.warn(node, `unknown type macro ${node.text}, taken as int`);
         return { type: INT, isConst: false };
+      }
       default:
         this.ctx.warn(node, `unsupported type ${node.type}, taken as int`);
         return { type: INT, isConst: false };

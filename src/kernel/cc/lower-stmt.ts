@@ -32,6 +32,21 @@ export class FunctionLowerer {
     private readonly name: string,
   ) {
     this.lx = new ExprLowerer(ctx, new Scope(fileScope));
+    this.lx.statements = (n) => this.statementExpression(n);
+  }
+
+  /** `({ a; b; e; })`: the statements in a scope of their own, the last expression the value. */
+  private statementExpression(n: SyntaxNode): { body: Stmt[]; result: Expr | null } {
+    const saved = this.lx.scope;
+    this.lx.scope = new Scope(saved);
+    const children = n.namedChildren.filter((c) => c.type !== 'comment');
+    const last = children[children.length - 1];
+    const tail = last?.type === 'expression_statement' ? last.namedChildren.find((c) => c.type !== 'comment') : undefined;
+    const body: Stmt[] = [];
+    for (const c of tail ? children.slice(0, -1) : children) body.push(...this.statements(c));
+    const result = tail ? this.expr(tail) : null;
+    this.lx.scope = saved;
+    return { body, result };
   }
 
   /** Lower a function_definition whose declarator has been resolved to `type` and parameter names. */
