@@ -47,6 +47,9 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
   if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display, settings.machine)));
 
   const notes = [...spec.notes, ...(subject && !('error' in subject) ? headerNotes(subject.object) : [])].map(display);
+  const life = checks.find((c) => c.name === 'lifecycle');
+  const unmodelled = life?.unmodelled;
+  if (life) delete life.unmodelled;
   const result: ModuleResult = {
     name: spec.name,
     kind: spec.kind,
@@ -56,6 +59,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
     ok: checks.every((c) => c.ok),
     ...(notes.length ? { notes } : {}),
     checks: checks.map((c) => showPaths(c, display)),
+    ...(unmodelled ? { unmodelled: { ...unmodelled, functions: unmodelled.functions.map((f) => ({ ...f, where: display(f.where) })) } } : {}),
     timeMs: Math.round(performance.now() - started),
   };
   return result;
@@ -107,7 +111,7 @@ async function guarded(name: CheckName, check: () => Promise<CheckResult>): Prom
   }
 }
 
-function showPaths(c: CheckResult, display: (text: string) => string): CheckResult {
+export function showPaths(c: CheckResult, display: (text: string) => string): CheckResult {
   return {
     ...c,
     details: c.details.map(display),

@@ -67,4 +67,6 @@ export interface CheckSettings {
   cc: boolean;
   /** MACHINE (--machine): machine/ headers, CPU family and data model of both compilers. */
   machine?: string;
+  /** The simulated kernel's memory in bytes (`--kernel-memory`); the kernel's default when absent. */
+  kernelMemory?: number;
 }
