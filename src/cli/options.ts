@@ -46,6 +46,21 @@ export function addMachineOption(cmd: Command): Command {
 }
 
 /**
+ * `--kernel-memory SIZE`: bytes, or a number with K, M or G (powers of 1024), e.g. `64M`, `1G`.
+ */
+export function parseSize(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(value.trim());
+  const unit = m ? { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'] : 0;
+  const n = m ? Math.floor(Number(m[1]) * unit) : 0;
+  if (!m || n < 1) throw new UserError(`${flag} ${value}: expected a size such as 65536, 512K, 64M or 1G`, EXIT_USAGE);
+  return n;
+}
+
+/** The help text of --kernel-memory, shared by validate and kernel load. */
+export const KERNEL_MEMORY_HELP = 'memory of the simulated kernel: bytes or 512K, 64M, 1G (default 64M); allocations beyond it fail as in NetBSD';
+
+/**
  * The options of every command that converts a tree (convert, validate, review, report): what
  * else to index for `required`, rule packs, and the answers to slot -1 syscalls.
  */

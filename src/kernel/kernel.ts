@@ -3,7 +3,7 @@
  * the old LKM loader, booted fresh for each use. The async methods are the way in from outside:
  * each runs under the kernel lock, in arrival order, and reports NetBSD's errno with a message.
  */
-import { type Callable, type Value, asNumber, field, int, load, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell } from './machine/memory.ts';
+import { type Callable, type Value, asNumber, field, int, load, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell, ZERO } from './machine/memory.ts';
 import type { ModuleObject, SymbolValue } from './object.ts';
 import { KernelLock } from './lock.ts';
 import { Journal } from './journal.ts';
@@ -31,6 +31,7 @@ import { SyncObjects } from './subsys/sync.ts';
 import { KernelFunction } from './kfuncs/callable.ts';
 import { kernelFunctionSpecs, neutralSyscall } from './kfuncs/index.ts';
 import { LkmLoader, type LkmLoadOptions } from './lkm/loader.ts';
+import { type TreeSymbols, UnmodelledCalls } from './unmodelled.ts';
 
 export interface KernelOptions {
   /**
@@ -47,6 +48,13 @@ export interface KernelOptions {
   autoload?: boolean;
   /** Slots syscalls.master marks `MODULAR <module>`: sys_nomodule at boot, autoloading the module. */
   modularSyscalls?: readonly ModularSyscall[];
+  /** The kernel's memory in bytes (default 64 MB): allocations beyond it fail as NetBSD's do. */
+  memory?: number;
+  /**
+   * Symbols the sources of the kernel tree being validated define: a function the model lacks
+   * but the tree has links to an unmodelled stand-in instead of failing the load.
+   */
+  treeSymbols?: TreeSymbols;
 }
 
 /** What every outside request answers: NetBSD's errno (0 for success) and why. */
@@ -71,6 +79,8 @@ export class Kernel {
   readonly journal = new Journal();
   readonly calls = new CallLog();
   readonly faults = new Faults();
+  /** Calls into functions the kernel only knows by name, per calling module. */
+  readonly unmodelled = new UnmodelledCalls();
   readonly ksyms = new Ksyms(this.lock, this.journal);
   /** The console: printf, log and the kernel's own messages, one line each. */
   readonly console: string[] = [];
@@ -106,15 +116,18 @@ export class Kernel {
   readonly objects = new Map<string, StructCell>();
 
   private readonly functions = new Map<string, KernelFunction>();
+  private readonly treeFunctions = new Map<string, KernelFunction>();
+  private readonly treeSymbols: TreeSymbols | undefined;
   private readonly stubs = new Map<string, Callable>();
   private readonly running: string[] = [];
 
   private constructor(opts: KernelOptions) {
     this.era = opts.era ?? 'module';
     this.source = opts.source ?? NO_MODULES;
+    this.treeSymbols = opts.treeSymbols;
     for (const spec of kernelFunctionSpecs()) this.functions.set(spec.name, new KernelFunction(this, spec));
     this.data = bootData();
-    this.kmem = new KernelMemory(this);
+    this.kmem = new KernelMemory(this, opts.memory);
     this.sync = new SyncObjects(this);
     this.sysctl = new SysctlTree(this);
     this.emuls = new Emulations(this);
@@ -196,6 +209,23 @@ export class Kernel {
     const f = this.functions.get(name);
     if (!f) throw new Error(`the kernel has no function ${name}`);
     return f;
+  }
+
+  /**
+   * A symbol the linker did not find, looked up in the tree's sources: a function there gets a
+   * stand-in that returns 0 (NULL) and counts as unmodelled; a variable there cannot be stood in
+   * for (its type and contents are the tree's), and the reason says where it is.
+   */
+  treeSymbol(name: string): SymbolValue | string | undefined {
+    const known = this.treeFunctions.get(name);
+    if (known) return { fn: known };
+    const t = this.treeSymbols?.(name);
+    if (!t) return undefined;
+    const where = `${t.file}:${t.line}`;
+    if (t.kind === 'object') return `the tree defines it at ${where}, a variable the simulated kernel does not model`;
+    const f = new KernelFunction(this, { name, returns: 'value', call: () => ZERO, unmodelled: where });
+    this.treeFunctions.set(name, f);
+    return { fn: f };
   }
 
   hasFunction(name: string): boolean {

@@ -40,19 +40,29 @@ export interface LinkScope {
   ksyms: Ksyms;
   /** Names of the module's requisites. */
   requisites: readonly string[];
+  /**
+   * A symbol neither ksyms nor a requisite has, found in the sources of the kernel tree: an
+   * unmodelled stand-in to bind, or why there is none (the message says where the tree has it).
+   */
+  tree?: (symbol: string) => SymbolValue | string | undefined;
 }
 
 /** Stage 2: resolve external symbols, then register the module's globals in ksyms. */
 export function kobjAffix(ko: Kobj, name: string, scope: LinkScope): void {
   const foreign = new Map<string, string>();
+  const notes = new Map<string, string>();
   const unresolved = ko.image.relocateExternal((symbol): SymbolValue | undefined => {
     const sym = scope.ksyms.lookup(symbol);
-    if (!sym) return undefined;
+    if (!sym) {
+      const t = scope.tree?.(symbol);
+      if (typeof t === 'string') notes.set(symbol, t);
+      return typeof t === 'object' ? t : undefined;
+    }
     if (sym.provider === KERNEL || scope.requisites.includes(sym.provider)) return sym.value;
     foreign.set(symbol, sym.provider);
     return undefined;
   });
-  if (unresolved.length) throw unresolvedError(ko, name, unresolved, foreign);
+  if (unresolved.length) throw unresolvedError(ko, name, unresolved, foreign, notes);
 
   // subr_kobj.c 1.35 looks for redefined globals in stage 1, where a typo makes it skip almost
   // every symbol; checking here, as the symbols are entered, keeps EEXIST (step 11) what a
@@ -76,10 +86,10 @@ export function kobjUnload(ko: Kobj, ksyms: Ksyms): void {
   ko.name = null;
 }
 
-function unresolvedError(ko: Kobj, name: string, unresolved: string[], foreign: Map<string, string>): KernelError {
+function unresolvedError(ko: Kobj, name: string, unresolved: string[], foreign: Map<string, string>, notes: Map<string, string>): KernelError {
   const lines: string[] = [];
   const missing = unresolved.filter((s) => !foreign.has(s));
-  for (const s of missing) lines.push(`${referenceSite(ko, s)}: undefined symbol \`${s}'`);
+  for (const s of missing) lines.push(`${referenceSite(ko, s)}: undefined symbol \`${s}'${notes.has(s) ? ` (${notes.get(s)})` : ''}`);
   for (const s of unresolved) {
     const provider = foreign.get(s);
     if (provider === undefined) continue;

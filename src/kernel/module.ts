@@ -10,7 +10,7 @@ import { int, NULL_PTR, asNumber } from './machine/memory.ts';
 import type { ModuleObject } from './object.ts';
 import { constant } from './abi.ts';
 import { ECRASH, errno, errnoName, KernelError } from './errno.ts';
-import { crashMessage, isCrash } from './crash.ts';
+import { crashMessage, isCrash, stopped } from './crash.ts';
 import { fetchModinfo, type ModInfo } from './modinfo.ts';
 import { kobjAffix, kobjLoad, kobjUnload, type Kobj } from './kobj.ts';
 import type { Kernel } from './kernel.ts';
@@ -59,6 +59,11 @@ export class ModuleManager {
 
   lookup(name: string): Module | undefined {
     return this.list.find((m) => m.info.name === name);
+  }
+
+  /** The object of a module loaded or being loaded (its INIT running), by name. */
+  objectOf(name: string): ModuleObject | undefined {
+    return [...this.list, ...this.pending].find((m) => m.info?.name === name)?.kobj?.object;
   }
 
   /**
@@ -272,7 +277,11 @@ export class ModuleManager {
 
   /** Step 14: stage 2, restricted to the kernel and the requisites. */
   private affix(mod: Module): void {
-    kobjAffix(mod.kobj!, mod.info.name, { ksyms: this.k.ksyms, requisites: mod.required.map((r) => r.info.name) });
+    kobjAffix(mod.kobj!, mod.info.name, {
+      ksyms: this.k.ksyms,
+      requisites: mod.required.map((r) => r.info.name),
+      tree: (symbol) => this.k.treeSymbol(symbol),
+    });
   }
 
   /** Step 15: modcmd(MODULE_CMD_INIT, props). */
@@ -374,7 +383,7 @@ export class ModuleManager {
       );
       return asNumber(r);
     } catch (err) {
-      if (isCrash(err)) throw new KernelError(ECRASH, `${mod.info.name}: ${cmd} crashed: ${crashMessage(err)}`);
+      if (isCrash(err)) throw new KernelError(ECRASH, `${mod.info.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}`);
       throw err;
     }
   }

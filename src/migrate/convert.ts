@@ -31,7 +31,7 @@ import { readDescriptor } from './descriptor.ts';
 import { PreprocessorConditions } from './discover-conditions.ts';
 import { maskCode } from './discover-text.ts';
 import { EditConflict } from './edits.ts';
-import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
+import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, removePrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
 import { kernelSources, readConfFiles } from './kernel-conf.ts';
@@ -313,7 +313,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
-  const set = assemble(cache, plans, prepared, failed, findings, opts.root);
+  const set = assemble(cache, plans, prepared, failed, findings, opts.root, machine);
   const created = sharedModuleFiles(moduleSet.shared, convertible.map((c) => c.plan), set, opts.root);
   return { ...set, created: created.modules, changes: [...set.changes, ...created.changes].sort((a, b) => a.path.localeCompare(b.path)), findings: [...set.findings, ...created.findings], moduleSet };
 }
@@ -347,9 +347,11 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
   if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
   // The whole prelude, an entry that dispatched by hand included, before the rules: a rule may
   // take part of it (vfs: vfs_attach builds the vnode-op vectors the entry built by hand).
-  const manual = entry?.handwritten ? handwrittenParts(entry, moduleFunctions(job)) : null;
-  if (entry) job.setPrelude(entry.src, [...entry.prelude, ...(manual?.prelude ?? [])]);
   const decls = [plan.declaration!, ...plan.extraDeclarations];
+  // Registrations each in a function of its own, which the entry called as it called lkmdispatch().
+  const dispatchers = new Set(decls.flatMap((d) => (d.enclosing && d.enclosing.name !== entry?.declaredName ? [d.enclosing.name] : [])));
+  const manual = entry?.handwritten ? handwrittenParts(entry, moduleFunctions(job), dispatchers) : null;
+  if (entry) job.setPrelude(entry.src, [...entry.prelude, ...(manual?.prelude ?? [])]);
   for (const decl of decls) {
     const kind = declKind(decl.macro) ?? plan.kind;
     const rule = rules.find((r) => claims(r, decl, plan, kind));
@@ -431,7 +433,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
       line,
       severity: plan.extraDeclarations.length ? 'warning' : 'error',
       code: plan.extraDeclarations.length ? 'two-registrations' : 'handwritten-dispatch',
-      message: `${entry.declaredName ?? 'The entry'}() called lkmdispatch() itself${plan.extraDeclarations.length ? ` for ${decls.length} registrations` : ''}. ${job.name}_modcmd makes the same registrations in the same order and undoes them in reverse; review it against the old function, which is gone.`,
+      message: `${entry.declaredName ?? 'The entry'}() ${dispatchers.size ? `registered through ${[...dispatchers].map((d) => `${d}()`).join(' and ')}, each with its own MOD_* and DISPATCH,` : 'called lkmdispatch() itself'}${plan.extraDeclarations.length ? ` for ${decls.length} registrations` : ''}. ${job.name}_modcmd makes the same registrations in the same order and undoes them in reverse; review it against the old function${dispatchers.size ? 's' : ''}, which ${dispatchers.size ? 'are' : 'is'} gone.`,
     });
     const lost = manual?.notCarried ?? [];
     if (lost.length) {
@@ -481,16 +483,21 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
     helper: !!job.helperOf,
   });
   let modcmdPlaced = false;
-  if (entry) {
+  // MOD_* inside the entry itself: the entry is the declaration's site, where finish() puts both.
+  const entryHoldsDeclaration = !!entry && decls.some((d) => d.enclosing && d.enclosing.name === entry.declaredName);
+  if (entry && !entryHoldsDeclaration) {
     if (entry.src === moduleFile) {
       entry.src.edits.replace(entry.node.startIndex, entry.node.endIndex, modcmd, `${job.origin}: modcmd`);
       modcmdPlaced = true;
     } else {
       entry.src.removeNode(entry.node, `${job.origin}: entry function`);
     }
+  }
+  if (entry) {
     removeEntryPrototypes(job, entry);
     removeEntryMacro(job, entry);
   }
+  for (const d of dispatchers) removePrototypes(job, d);
   for (const d of job.descriptors) {
     const cond = mergeAlternativeDeclarations(job, d.src, d.site.start, d.site.end);
     if (cond) {
@@ -725,6 +732,7 @@ function assemble(
   failed: Map<ModulePlan, Finding[]>,
   treeFindings: Finding[],
   root: string,
+  scanMachine: Machine,
 ): ConversionSet {
   const placements = new Map<ModulePlan, Placement>();
   const moves = new Map<string, string>();
@@ -827,6 +835,8 @@ function assemble(
         oldDir: plan.dir,
         newDir: placement.dir,
         sysDir: placement.sysDir,
+        addSources: (plan.unlistedSources ?? []).map((f) => path.basename(moves.get(f) ?? f)),
+        vars: parseMakefile(plan.makefile, { text: before, machine: scanMachine }).vars,
       });
       const folded = [...prepared].filter(([, q]) => q.job.helperOf === p.job.name).map(([fp, q]) => ({ plan: fp, files: q.job.files.map((f) => f.path) }));
       const after = makefileForSet(rewritten, plan, p.job.files.map((f) => f.path), folded, placement, moves);

@@ -18,6 +18,10 @@ export interface MakefileRewrite {
   oldDir: string;
   newDir: string;
   sysDir: string | null;
+  /** Sources the module needs that SRCS omitted (its glue), as they are named now: listed after the last SRCS line. */
+  addSources?: string[];
+  /** The Makefile's variables, expanded: a source named through one (`lkminit_${KMOD}.c`) is renamed too. */
+  vars?: Map<string, string>;
 }
 
 /** Split into logical lines: a line ending in `\` continues on the next. */
@@ -45,7 +49,10 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
   let pathDone = false;
   const newPaths = r.moved ? searchPathLines(r) : null;
   const lines = logicalLines(text);
+  const lastSrcs = lines.map((l) => ASSIGN.exec(l)?.[1]).lastIndexOf('SRCS');
+  const added = r.addSources?.length ? `SRCS+=\t${r.addSources.join(' ')}\n` : '';
   for (let [i, line] of lines.entries()) {
+    if (i === lastSrcs + 1 && added) out.push(added);
     let body = line.replace(/\n$/, '');
     const nl = line.endsWith('\n') ? '\n' : '';
     if (/^\s*\.include\s+<bsd\.kmod\.mk>/.test(body)) {
@@ -76,7 +83,8 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
         continue;
       }
       if (v === 'SRCS' && r.renamedSources.size) {
-        out.push(body.replace(/[^\s=+\\]+/g, (w) => (w === 'SRCS' ? w : (r.renamedSources.get(w) ?? w))) + nl);
+        const expand = (w: string) => w.replace(/\$[{(](\w+)[)}]/g, (all, n: string) => r.vars?.get(n) ?? all);
+        out.push(body.replace(/[^\s=+\\]+/g, (w) => (w === 'SRCS' ? w : (r.renamedSources.get(w) ?? r.renamedSources.get(expand(w)) ?? w))) + nl);
         continue;
       }
       if (v === 'CPPFLAGS' && /-D_LKM\b/.test(body)) {
@@ -92,6 +100,7 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
     }
     out.push(line);
   }
+  if (lastSrcs === lines.length - 1 && added) out.push((out.at(-1)?.endsWith('\n') ? '' : '\n') + added);
   return out.join('');
 }
 

@@ -12,7 +12,10 @@ import path from 'node:path';
 import { compileModuleDir, readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ModuleObject } from '../kernel/object.ts';
 import type { ModuleSource } from '../kernel/source.ts';
-import type { ModuleSpec } from './spec.ts';
+import type { CheckSettings, ModuleSpec } from './spec.ts';
+import { TreeIndex } from './tree-symbols.ts';
+import type { TreeSymbols } from '../kernel/unmodelled.ts';
+import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -21,12 +24,40 @@ export class Catalog {
   private readonly objects = new Map<string, ModuleObject | Error>();
   private readonly texts = new Map<string, string>();
 
-  constructor(specs: readonly ModuleSpec[]) {
+  constructor(
+    specs: readonly ModuleSpec[],
+    /** How the kernels the checks boot are set up (their memory). */
+    readonly settings: Partial<CheckSettings> = {},
+  ) {
     for (const s of specs) {
       if (!this.byName.has(s.name)) this.byName.set(s.name, s);
       const parent = path.dirname(s.moduleDir.dir);
       if (!this.parents.includes(parent)) this.parents.push(parent);
     }
+  }
+
+  private tree: TreeIndex | null = null;
+
+  /**
+   * Where the kernel trees the modules sit in define a symbol, outside every module: what the
+   * kernels the checks boot link an unmodelled function against.
+   */
+  treeSymbols(): TreeSymbols {
+    if (!this.tree) {
+      const roots = new Set<string>();
+      const files = new Set<string>();
+      for (const s of this.byName.values()) {
+        for (const dir of [s.lkm?.moduleDir.dir, s.dir, s.moduleDir.dir]) {
+          const S = dir ? findKernelTree(dir) : undefined;
+          // An overlay's tree is links to the real one, which the LKM's own directory reaches.
+          if (S) roots.add(realPath(S));
+        }
+        for (const f of [...s.moduleDir.sources, ...(s.lkm?.moduleDir.sources ?? [])]) files.add(realPath(f));
+      }
+      this.tree = new TreeIndex([...roots], files);
+    }
+    const tree = this.tree;
+    return (name) => tree.lookup(name);
   }
 
   spec(name: string): ModuleSpec | undefined {
@@ -102,7 +133,7 @@ export class Catalog {
     let o = this.objects.get(key);
     if (!o) {
       try {
-        o = compileModuleDir(md, { mode });
+        o = compileModuleDir(md, { mode, arch: this.settings.machine });
       } catch (err) {
         // A module that does not compile fails the same way every time it is asked for.
         o = err instanceof Error ? err : new Error(String(err));
@@ -111,5 +142,13 @@ export class Catalog {
     }
     if (o instanceof Error) throw o;
     return o;
+  }
+}
+
+function realPath(f: string): string {
+  try {
+    return fs.realpathSync(f);
+  } catch {
+    return f;
   }
 }

@@ -22,10 +22,12 @@ export function relativeReport(report: ValidationReport, cwd: string): Validatio
     ...(m.lkm ? { lkm: file(m.lkm) } : {}),
     ...(m.notes ? { notes: m.notes.map(text) } : {}),
     checks: m.checks.map(check),
+    ...(m.unmodelled ? { unmodelled: { ...m.unmodelled, functions: m.unmodelled.functions.map((f) => ({ ...f, where: text(f.where) })) } } : {}),
   });
   return {
     ...report,
     modules: report.modules.map(mod),
+    ...(report.together ? { together: { ...(check(report.together) as typeof report.together), modules: report.together.modules } } : {}),
     ...(report.unvalidated ? { unvalidated: report.unvalidated.map(text) } : {}),
   };
 }

@@ -26,7 +26,9 @@ export class Rig {
   readonly k: Kernel;
 
   constructor(catalog: Catalog, opts: RigOptions = {}) {
-    this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden) });
+    this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden), memory: catalog.settings.kernelMemory,
+      treeSymbols: catalog.treeSymbols(),
+    });
   }
 
   snap(): KernelSnapshot {

@@ -70,4 +70,8 @@ export interface CheckSettings {
   repeat: number;
   /** Run the converted sources through a real C compiler. */
   cc: boolean;
+  /** MACHINE (--machine): machine/ headers, CPU family and data model of both compilers. */
+  machine?: string;
+  /** The simulated kernel's memory in bytes (`--kernel-memory`); the kernel's default when absent. */
+  kernelMemory?: number;
 }

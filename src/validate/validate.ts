@@ -21,9 +21,11 @@ import { PathNotFoundError } from '../source/files.ts';
 import { Catalog } from './catalog.ts';
 import { Overlay } from './overlay.ts';
 import { ValidatePool, type WorkerKind } from './pool.ts';
-import type { ModuleResult, ValidationReport } from './result.ts';
-import { validateModule } from './run-module.ts';
-import type { CheckSettings, ModuleSpec, ValidationJob } from './spec.ts';
+import type { ModuleResult, TogetherResult, ValidationReport } from './result.ts';
+import { showPaths, validateModule } from './run-module.ts';
+import { together } from './together.ts';
+import { treePaths } from './overlay.ts';
+import type { CheckSettings, ModuleSpec, OverlayMap, ValidationJob } from './spec.ts';
 import { conversionSpecs, findingLine, module9Spec, noteDuplicates } from './specs.ts';
 import { DEFAULT_REPEAT } from './defaults.ts';
 
@@ -41,6 +43,8 @@ export interface ValidateOptions {
   repeat?: number;
   /** Rule packs' rules (`--rules DIR`), for discovery and conversion. */
   rules?: readonly Rule[];
+  /** The simulated kernel's memory in bytes (default 64 MB). */
+  kernelMemory?: number;
   /** The machine whose Makefiles are read (`--machine`); default i386. */
   machine?: Machine;
   /** The plan file's decisions (`--plan`). */
@@ -117,13 +121,21 @@ async function run(
     const validated = opts.module9 === 'requisites' ? [] : found;
     const targets = [...conversionSpecs(set, scan, overlay), ...validated].sort(byName);
     noteDuplicates(targets);
-    const catalog = validated === found ? targets : [...targets, ...found];
-    const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false };
-    const job: ValidationJob = { targets, catalog, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
-    const results = await validateJob(job, opts, pool);
+    const specs = validated === found ? targets : [...targets, ...found];
+    const settings: CheckSettings = {
+      repeat: opts.repeat ?? DEFAULT_REPEAT,
+      cc: opts.cc ?? false,
+      ...(opts.machine ? { machine: opts.machine.machine } : {}),
+      ...(opts.kernelMemory !== undefined ? { kernelMemory: opts.kernelMemory } : {}),
+    };
+    const job: ValidationJob = { targets, catalog: specs, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
+    const catalog = new Catalog(job.catalog, job.settings);
+    const results = await validateJob(job, opts, pool, catalog);
+    const all = targets.length > 1 ? await together(targets, results, catalog) : undefined;
     const unvalidated = (scan.findings ?? []).filter((f) => f.severity !== 'note').map(findingLine);
     return {
       modules: results,
+      ...(all ? { together: showTogether(all, job.overlay) } : {}),
       passed: results.filter((m) => m.ok).length,
       failed: results.filter((m) => !m.ok).length,
       ...(unvalidated.length ? { unvalidated } : {}),
@@ -139,12 +151,17 @@ function inOverlay(m: Module9, overlay: Overlay): Module9 {
 }
 
 /** Run a job in this thread, or in a pool; results in the order of `job.targets`. */
-export async function validateJob(job: ValidationJob, opts: Pick<ValidateOptions, 'onProgress'>, pool: ValidatePool | null = null): Promise<ModuleResult[]> {
+export async function validateJob(
+  job: ValidationJob,
+  opts: Pick<ValidateOptions, 'onProgress'>,
+  pool: ValidatePool | null = null,
+  shared?: Catalog,
+): Promise<ModuleResult[]> {
   const total = job.targets.length;
   let done = 0;
   const progress = (r: ModuleResult) => opts.onProgress?.(++done, total, r.name);
   if (!pool || total < 2) {
-    const catalog = new Catalog(job.catalog);
+    const catalog = shared ?? new Catalog(job.catalog, job.settings);
     const out: ModuleResult[] = [];
     for (const spec of job.targets) {
       const r = await validateModule(spec, catalog, job.settings, job.overlay);
@@ -181,4 +198,9 @@ function commonDir(paths: string[]): string {
     common = common.slice(0, i);
   }
   return common.join(path.sep) || path.sep;
+}
+
+/** The all-together result with overlay paths shown as the tree paths they stand for. */
+function showTogether(t: TogetherResult, overlay: OverlayMap | null): TogetherResult {
+  return { ...(showPaths(t, (text) => treePaths(text, overlay)) as TogetherResult), modules: t.modules };
 }

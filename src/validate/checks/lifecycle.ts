@@ -9,7 +9,7 @@ import { Outcome } from '../outcome.ts';
 import { withUndoHint } from '../leftovers.ts';
 import { changes, describe, Rig } from '../rig.ts';
 import { modcmdSite, type Subject } from '../subject.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult, Unmodelled } from '../result.ts';
 
 /** Lines of a load's effect shown in a passing check's details. */
 const SHOWN = 12;
@@ -102,7 +102,17 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
   if (left.length === 0) o.note('the kernel after unload is as it was before the load');
   for (const line of left) o.fail(`left behind after unload: ${withUndoHint(line)}`, modcmdSite(s));
   await autoloadsByType(s, o, name, fstypes);
-  return o.done();
+  return { ...o.done(), unmodelled: unmodelled(rig, s) };
+}
+
+/** What the module's code called that the kernel only stands in for; where the tree has it. */
+function unmodelled(rig: Rig, s: Subject): Unmodelled {
+  const tree = s.catalog.treeSymbols();
+  const functions = rig.k.unmodelled.by(s.infoName).map((f) => {
+    const t = f.where.startsWith('declared in') ? tree(f.name) : undefined;
+    return t ? { ...f, where: `${t.file}:${t.line}` } : f;
+  });
+  return { calls: functions.reduce((n, f) => n + f.calls, 0), functions };
 }
 
 /** What the module printed while failing, which often says why: ` (console: "…")`. */
