@@ -89,6 +89,10 @@ test('the layered file systems and their shared module load in the simulated ker
   const lifecycle = (n: string) => by.get(n)!.checks.find((c) => c.name === 'lifecycle')!.details.join('\n');
   assert.match(lifecycle('null'), /mount -t null: autoloaded null/);
   assert.match(lifecycle('ovl'), /mount -t ovl: autoloaded ovl/);
+  // All together, in one kernel: layerfs once, both file systems on top of it.
+  assert.ok(report.together?.ok, (report.together?.failures ?? []).join('\n'));
+  assert.ok(['layerfs', 'null', 'ovl'].every((n) => report.together!.modules.includes(n)), report.together?.modules.join(', '));
+  assert.ok(report.together!.modules.indexOf('layerfs') < report.together!.modules.indexOf('null'));
 });
 
 test('a file system module named otherwise than its type is never autoloaded, and validate says so', async () => {
