@@ -191,3 +191,33 @@ test('a .PATH that climbs out of the kernel tree: a finding where it is written,
   assert.equal(fs.readFileSync(vendor, 'utf8'), before, '--write leaves the file outside the tree alone');
   assert.match(fs.readFileSync(path.join(root, 'sys/modules/esc/esc_mod.c'), 'utf8'), /MODULE\(MODULE_CLASS_MISC, esc, NULL\)/);
 });
+
+test('K&R parameter declarations tree-sitter leaves at file scope are not globals (no module "requires" another for its parameter names)', async () => {
+  const { SourceCache } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const root = tree({
+    'fil.c':
+      'frgroup_t *fr_findgroup(num, flags, which, set, fgpp)\nu_int num;\nu_32_t flags;\nminor_t which;\nint set;\nfrgroup_t ***fgpp;\n{\n\treturn 0;\n}\n\n' +
+      'static int frrequest(unit, req, set)\nint unit;\n#if defined(__NetBSD__)\nu_long req;\n#else\nint req;\n#endif\nint set;\n{\n\treturn 0;\n}\n\nint fr_active;\n',
+  });
+  const s = fileSymbols(new SourceCache().get(path.join(root, 'fil.c')));
+  for (const param of ['num', 'flags', 'which', 'set', 'fgpp', 'unit', 'req']) assert.ok(!s.globals.has(param), param);
+  assert.ok(s.globals.has('fr_findgroup'));
+  assert.ok(s.globals.has('fr_active'));
+});
+
+test('a file tree-sitter cannot read as a whole: a K&R function\'s parameters and locals left loose at file scope are not globals, its name is', async () => {
+  const { SourceCache } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  // NetBSD 1.4's lfs_segment.c: a macro with an unbalanced if in its body breaks the whole parse.
+  const root = tree({
+    'seg.c':
+      '#define vndebug(vp,str) if(VTOI(vp)->i_flag & IN_CLEANING) printf("%d\\n",(str),op)\n\n' +
+      'int\nlfs_writevnodes(fs, mp, sp, op)\n\tstruct lfs *fs;\n\tstruct mount *mp;\n\tstruct segment *sp;\n\tint op;\n{\n' +
+      '\tstruct inode *ip;\n\tstruct vnode *vp;\n\n\tfor (vp = mp->mnt_vnodelist.lh_first; vp != NULL; vp = vp->v_mntvnodes.le_next) {\n' +
+      '\t\tvndebug(vp, "vnode");\n\t\tif (op == 1 && ((vp = VTOI(ip)) == NULL)) {\n\t\t\tcontinue;\n\t}\n\treturn (0);\n}\n',
+  });
+  const s = fileSymbols(new SourceCache().get(path.join(root, 'seg.c')));
+  for (const local of ['fs', 'mp', 'sp', 'op', 'ip', 'vp']) assert.ok(!s.globals.has(local), local);
+  assert.ok(s.globals.has('lfs_writevnodes'));
+});

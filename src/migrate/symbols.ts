@@ -39,7 +39,28 @@ export function fileSymbols(src: CSource): FileSymbols {
   if (cached) return cached;
   const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set() };
   const visitTop = (node: SyntaxNode) => {
+    // A K&R head tree-sitter did not join to its body (`int f(a, set)` then `int set;`): the
+    // declarations after it are its parameters and, when the `{` was lost too, its locals; none
+    // is a global. (K&R prototypes name no parameters, so such a head is always a definition.)
+    let inKnr = false;
     for (const n of node.namedChildren) {
+      const after = inKnr;
+      inKnr = false;
+      if (after && (n.type === 'comment' || n.type === 'declaration' || (n.type.startsWith('preproc_') && onlyDeclarations(n)))) {
+        inKnr = true;
+        continue;
+      }
+      if (n.type === 'declaration' || n.type === 'ERROR' || n.type === 'function_declarator') inKnr = knrHeadParams(n) !== null;
+      if (n.type === 'function_declarator') {
+        // A definition whose pieces are loose in a file tree-sitter could not read as a whole.
+        const name = declaredName(n);
+        let isStaticHead = false;
+        for (let p = n.previousNamedSibling, i = 0; p && i < 3 && p.type !== 'declaration'; p = p.previousNamedSibling, i++) {
+          if (p.type === 'storage_class_specifier' && p.text === 'static') isStaticHead = true;
+        }
+        if (name && inKnr) (isStaticHead ? out.statics : out.globals).add(name);
+        continue;
+      }
       if (n.type === 'function_definition') {
         const name = declaredName(n.childForFieldName('declarator'));
         if (name) (isStatic(n) ? out.statics : out.globals).add(name);
@@ -65,6 +86,30 @@ export function fileSymbols(src: CSource): FileSymbols {
   visitTop(src.root);
   memo.set(src, out);
   return out;
+}
+
+/** `#if ... u_long req; #else int req; #endif` between a K&R head and its body. */
+function onlyDeclarations(n: SyntaxNode): boolean {
+  const test = n.childForFieldName('condition') ?? n.childForFieldName('name');
+  return n.namedChildren.every((c) => c.id === test?.id || c.type === 'declaration' || c.type === 'comment' || (c.type.startsWith('preproc_') && onlyDeclarations(c)));
+}
+
+/** `int f(a, b)` written K&R style and parsed as a declaration (or an ERROR, or alone): its parameter names. */
+function knrHeadParams(decl: SyntaxNode): Set<string> | null {
+  const heads = decl.type === 'function_declarator' ? [decl] : decl.type === 'ERROR' ? decl.namedChildren.filter((c) => c.type === 'function_declarator') : decl.childrenForFieldName('declarator');
+  for (const d of heads) {
+    let f: SyntaxNode | null = d;
+    while (f && f.type !== 'function_declarator') f = f.childForFieldName('declarator');
+    const list = f?.childForFieldName('parameters');
+    // A bare name in the list: an identifier, or a lone "type" (tree-sitter's reading of `f(a, b)`).
+    const names = (list?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((c) => {
+      if (c.type === 'identifier') return c.text;
+      const only = c.type === 'parameter_declaration' && !c.childForFieldName('declarator') && c.namedChildren.length === 1 ? c.namedChildren[0]! : null;
+      return only?.type === 'type_identifier' ? only.text : null;
+    });
+    if (names.length && names.every((x) => x !== null)) return new Set(names as string[]);
+  }
+  return null;
 }
 
 function isStatic(n: SyntaxNode): boolean {
