@@ -67,4 +67,6 @@ export interface CheckSettings {
   cc: boolean;
   /** The simulated kernel's memory in bytes (`--kernel-memory`); the kernel's default when absent. */
   kernelMemory?: number;
+  /** MACHINE (`--machine`): what a module in a kernel tree that has the port is compiled for. */
+  machine?: string;
 }

@@ -89,6 +89,7 @@ function moduleLines(m: ModuleResult, verbose: boolean): string[] {
   const lines: string[] = [];
   for (const n of m.notes ?? []) lines.push(`  note: ${n}`);
   if (m.unmodelled?.calls) lines.push(`~ ${unmodelledLine(m.unmodelled)}`);
+  if (m.unmodelled?.variables?.length) lines.push(`~ ${variablesLine(m.unmodelled.variables)}`);
   for (const r of m.checks) {
     if (!r.ok) {
       lines.push(`✗ ${r.name}:`);
@@ -110,6 +111,13 @@ export function unmodelledLine(u: Unmodelled, shown = 6): string {
     `unmodelled: ${u.calls} call(s) to ${u.functions.length} kernel function(s) the simulated kernel does not model, ` +
     `each returned 0 or NULL and did nothing: ${list.join(', ')}${more}`
   );
+}
+
+/** `unmodelled variables, zero-filled stand-ins: msgbufp (sys/kern/subr_log.c:69), …` */
+export function variablesLine(vs: NonNullable<Unmodelled['variables']>, shown = 6): string {
+  const list = vs.slice(0, shown).map((v) => `${v.name} (${v.where})`);
+  const more = vs.length > shown ? `, and ${vs.length - shown} more` : '';
+  return `unmodelled variables of the tree's kernel, zero-filled stand-ins: ${list.join(', ')}${more}`;
 }
 
 function seconds(ms: number): string {

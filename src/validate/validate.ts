@@ -121,6 +121,7 @@ async function run(
       repeat: opts.repeat ?? DEFAULT_REPEAT,
       cc: opts.cc ?? false,
       ...(opts.kernelMemory !== undefined ? { kernelMemory: opts.kernelMemory } : {}),
+      ...(opts.machine ? { machine: opts.machine.machine } : {}),
     };
     const job: ValidationJob = { targets, catalog: specs, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
     const catalog = new Catalog(job.catalog, job.settings);
