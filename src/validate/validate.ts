@@ -122,7 +122,6 @@ async function run(
       cc: opts.cc ?? false,
       ...(opts.machine ? { machine: opts.machine.machine } : {}),
       ...(opts.kernelMemory !== undefined ? { kernelMemory: opts.kernelMemory } : {}),
-      ...(opts.machine ? { machine: opts.machine.machine } : {}),
     };
     const job: ValidationJob = { targets, catalog: specs, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
     const catalog = new Catalog(job.catalog, job.settings);
