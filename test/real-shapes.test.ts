@@ -13,6 +13,7 @@ import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
 import { treeRoot } from '../src/source/tree-root.ts';
 import { spawnSync } from 'node:child_process';
 import { runCli } from './helpers.ts';
+import { realTree } from './real-tree.ts';
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-shapes-'));
@@ -191,4 +192,30 @@ test('a .PATH that climbs out of the kernel tree: a finding where it is written,
   assert.equal(w.status, 0, w.stderr);
   assert.equal(fs.readFileSync(vendor, 'utf8'), before, '--write leaves the file outside the tree alone');
   assert.match(fs.readFileSync(path.join(root, 'sys/modules/esc/esc_mod.c'), 'utf8'), /MODULE\(MODULE_CLASS_MISC, esc, NULL\)/);
+});
+
+test('K&R parameter declarations tree-sitter leaves at file scope are not globals (no module "requires" another for its parameter names)', async () => {
+  const { SourceCache } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const root = tree({
+    'fil.c':
+      'frgroup_t *fr_findgroup(num, flags, which, set, fgpp)\nu_int num;\nu_32_t flags;\nminor_t which;\nint set;\nfrgroup_t ***fgpp;\n{\n\treturn 0;\n}\n\n' +
+      'static int frrequest(unit, req, set)\nint unit;\n#if defined(__NetBSD__)\nu_long req;\n#else\nint req;\n#endif\nint set;\n{\n\treturn 0;\n}\n\nint fr_active;\n',
+  });
+  const s = fileSymbols(new SourceCache().get(path.join(root, 'fil.c')));
+  for (const param of ['num', 'flags', 'which', 'set', 'fgpp', 'unit', 'req']) assert.ok(!s.globals.has(param), param);
+  assert.ok(s.globals.has('fr_findgroup'));
+  assert.ok(s.globals.has('fr_active'));
+});
+
+test('a file tree-sitter cannot read as a whole (NetBSD 1.4T\'s lfs_segment.c): K&R parameters and locals left loose at file scope are not globals, the function is', async (t) => {
+  const real = realTree();
+  if ('skip' in real) return t.skip(real.skip);
+  const { SourceCache } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const src = new SourceCache().get(path.join(real.sys, 'ufs/lfs/lfs_segment.c'));
+  assert.equal(src.root.type, 'ERROR', 'the shape this test is about: the whole file fails to parse');
+  const s = fileSymbols(src);
+  for (const local of ['fs', 'mp', 'sp', 'op', 'ip', 'vp']) assert.ok(!s.globals.has(local), local);
+  assert.ok(s.globals.has('lfs_writevnodes'));
 });

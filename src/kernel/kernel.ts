@@ -32,6 +32,16 @@ import { KernelFunction } from './kfuncs/callable.ts';
 import { kernelFunctionSpecs, neutralSyscall } from './kfuncs/index.ts';
 import { LkmLoader, type LkmLoadOptions } from './lkm/loader.ts';
 import { type TreeSymbols, UnmodelledCalls } from './unmodelled.ts';
+import { BlockCell } from './machine/block.ts';
+
+/** Room a stand-in for a tree variable has: an array of the type it is used as fits in it. */
+const TREE_OBJECT_BYTES = 4096;
+
+/**
+ * Kernel tunables a stand-in cannot leave at zero: code sizes tables by them (hashinit of
+ * desiredvnodes / 4 panics at 0). Values of a GENERIC i386 kernel of the era (maxusers 32).
+ */
+const TUNABLES: Record<string, number> = { desiredvnodes: 1086, maxproc: 532, maxfiles: 1772, hz: 100, tick: 10000, nmbclusters: 1024 };
 
 export interface KernelOptions {
   /**
@@ -55,6 +65,16 @@ export interface KernelOptions {
    * but the tree has links to an unmodelled stand-in instead of failing the load.
    */
   treeSymbols?: TreeSymbols;
+  /**
+   * __NetBSD_Version__ of the kernel (default: the bundled headers'): a tree's modules are built
+   * for its release, and module_load compares mi_version with the kernel's.
+   */
+  version?: number;
+  /**
+   * Built-in modules the kernel is configured without: a tree that builds ffs as a module is
+   * validated in a kernel whose configuration leaves file-system ffs out, as its users' would.
+   */
+  omitBuiltins?: readonly string[];
 }
 
 /** What every outside request answers: NetBSD's errno (0 for success) and why. */
@@ -86,6 +106,8 @@ export class Kernel {
   readonly console: string[] = [];
   source: ModuleSource;
   readonly era: SyscallEra;
+  /** __NetBSD_Version__ of this kernel. */
+  readonly version: number;
 
   readonly modules: ModuleManager;
   readonly lkm: LkmLoader;
@@ -117,6 +139,7 @@ export class Kernel {
 
   private readonly functions = new Map<string, KernelFunction>();
   private readonly treeFunctions = new Map<string, KernelFunction>();
+  private readonly treeObjects = new Map<string, BlockCell>();
   private readonly treeSymbols: TreeSymbols | undefined;
   private readonly stubs = new Map<string, Callable>();
   private readonly running: string[] = [];
@@ -125,6 +148,7 @@ export class Kernel {
     this.era = opts.era ?? 'module';
     this.source = opts.source ?? NO_MODULES;
     this.treeSymbols = opts.treeSymbols;
+    this.version = opts.version ?? constant('__NetBSD_Version__');
     for (const spec of kernelFunctionSpecs()) this.functions.set(spec.name, new KernelFunction(this, spec));
     this.data = bootData();
     this.kmem = new KernelMemory(this, opts.memory);
@@ -143,7 +167,7 @@ export class Kernel {
     this.modules = new ModuleManager(this);
     this.modules.autoloadEnabled = opts.autoload ?? true;
     this.lkm = new LkmLoader(this);
-    this.builtins = new Builtins(this);
+    this.builtins = new Builtins(this, new Set(opts.omitBuiltins ?? []));
 
     for (const cell of this.data.watched) this.journal.watch(cell);
     const table = new Map<string, SymbolValue>();
@@ -216,13 +240,23 @@ export class Kernel {
    * stand-in that returns 0 (NULL) and counts as unmodelled; a variable there cannot be stood in
    * for (its type and contents are the tree's), and the reason says where it is.
    */
-  treeSymbol(name: string): SymbolValue | string | undefined {
+  treeSymbol(name: string, module?: string): SymbolValue | string | undefined {
     const known = this.treeFunctions.get(name);
     if (known) return { fn: known };
     const t = this.treeSymbols?.(name);
     if (!t) return undefined;
     const where = `${t.file}:${t.line}`;
-    if (t.kind === 'object') return `the tree defines it at ${where}, a variable the simulated kernel does not model`;
+    if (t.kind === 'object') {
+      // Zero-filled, typed by the module's first use, kept for the kernel's life as the variable would be.
+      let cell = this.treeObjects.get(name);
+      if (!cell) {
+        this.treeObjects.set(name, (cell = new BlockCell(TREE_OBJECT_BYTES, true)));
+        const n = TUNABLES[name];
+        if (n !== undefined) for (let i = 0; i < 4; i++) cell.writeByte(i, int((n >> (8 * i)) & 0xff));
+      }
+      if (module) this.unmodelled.linked(module, name, where);
+      return { cell };
+    }
     const f = new KernelFunction(this, { name, returns: 'value', call: () => ZERO, unmodelled: where });
     this.treeFunctions.set(name, f);
     return { fn: f };

@@ -68,6 +68,10 @@ export function kobjAffix(ko: Kobj, name: string, scope: LinkScope): void {
   // every symbol; checking here, as the symbols are entered, keeps EEXIST (step 11) what a
   // second load of the same module reports, and still refuses a clash with any other provider.
   const globals = ko.image.globals();
+  // A definition in a header without an initialiser is a common symbol in the trees that wrote
+  // them (`int cpl;` in 1.4's <machine/intr.h>): each object has one, the linker merges them with
+  // the kernel's, no module exports it.
+  for (const g of [...globals.keys()]) if (/\.h$/.test(ko.object.defined.get(g)?.site.file ?? '')) globals.delete(g);
   const clashes = scope.ksyms.conflicts(globals.keys());
   if (clashes.length) {
     const list = clashes.map((c) => `\`${c.name}' (${siteOf(ko, c.name)}, already defined by ${describe(c.provider)})`);

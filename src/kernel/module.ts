@@ -236,7 +236,7 @@ export class ModuleManager {
       throw KernelError.of('EINVAL', `${where}: module name \`${info.name}' is ${info.name.length} characters; the limit is ${maxname - 1}`);
     }
     if (!info.modcmd) throw KernelError.of('ENOEXEC', `${where}: modinfo of ${info.name} has no modcmd function`);
-    const kernelVersion = constant('__NetBSD_Version__');
+    const kernelVersion = this.k.version;
     if (!compatible(info.version, kernelVersion)) {
       if (!opts.force) {
         throw KernelError.of(
@@ -280,7 +280,7 @@ export class ModuleManager {
     kobjAffix(mod.kobj!, mod.info.name, {
       ksyms: this.k.ksyms,
       requisites: mod.required.map((r) => r.info.name),
-      tree: (symbol) => this.k.treeSymbol(symbol),
+      tree: (symbol) => this.k.treeSymbol(symbol, mod.info.name),
     });
   }
 

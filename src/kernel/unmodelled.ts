@@ -23,8 +23,25 @@ export interface UnmodelledFunction {
   calls: number;
 }
 
+export interface UnmodelledVariable {
+  name: string;
+  where: string;
+}
+
 export class UnmodelledCalls {
   private readonly counts = new Map<string, Map<string, UnmodelledFunction>>();
+  private readonly variables = new Map<string, Map<string, UnmodelledVariable>>();
+
+  /** `module` linked against a zero-filled stand-in for a variable of the tree's kernel. */
+  linked(module: string, name: string, where: string): void {
+    let m = this.variables.get(module);
+    if (!m) this.variables.set(module, (m = new Map()));
+    if (!m.has(name)) m.set(name, { name, where });
+  }
+
+  variablesOf(module: string): UnmodelledVariable[] {
+    return [...(this.variables.get(module)?.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  }
 
   record(caller: string | null, name: string, where: string): void {
     const key = caller ?? '';

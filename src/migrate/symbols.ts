@@ -50,22 +50,48 @@ export function fileSymbols(src: CSource): FileSymbols {
     if (fn?.type === 'identifier') out.calls.add(fn.text);
   }
   const visitTop = (node: SyntaxNode) => {
-    const kids = node.namedChildren;
-    for (let i = 0; i < kids.length; i++) {
-      const n = kids[i]!;
-      const knr = n.type === 'declaration' ? knrDefinition(kids, i) : null;
-      if (knr) {
-        // A K&R definition tree-sitter split into a prototype, parameter declarations and a
-        // bare body: the parameters are not globals, the body's identifiers are uses.
-        (isStatic(n) ? out.statics : out.globals).add(knr.name);
-        const locals = new Set(knr.params);
-        if (knr.body) {
-          collectBodyLocals(knr.body, locals);
-          const found = new Set<string>();
-          collectIdentifiers(knr.body, found);
-          for (const f of found) if (!locals.has(f)) out.uses.add(f);
+    // A K&R head tree-sitter did not join to its body (`int f(a, set)` then `int set;`): the
+    // declarations after it are its parameters and, when the `{` was lost too, its locals; none
+    // is a global. (K&R prototypes name no parameters, so such a head is always a definition.)
+    let inKnr = false;
+    let knrParams = new Set<string>();
+    for (const n of node.namedChildren) {
+      const after = inKnr;
+      inKnr = false;
+      if (after && (n.type === 'comment' || n.type === 'declaration' || (n.type.startsWith('preproc_') && onlyDeclarations(n)))) {
+        for (const d of n.descendantsOfType('declaration')) addDeclared(d, knrParams);
+        if (n.type === 'declaration') addDeclared(n, knrParams);
+        inKnr = true;
+        continue;
+      }
+      if (after && n.type === 'compound_statement') {
+        // The body tree-sitter did not join to its K&R head: its identifiers are uses.
+        const locals = new Set(knrParams);
+        for (const d of n.descendantsOfType('declaration')) addDeclared(d, locals);
+        const found = new Set<string>();
+        collectIdentifiers(n, found);
+        for (const f of found) if (!locals.has(f)) out.uses.add(f);
+        continue;
+      }
+      if (n.type === 'declaration' || n.type === 'ERROR' || n.type === 'function_declarator') {
+        const params = knrHeadParams(n);
+        inKnr = params !== null;
+        knrParams = params ?? new Set();
+        const head = params && n.type === 'declaration' ? n.descendantsOfType('function_declarator')[0] : undefined;
+        const fname = head ? declaredName(head.childForFieldName('declarator')) : null;
+        if (fname) {
+          (isStatic(n) ? out.statics : out.globals).add(fname);
+          continue;
         }
-        i = knr.end;
+      }
+      if (n.type === 'function_declarator') {
+        // A definition whose pieces are loose in a file tree-sitter could not read as a whole.
+        const name = declaredName(n);
+        let isStaticHead = false;
+        for (let p = n.previousNamedSibling, i = 0; p && i < 3 && p.type !== 'declaration'; p = p.previousNamedSibling, i++) {
+          if (p.type === 'storage_class_specifier' && p.text === 'static') isStaticHead = true;
+        }
+        if (name && inKnr) (isStaticHead ? out.statics : out.globals).add(name);
         continue;
       }
       if (n.type === 'function_definition') {
@@ -99,40 +125,34 @@ export function fileSymbols(src: CSource): FileSymbols {
   return out;
 }
 
-/**
- * `type name(a, b)` + `type a;` `type b;` + `{ … }` at top level, as tree-sitter reads a K&R
- * definition whose declarator it could not join to its body: the function's name, its
- * parameters, its body and the index of the body among the siblings.
- */
-function knrDefinition(kids: SyntaxNode[], i: number): { name: string; params: string[]; body: SyntaxNode | null; end: number } | null {
-  const fn = kids[i]!.descendantsOfType('function_declarator')[0];
-  const list = fn?.childForFieldName('parameters');
-  if (!fn || !list) return null;
-  let j = i + 1;
-  const params = new Set<string>();
-  for (const id of list.namedChildren) if (id.type === 'identifier') params.add(id.text);
-  for (const p of list.namedChildren) if (p.type === 'parameter_declaration' && !p.childForFieldName('declarator')) params.add(p.text);
-  while (j < kids.length && (kids[j]!.type === 'declaration' || kids[j]!.type === 'comment')) {
-    for (const d of kids[j]!.childrenForFieldName('declarator')) {
-      const name = declaredName(d.type === 'init_declarator' ? d.childForFieldName('declarator') : d);
-      if (name) params.add(name);
-    }
-    j++;
-  }
-  if (j === i + 1 || params.size === 0) return null;
-  const name = declaredName(fn.childForFieldName('declarator'));
-  if (!name) return null;
-  // A body an #if split is no compound statement: the function is still defined here.
-  const body = kids[j]?.type === 'compound_statement' ? kids[j]! : null;
-  return { name, params: [...params], body, end: body ? j : j - 1 };
+/** `#if ... u_long req; #else int req; #endif` between a K&R head and its body. */
+function onlyDeclarations(n: SyntaxNode): boolean {
+  const test = n.childForFieldName('condition') ?? n.childForFieldName('name');
+  return n.namedChildren.every((c) => c.id === test?.id || c.type === 'declaration' || c.type === 'comment' || (c.type.startsWith('preproc_') && onlyDeclarations(c)));
 }
 
-function collectBodyLocals(body: SyntaxNode, locals: Set<string>): void {
-  for (const d of body.descendantsOfType('declaration')) {
-    for (const decl of d.childrenForFieldName('declarator')) {
-      const n = declaredName(decl.type === 'init_declarator' ? decl.childForFieldName('declarator') : decl);
-      if (n) locals.add(n);
-    }
+/** `int f(a, b)` written K&R style and parsed as a declaration (or an ERROR, or alone): its parameter names. */
+function knrHeadParams(decl: SyntaxNode): Set<string> | null {
+  const heads = decl.type === 'function_declarator' ? [decl] : decl.type === 'ERROR' ? decl.namedChildren.filter((c) => c.type === 'function_declarator') : decl.childrenForFieldName('declarator');
+  for (const d of heads) {
+    let f: SyntaxNode | null = d;
+    while (f && f.type !== 'function_declarator') f = f.childForFieldName('declarator');
+    const list = f?.childForFieldName('parameters');
+    // A bare name in the list: an identifier, or a lone "type" (tree-sitter's reading of `f(a, b)`).
+    const names = (list?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((c) => {
+      if (c.type === 'identifier') return c.text;
+      const only = c.type === 'parameter_declaration' && !c.childForFieldName('declarator') && c.namedChildren.length === 1 ? c.namedChildren[0]! : null;
+      return only?.type === 'type_identifier' ? only.text : null;
+    });
+    if (names.length && names.every((x) => x !== null)) return new Set(names as string[]);
+  }
+  return null;
+}
+
+function addDeclared(d: SyntaxNode, into: Set<string>): void {
+  for (const decl of d.childrenForFieldName('declarator')) {
+    const name = declaredName(decl.type === 'init_declarator' ? decl.childForFieldName('declarator') : decl);
+    if (name) into.add(name);
   }
 }
 

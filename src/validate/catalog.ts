@@ -14,6 +14,8 @@ import type { ModuleObject } from '../kernel/object.ts';
 import type { ModuleSource } from '../kernel/source.ts';
 import type { CheckSettings, ModuleSpec } from './spec.ts';
 import { TreeIndex } from './tree-symbols.ts';
+import { DEFAULT_MACHINE } from '../source/make-env.ts';
+import { netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 
@@ -37,6 +39,26 @@ export class Catalog {
   }
 
   private tree: TreeIndex | null = null;
+  private release: number | null | undefined;
+
+  /**
+   * The release the modules' kernel tree names (its sys/param.h): the kernel the checks boot is
+   * that release, as the kernel a tree's modules are built for would be. Null outside a tree.
+   */
+  treeVersion(): number | null {
+    if (this.release === undefined) {
+      this.release = null;
+      for (const s of this.byName.values()) {
+        const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);
+        const v = S ? netbsdVersion(S) : null;
+        if (v !== null) {
+          this.release = v;
+          break;
+        }
+      }
+    }
+    return this.release;
+  }
 
   /**
    * Where the kernel trees the modules sit in define a symbol, outside every module: what the
@@ -128,12 +150,22 @@ export class Catalog {
     });
   }
 
+  /**
+   * The machine a module is compiled for: the --machine port when the module's kernel tree has
+   * it (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
+   */
+  private archFor(md: ModuleDir): string | undefined {
+    const m = this.settings.machine ?? DEFAULT_MACHINE.machine;
+    const S = findKernelTree(md.dir);
+    return S && fs.existsSync(path.join(S, 'arch', m, 'include')) ? m : undefined;
+  }
+
   private compiled(md: ModuleDir, mode: 'module' | 'lkm'): ModuleObject {
     const key = `${mode}\0${md.dir}`;
     let o = this.objects.get(key);
     if (!o) {
       try {
-        o = compileModuleDir(md, { mode, arch: this.settings.machine });
+        o = compileModuleDir(md, { mode, arch: this.archFor(md) });
       } catch (err) {
         // A module that does not compile fails the same way every time it is asked for.
         o = err instanceof Error ? err : new Error(String(err));

@@ -38,6 +38,8 @@ export interface CheckResult {
 export interface Unmodelled {
   calls: number;
   functions: { name: string; calls: number; where: string }[];
+  /** Variables of the tree's kernel the module linked against zero-filled stand-ins for. */
+  variables?: { name: string; where: string }[];
 }
 
 export interface ModuleResult {

@@ -17,6 +17,7 @@ import { skipped, sitesIn } from './outcome.ts';
 import { treePaths } from './overlay.ts';
 import { modinfoOf } from './rig.ts';
 import type { CheckName, CheckResult, ModuleResult } from './result.ts';
+import { showUnmodelled } from './paths.ts';
 import type { CheckSettings, ModuleSpec, OverlayMap } from './spec.ts';
 import type { Subject } from './subject.ts';
 
@@ -59,7 +60,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
     ok: checks.every((c) => c.ok),
     ...(notes.length ? { notes } : {}),
     checks: checks.map((c) => showPaths(c, display)),
-    ...(unmodelled ? { unmodelled: { ...unmodelled, functions: unmodelled.functions.map((f) => ({ ...f, where: display(f.where) })) } } : {}),
+    ...(unmodelled ? { unmodelled: showUnmodelled(unmodelled, display) } : {}),
     timeMs: Math.round(performance.now() - started),
   };
   return result;
@@ -120,3 +121,4 @@ export function showPaths(c: CheckResult, display: (text: string) => string): Ch
     ...(c.sites ? { sites: c.sites.map((s) => ({ file: display(s.file), line: s.line })) } : {}),
   };
 }
+

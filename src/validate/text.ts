@@ -51,10 +51,12 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
   const t = report.together;
   if (t) {
     out.push('');
-    const summary = t.ok
+    const summary = t.skipped
+      ? t.details.at(-1) ?? 'nothing to load together'
+      : t.ok
       ? `${t.modules.length} module(s) loaded into one kernel, requisites first, and unloaded in reverse; the kernel is as it booted`
       : `${t.failures?.length ?? 0} problem(s) loading ${t.modules.length ? 'them' : 'the modules'} into one kernel`;
-    out.push(`${c.bold('all together')}  ${t.ok ? c.green('✓') : c.red('✗')} ${summary} ${c.dim(`(${seconds(t.timeMs)})`)}`);
+    out.push(`${c.bold('all together')}  ${t.skipped ? c.dim('-') : t.ok ? c.green('✓') : c.red('✗')} ${summary} ${c.dim(`(${seconds(t.timeMs)})`)}`);
     for (const f of t.failures ?? []) out.push(c.red(`    ${f}`));
     if (opts.verbose || !t.ok) for (const d of t.details.filter((x) => !(t.failures ?? []).includes(x))) out.push(c.dim(`    ${d}`));
   }
@@ -74,7 +76,7 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
   }
   const total = report.passed + report.failed;
   out.push('');
-  const apart = t && !t.ok ? '; they fail when loaded all together' : t ? '; all together too' : '';
+  const apart = t && !t.ok ? '; they fail when loaded all together' : t && !t.skipped ? '; all together too' : '';
   out.push(
     report.failed
       ? c.red(`${report.failed} of ${total} module(s) failed validation, ${report.passed} passed${apart}`)
@@ -89,6 +91,7 @@ function moduleLines(m: ModuleResult, verbose: boolean): string[] {
   const lines: string[] = [];
   for (const n of m.notes ?? []) lines.push(`  note: ${n}`);
   if (m.unmodelled?.calls) lines.push(`~ ${unmodelledLine(m.unmodelled)}`);
+  if (m.unmodelled?.variables?.length) lines.push(`~ ${variablesLine(m.unmodelled.variables)}`);
   for (const r of m.checks) {
     if (!r.ok) {
       lines.push(`✗ ${r.name}:`);
@@ -110,6 +113,13 @@ export function unmodelledLine(u: Unmodelled, shown = 6): string {
     `unmodelled: ${u.calls} call(s) to ${u.functions.length} kernel function(s) the simulated kernel does not model, ` +
     `each returned 0 or NULL and did nothing: ${list.join(', ')}${more}`
   );
+}
+
+/** `unmodelled variables, zero-filled stand-ins: msgbufp (sys/kern/subr_log.c:69), …` */
+export function variablesLine(vs: NonNullable<Unmodelled['variables']>, shown = 6): string {
+  const list = vs.slice(0, shown).map((v) => `${v.name} (${v.where})`);
+  const more = vs.length > shown ? `, and ${vs.length - shown} more` : '';
+  return `unmodelled variables of the tree's kernel, zero-filled stand-ins: ${list.join(', ')}${more}`;
 }
 
 function seconds(ms: number): string {

@@ -44,7 +44,9 @@ export async function together(specs: readonly ModuleSpec[], results: readonly M
     }
   }
   if (left.length) o.note(`left out, as they fail on their own (see their results): ${left.join(', ')}`);
-  if (members.length === 0) return { ...o.note('no module loads on its own: nothing to load together').done(), name: 'together', modules: [] };
+  if (members.length === 0) {
+    return { ...o.note('no module passes on its own: nothing to load together').done(), name: 'together', skipped: true, modules: [] };
+  }
 
   const order = loadOrder(members, o);
   const rig = new Rig(catalog);

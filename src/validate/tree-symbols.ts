@@ -38,11 +38,27 @@ export class TreeIndex {
         } catch {
           continue;
         }
-        for (const d of definitions(text)) if (!out.has(d.name)) out.set(d.name, { file, line: d.line, kind: d.kind });
+        const defs = file.endsWith('.c') ? definitions(text) : asmDefinitions(text);
+        for (const d of defs) if (!out.has(d.name)) out.set(d.name, { file, line: d.line, kind: d.kind });
       }
     }
     return out;
   }
+}
+
+/**
+ * Entry points of the tree's assembly (locore.s, icu.s): `ENTRY(x)`, `NENTRY(x)`, `IDTVEC(x)`
+ * (which defines Xx), `_C_LABEL(x):` and `_x:` labels. Taken as functions.
+ */
+export function asmDefinitions(text: string): { name: string; line: number; kind: 'func' }[] {
+  const out: { name: string; line: number; kind: 'func' }[] = [];
+  text.split('\n').forEach((l, i) => {
+    const m = /^(?:(?:ENTRY|NENTRY|ALTENTRY|ENTRY_NOPROFILE)\((\w+)\)|IDTVEC\((\w+)\)|_C_LABEL\((\w+)\):|_(\w+):)/.exec(l);
+    if (!m) return;
+    const name = m[1] ?? (m[2] !== undefined ? `X${m[2]}` : (m[3] ?? m[4]!));
+    out.push({ name, line: i + 1, kind: 'func' });
+  });
+  return out;
 }
 
 function cFiles(root: string): string[] {
@@ -58,11 +74,13 @@ function cFiles(root: string): string[] {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (!(top && MODULE_DIRS.has(e.name))) walk(p, false);
-      } else if (e.isFile() && e.name.endsWith('.c')) out.push(p);
+      } else if (e.isFile() && /\.[cSs]$/.test(e.name)) out.push(p);
     }
   };
   walk(root, true);
-  return out.sort();
+  // The machine-independent kernel first: a port's copy of a variable is one of many.
+  const arch = path.join(root, 'arch') + path.sep;
+  return out.sort((a, b) => Number(a.startsWith(arch)) - Number(b.startsWith(arch)) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -76,15 +94,25 @@ export function definitions(text: string): { name: string; line: number; kind: '
   let depth = 0;
   let inComment = false;
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
+    // `__attribute__((…))` and `__P((…))` say nothing about what a line defines.
+    const raw = lines[i]!.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*(?:\([^()]*\))?[^()]*\))*\)\)/g, '');
     const atTop = depth === 0 && !inComment;
     if (atTop) {
       const fn = /^([A-Za-z_]\w*)\s*\(/.exec(raw);
-      if (fn && !/^(if|while|for|switch|return|sizeof|__KERNEL_RCSID|__RCSID)$/.test(fn[1]!) && isDefinition(lines, i) && !isStatic(lines, i)) {
+      if (fn && !/^(if|while|for|switch|return|sizeof|__KERNEL_RCSID|__RCSID|int|void|char|short|long|unsigned|signed|u_int|u_long|struct|const|volatile)$/.test(fn[1]!) && isDefinition(lines, i) && !isStatic(lines, i)) {
         out.push({ name: fn[1]!, line: i + 1, kind: 'func' });
       } else {
-        const v = /^(?!static\b|extern\b|typedef\b|return\b)(?:(?:const|volatile|unsigned|signed|register)\s+)*(?:(?:struct|union|enum)\s+\w+|[A-Za-z_]\w*)[\s*]+(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(=|;)/.exec(raw);
-        if (v && !raw.includes('(')) out.push({ name: v[1]!, line: i + 1, kind: 'object' });
+        const v = /^(?!static\b|extern\b|typedef\b|return\b)(?:(?:const|volatile|unsigned|signed|register)\s+)*(?:(?:struct|union|enum)\s+\w+|[A-Za-z_]\w*)[\s*]+(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(=|;|,)/.exec(raw);
+        const fp = /^(?!static\b|extern\b|typedef\b)[A-Za-z_][\w\s]*\(\s*\*+\s*([A-Za-z_]\w*)\s*\)\s*(?:__P\s*)?\(.*\)\s*(=|;)/.exec(raw);
+        if (fp) out.push({ name: fp[1]!, line: i + 1, kind: 'object' });
+        else if (v && !raw.includes('(')) {
+          out.push({ name: v[1]!, line: i + 1, kind: 'object' });
+          // `char *kmembase, *kmemlimit;`: the other declarators of the line.
+          if (v[2] !== ';') {
+            const rest = raw.slice(v[0].length - 1).replace(/=[^,;]*/g, '');
+            for (const m of rest.matchAll(/,\s*\**\s*([A-Za-z_]\w*)/g)) out.push({ name: m[1]!, line: i + 1, kind: 'object' });
+          }
+        }
       }
     }
     // Track braces outside comments and strings, roughly: enough to know file scope.

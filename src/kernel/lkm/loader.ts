@@ -221,7 +221,7 @@ export class LkmLoader {
     const unresolved = kobj.image.relocateExternal((s): SymbolValue | undefined => {
       const v = this.k.ksyms.lookup(s)?.value;
       if (v) return v;
-      const t = this.k.treeSymbol(s);
+      const t = this.k.treeSymbol(s, name);
       if (typeof t === 'string') notes.set(s, t);
       return typeof t === 'object' ? t : undefined;
     });

@@ -25,7 +25,14 @@ export class BlockCell extends ArrayCell {
   private elemSize = 1;
   private count: number;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    /**
+     * A stand-in for a kernel variable the model does not have: its type is the one the module
+     * first reads or writes it as (machine/cells.ts), zero-filled.
+     */
+    readonly standIn = false,
+  ) {
     const n = Math.max(1, size);
     const self: { block?: BlockCell } = {};
     super({ kind: 'array', of: UCHAR, length: n }, lazyItems(self));
@@ -52,6 +59,18 @@ export class BlockCell extends ArrayCell {
       this.made.set(i, c);
     }
     return c;
+  }
+
+  private members: Map<string, BlockCell> | null = null;
+
+  /**
+   * Member `name` of a stand-in reached before the module used it with its type (a static
+   * `&uvmexp.pagesize`): a stand-in of its own, zero-filled, typed by its first use.
+   */
+  memberStandIn(name: string): BlockCell {
+    let m = (this.members ??= new Map()).get(name);
+    if (!m) this.members.set(name, (m = new BlockCell(64, true)));
+    return m;
   }
 
   /** Give the block its type: as many elements of `elem` (of `size` bytes) as fit. */

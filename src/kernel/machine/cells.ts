@@ -27,6 +27,7 @@ export function cellAt(p: Value): Cell {
   if (p.k === 'agg') return p.cell;
   if (p.target === null) throw new MemoryFault('null pointer dereference');
   if (p.target instanceof ArrayCell) {
+    if (p.target instanceof BlockCell && p.target.standIn && p.target.untyped && p.index === 0 && adoptsAs(p.type)) p.target.adopt(p.type, 1);
     if (p.type.kind === 'array' && p.index === 0 && p.target.type === p.type) return p.target;
     const c = p.target.at(p.index);
     if (!c) throw new MemoryFault(`index ${p.index} is outside an array of ${p.target.length}`);
@@ -44,6 +45,7 @@ const unionActive = new WeakMap<StructCell, string>();
  * Union members share storage: taking one brings it up to date with the member written last.
  */
 export function memberCell(cell: Cell, name: string): Cell {
+  if (cell instanceof BlockCell && cell.standIn && cell.untyped) return cell.memberStandIn(name);
   let c: Cell = cell;
   for (;;) {
     if (!(c instanceof StructCell)) throw new MemoryFault(`member ${name} of an object that is not a struct`);

@@ -112,7 +112,8 @@ function unmodelled(rig: Rig, s: Subject): Unmodelled {
     const t = f.where.startsWith('declared in') ? tree(f.name) : undefined;
     return t ? { ...f, where: `${t.file}:${t.line}` } : f;
   });
-  return { calls: functions.reduce((n, f) => n + f.calls, 0), functions };
+  const variables = rig.k.unmodelled.variablesOf(s.infoName);
+  return { calls: functions.reduce((n, f) => n + f.calls, 0), functions, ...(variables.length ? { variables } : {}) };
 }
 
 /** What the module printed while failing, which often says why: ` (console: "…")`. */
