@@ -1,7 +1,9 @@
 /**
- * MOD_COMPAT → an EXEC module that keeps its struct emul and registers nothing: module(9) has
+ * MOD_COMPAT → a MISC module that keeps its struct emul and registers nothing: module(9) has
  * no emulation registry (netbsd-module-api.md C.5). Exec formats reach the emulation through
- * their es_emul pointer, and list the module that defines it as a requisite.
+ * their es_emul pointer, and list the module that defines it as a requisite. A module's class
+ * follows what it registers: an emulation alone registers nothing, so it is MISC; merged with
+ * its exec formats (a plan's `merge`), the module adds them and is EXEC.
  */
 import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
 import { referencedSymbol } from '../src/migrate/descriptor.ts';
@@ -11,7 +13,7 @@ export default defineRule({
   meta: {
     id: 'lkm-compat',
     kind: 'compat',
-    summary: 'MOD_COMPAT becomes an EXEC module that keeps its struct emul for exec entries to point at; no registration.',
+    summary: 'MOD_COMPAT becomes a MISC module that keeps its struct emul for exec entries to point at; no registration.',
     docs: [
       'Matches `MOD_COMPAT(name, slot, &emul)` and hand-built `struct lkm_compat` descriptors.',
       '',
@@ -28,7 +30,7 @@ export default defineRule({
   },
   convert(ctx: RuleContext) {
     const { declaration: decl } = ctx;
-    ctx.setClass('EXEC');
+    ctx.setClass('MISC');
     const emul = referencedSymbol(ctx.fields.get('lkm_compat') ?? ctx.plan.tables.emul ?? '');
     ctx.finding({
       file: decl.file,

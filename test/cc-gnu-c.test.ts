@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { compileModule, type CompileOptions } from '../src/kernel/cc/compile.ts';
 import { CRuntimeError } from '../src/kernel/cc/errors.ts';
 import { int, type Value } from '../src/kernel/machine/memory.ts';
+import { validatePaths } from '../src/validate/validate.ts';
+import { ROOT } from './helpers.ts';
 
 function load(src: string, opts: CompileOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lkm2mod-gnuc-'));
@@ -189,4 +191,16 @@ __signed char sc = -2;
 int f(void) { return twice(vv) + sc; }
 `);
   assert.equal(n('f'), 4);
+});
+
+test('validate: asm that load runs fails lifecycle naming its line; asm load never runs is fine', async () => {
+  const dir = join(ROOT, 'test/fixtures/validate/asm');
+  const report = await validatePaths([dir], { repeat: 2 });
+  const run = report.modules.find((m) => m.name === 'asmrun');
+  const idle = report.modules.find((m) => m.name === 'asmidle');
+  assert.ok(run && idle, report.modules.map((m) => m.name).join(', '));
+  const life = run.checks.find((c) => c.name === 'lifecycle')!;
+  assert.equal(life.ok, false);
+  assert.ok((life.failures ?? []).some((f) => /asmrun\.c:18: inline assembly needs machine code/.test(f)), life.details.join('\n'));
+  assert.ok(idle.ok, idle.checks.flatMap((c) => c.details).join('\n'));
 });

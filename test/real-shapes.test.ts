@@ -122,7 +122,8 @@ test('SRCS that forget the glue beside the Makefile: the glue is the module\'s, 
 
   const r = runCli(['convert', 'sys/lkm'], { cwd: root });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /\+SRCS\+=\temu_mod\.c\n/);
+  // The emulation LKM of lkm/compat/emu is module compat_emu (its KMOD too), its glue compat_emu_mod.c.
+  assert.match(r.stdout, /\+SRCS\+=\tcompat_emu_mod\.c\n/);
 });
 
 test('the tree root is the kernel tree: the one the paths are in, or where S points when it lacks conf/files', () => {

@@ -75,7 +75,8 @@ test('convert sys/lkm of NetBSD 1.4T: the whole-tree patch applies at the tree r
     fs.writeFileSync(patch, preview.stdout);
     const apply = spawnSync('git', ['apply', patch], { cwd: copy.sys, encoding: 'utf8' });
     assert.equal(apply.status, 0, apply.stderr);
-    for (const name of ['cd9660', 'svr4', 'coda', 'if_ipl']) assert.ok(fs.existsSync(path.join(copy.sys, 'modules', name, 'Makefile')), name);
+    // Named as the kernel looks them up: svr4, an emulation, is compat_svr4; nullfs, type null, is null.
+    for (const name of ['cd9660', 'compat_svr4', 'coda', 'if_ipl', 'null', 'umap', 'msdos']) assert.ok(fs.existsSync(path.join(copy.sys, 'modules', name, 'Makefile')), name);
 
     const again = runCli(['convert', '--check', path.join(copy.sys, 'lkm'), path.join(copy.sys, 'modules')]);
     assert.equal(again.status, 0, `a second run would change the converted tree:\n${again.stdout.slice(0, 2000)}\n${again.stderr}`);

@@ -8,6 +8,7 @@ export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [];
 commands.push((await import('./scan.ts')).registerScan);
+commands.push((await import('./plan.ts')).registerPlan);
 commands.push((await import('./convert.ts')).registerConvert);
 commands.push((await import('./kernel.ts')).registerKernel);
 commands.push((await import('./review.ts')).registerReview);

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_PENDING, UserError } from './errors.ts';
 import type { ConvertFlags } from './convert.ts';
-import { parseMachineFlag, parseSlots } from './options.ts';
+import { planAndMachine, parseSlots } from './options.ts';
 import { applyChanges } from '../migrate/apply.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
@@ -20,7 +20,7 @@ import { commonRoot, treeRoot } from '../source/tree-root.ts';
 export async function runConvert(paths: string[], flags: ConvertFlags): Promise<number> {
   if (flags.write && flags.out) throw new UserError('--write and --out exclude each other: change the tree, or write a copy');
   const slots = parseSlots(flags.syscallSlot);
-  const machine = parseMachineFlag(flags.machine);
+  const { plan, machine } = await planAndMachine(flags);
   for (const k of flags.kernelSrc) {
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
@@ -33,7 +33,7 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
 
   const scan = await discover(abs, { rules: packs.rules, machine });
   const root = treeRoot(abs, cwd, scan.sysDirs);
-  const set = await convertPlans(scan, { root, kernelSrc: flags.kernelSrc, syscallSlots: slots, rules: packs.rules });
+  const set = await convertPlans(scan, { root, kernelSrc: flags.kernelSrc, syscallSlots: slots, rules: packs.rules, plan });
   // A pack that failed leaves its modules unconverted: nothing is printed or written then.
   packs.assertNoFailures(set, rel);
 
@@ -142,6 +142,7 @@ function toJson(set: ConversionSet, rel: (p: string) => string) {
       name: m.name,
       lkm: m.plan.name,
       ...(m.renamedFrom ? { renamedFrom: m.renamedFrom } : {}),
+      ...(m.mergedInto ? { mergedInto: m.mergedInto } : {}),
       kind: m.plan.kind,
       class: m.moduleClass,
       from: rel(m.plan.dir),
@@ -155,6 +156,9 @@ function toJson(set: ConversionSet, rel: (p: string) => string) {
       })),
       findings: m.findings.map(finding),
     })),
+    ...(set.created?.length
+      ? { created: set.created.map((c) => ({ name: c.name, class: c.moduleClass, dir: rel(c.dir), sources: c.files.map(rel), users: c.users })) }
+      : {}),
     findings: allFindings(set)
       .filter((f) => !moduleFindings.has(f))
       .map(finding),

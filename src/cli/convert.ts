@@ -17,6 +17,7 @@ export interface ConvertFlags {
   syscallSlot: string[];
   rules: string[];
   machine?: string;
+  plan?: string;
 }
 
 export function registerConvert(program: Command): void {

@@ -4,6 +4,7 @@
  */
 import { EXIT_OK, EXIT_PENDING, UserError } from './errors.ts';
 import type { LoadFlags } from './kernel.ts';
+import { parseSize } from './options.ts';
 import { displayPath, loadModuleDirs, NotAModuleDir, type LoadDirsReport } from '../kernel/loaddirs.ts';
 
 export async function runKernelLoad(dirs: string[], flags: LoadFlags, arches: readonly string[]): Promise<number> {
@@ -11,7 +12,7 @@ export async function runKernelLoad(dirs: string[], flags: LoadFlags, arches: re
   if (!arches.includes(arch)) throw new UserError(`--arch ${arch}: unknown architecture; one of ${arches.join(', ')}`);
   let report: LoadDirsReport;
   try {
-    report = await loadModuleDirs(dirs, { lkm: flags.lkm, arch });
+    report = await loadModuleDirs(dirs, { lkm: flags.lkm, arch, memory: parseSize('--kernel-memory', flags.kernelMemory) });
   } catch (err) {
     if (err instanceof NotAModuleDir) throw new UserError(`${err.message}; give a directory that holds a module's Makefile or sources`);
     throw err;

@@ -5,11 +5,13 @@
  */
 import type { Command } from 'commander';
 import { knownArches } from '../kernel/cc/pp/predefines.ts';
+import { KERNEL_MEMORY_HELP } from './options.ts';
 
 export interface LoadFlags {
   lkm?: boolean;
   arch?: string;
   json?: boolean;
+  kernelMemory?: string;
 }
 
 const ARCHES = knownArches();
@@ -23,6 +25,7 @@ export function registerKernel(program: Command): void {
     .option('--lkm', 'the directories are old LKMs: load them with the LKM loader (modload), in the order given')
     .option('--arch <arch>', `compile for this architecture (${ARCHES.join(', ')})`, 'amd64')
     .option('--json', 'print one JSON document instead of the tables')
+    .option('--kernel-memory <size>', KERNEL_MEMORY_HELP)
     .action(async (dirs: string[], flags: LoadFlags) => {
       process.exitCode = await (await import('./kernel-run.ts')).runKernelLoad(dirs, flags, ARCHES);
     });

@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { EXIT_USAGE, UserError } from './errors.ts';
 import { DEFAULT_MACHINE, parseMachine, type Machine } from '../source/make-env.ts';
+import type { PlanDecisions } from '../migrate/plan-file.ts';
 
 /** Accumulates a repeatable option's values. */
 export const collect = (v: string, acc: string[]): string[] => [...acc, v];
@@ -18,6 +19,15 @@ export function parseSlots(specs: string[]): Map<string, number> {
     slots.set(m[1], Number(m[2]));
   }
   return slots;
+}
+
+/**
+ * `--plan FILE` read, and the machine it names unless `--machine` names one: the plan's machine
+ * decides how the Makefiles are read, so it is known before the scan.
+ */
+export async function planAndMachine(flags: { plan?: string; machine?: string }): Promise<{ plan?: PlanDecisions; machine: Machine }> {
+  const plan = flags.plan ? (await import('../migrate/plan-load.ts')).readPlanFile(flags.plan) : undefined;
+  return { ...(plan ? { plan } : {}), machine: parseMachineFlag(flags.machine ?? plan?.machine?.name) };
 }
 
 /** `--machine MACHINE[:MACHINE_ARCH]`: the machine whose Makefiles are read, as make(1) would for it. */
@@ -36,11 +46,27 @@ export function addMachineOption(cmd: Command): Command {
 }
 
 /**
+ * `--kernel-memory SIZE`: bytes, or a number with K, M or G (powers of 1024), e.g. `64M`, `1G`.
+ */
+export function parseSize(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(value.trim());
+  const unit = m ? { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'] : 0;
+  const n = m ? Math.floor(Number(m[1]) * unit) : 0;
+  if (!m || n < 1) throw new UserError(`${flag} ${value}: expected a size such as 65536, 512K, 64M or 1G`, EXIT_USAGE);
+  return n;
+}
+
+/** The help text of --kernel-memory, shared by validate and kernel load. */
+export const KERNEL_MEMORY_HELP = 'memory of the simulated kernel: bytes or 512K, 64M, 1G (default 64M); allocations beyond it fail as in NetBSD';
+
+/**
  * The options of every command that converts a tree (convert, validate, review, report): what
  * else to index for `required`, rule packs, and the answers to slot -1 syscalls.
  */
 export function addConversionOptions(cmd: Command): Command {
   return addMachineOption(cmd)
+    .option('--plan <file>', 'follow the migration plan in FILE (written by lkm2mod plan, then edited): names, shared modules, merges, slots, machine')
     .option('--kernel-src <dir>', 'index another kernel tree for required-module inference (repeatable)', collect, [])
     .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it): its rules convert the shapes they declare (repeatable)', collect, [])
     .addOption(

@@ -1,6 +1,7 @@
 /**
  * The work of `lkm2mod review`, and the conversion-and-validation set-up `review` and `report` share.
  */
+import { readPlanFile } from '../migrate/plan-load.ts';
 import path from 'node:path';
 import { createColors } from 'picocolors';
 import { UserError } from './errors.ts';
@@ -28,7 +29,15 @@ export function validateOptions(flags: MigrationFlags): ValidateOptions {
     jobs = Number(flags.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
   }
-  return { jobs, cc: flags.cc, kernelSrc: flags.kernelSrc, syscallSlots: parseSlots(flags.syscallSlot), machine: parseMachineFlag(flags.machine) };
+  const plan = flags.plan ? readPlanFile(flags.plan) : undefined;
+  return {
+    jobs,
+    cc: flags.cc,
+    kernelSrc: flags.kernelSrc,
+    syscallSlots: parseSlots(flags.syscallSlot),
+    machine: parseMachineFlag(flags.machine ?? plan?.machine?.name),
+    ...(plan ? { plan } : {}),
+  };
 }
 
 /** `--rules DIR`, as convert and validate load it: a pack that does not check out is refused before anything runs. */
@@ -50,6 +59,7 @@ export function migrationOptions(flags: MigrationFlags, cwd: string, packs: Rule
     kernelSrc: opts.kernelSrc,
     syscallSlots: opts.syscallSlots,
     machine: opts.machine,
+    ...(opts.plan ? { plan: opts.plan } : {}),
     rules: packs.rules,
     // The conversion the reviewer sees is the one validated: the tree is converted once.
     validate: flags.validate

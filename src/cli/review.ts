@@ -16,6 +16,7 @@ export interface MigrationFlags {
   syscallSlot: string[];
   rules: string[];
   machine?: string;
+  plan?: string;
 }
 
 export interface ReviewFlags extends MigrationFlags {

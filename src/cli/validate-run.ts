@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_PENDING, UserError } from './errors.ts';
-import { parseMachineFlag, parseSlots } from './options.ts';
+import { parseSize, planAndMachine, parseSlots } from './options.ts';
 import type { ValidateFlags } from './validate.ts';
 import { Progress } from '../report/progress.ts';
 import { writeSarif } from '../report/sarif.ts';
@@ -18,7 +18,8 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
   const jobs = positive('--jobs', flags.jobs);
   const repeat = positive('--repeat', flags.repeat);
   const syscallSlots = parseSlots(flags.syscallSlot);
-  const machine = parseMachineFlag(flags.machine);
+  const kernelMemory = parseSize('--kernel-memory', flags.kernelMemory);
+  const { plan, machine } = await planAndMachine(flags);
   for (const k of flags.kernelSrc) {
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
@@ -32,9 +33,11 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
       jobs,
       repeat,
       cc: flags.cc,
+      kernelMemory,
       kernelSrc: flags.kernelSrc,
       syscallSlots,
       machine,
+      plan,
       rules: packs.rules,
       onProgress: progress ? (done, total, name) => progress.update(done, total, name) : undefined,
     });
@@ -57,7 +60,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
   });
   if (flags.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   else process.stdout.write(renderValidationText(shown, { color: !!process.stdout.isTTY && !process.env.NO_COLOR, verbose: flags.verbose }));
-  return report.failed > 0 ? EXIT_PENDING : 0;
+  return report.failed > 0 || report.together?.ok === false ? EXIT_PENDING : 0;
 }
 
 function positive(flag: string, value: string | undefined): number | undefined {

@@ -5,7 +5,7 @@
  * SARIF for CI; exit 0 when every check passes, 1 when any fails, 2 for usage errors.
  */
 import type { Command } from 'commander';
-import { addConversionOptions } from './options.ts';
+import { addConversionOptions, KERNEL_MEMORY_HELP } from './options.ts';
 import { DEFAULT_REPEAT } from '../validate/defaults.ts';
 
 
@@ -20,7 +20,9 @@ export interface ValidateFlags {
   repeat?: string;
   verbose?: boolean;
   rules: string[];
+  kernelMemory?: string;
   machine?: string;
+  plan?: string;
 }
 
 export function registerValidate(program: Command): void {
@@ -34,6 +36,7 @@ export function registerValidate(program: Command): void {
     .option('--jobs <n>', 'validate N modules at once, in worker threads (default 1)')
     .option('--cc', 'also run the converted sources through a C compiler (cc -fsyntax-only) against the bundled headers')
     .option('--repeat <n>', `load/unload cycles of the repeat check (default ${DEFAULT_REPEAT})`)
+    .option('--kernel-memory <size>', KERNEL_MEMORY_HELP)
     .option('--verbose', 'also show what each passing check established');
   addConversionOptions(cmd).action(async (paths: string[], flags: ValidateFlags) => {
     process.exitCode = await (await import('./validate-run.ts')).runValidate(paths, flags);

@@ -80,15 +80,15 @@ const SPECS: BuiltinSpec[] = [
 export class Builtins {
   private readonly infos: ModInfo[];
 
-  constructor(k: Kernel) {
-    this.infos = SPECS.map((spec) => {
+  constructor(k: Kernel, omit: ReadonlySet<string> = new Set()) {
+    this.infos = SPECS.filter((spec) => !omit.has(spec.name)).map((spec) => {
       const fn: Callable = {
         name: `${spec.name}_modcmd`,
         provider: KERNEL_PROVIDER,
         invoke: (args: Value[]) => int(spec.modcmd(k, asNumber(args[0] ?? int(0)), spec)),
       };
       const mi = newStruct('modinfo');
-      set(mi, 'mi_version', int(constant('__NetBSD_Version__')));
+      set(mi, 'mi_version', int(k.version));
       set(mi, 'mi_class', int(constant(spec.class)));
       set(mi, 'mi_modcmd', { k: 'fn', fn });
       set(mi, 'mi_name', pointerTo(cString(spec.name), 0));

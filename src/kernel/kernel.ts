@@ -3,7 +3,7 @@
  * the old LKM loader, booted fresh for each use. The async methods are the way in from outside:
  * each runs under the kernel lock, in arrival order, and reports NetBSD's errno with a message.
  */
-import { type Callable, type Value, asNumber, field, int, load, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell } from './machine/memory.ts';
+import { type Callable, type Value, asNumber, field, int, load, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell, ZERO } from './machine/memory.ts';
 import type { ModuleObject, SymbolValue } from './object.ts';
 import { KernelLock } from './lock.ts';
 import { Journal } from './journal.ts';
@@ -31,6 +31,17 @@ import { SyncObjects } from './subsys/sync.ts';
 import { KernelFunction } from './kfuncs/callable.ts';
 import { kernelFunctionSpecs, neutralSyscall } from './kfuncs/index.ts';
 import { LkmLoader, type LkmLoadOptions } from './lkm/loader.ts';
+import { type TreeSymbols, UnmodelledCalls } from './unmodelled.ts';
+import { BlockCell } from './machine/block.ts';
+
+/** Room a stand-in for a tree variable has: an array of the type it is used as fits in it. */
+const TREE_OBJECT_BYTES = 4096;
+
+/**
+ * Kernel tunables a stand-in cannot leave at zero: code sizes tables by them (hashinit of
+ * desiredvnodes / 4 panics at 0). Values of a GENERIC i386 kernel of the era (maxusers 32).
+ */
+const TUNABLES: Record<string, number> = { desiredvnodes: 1086, maxproc: 532, maxfiles: 1772, hz: 100, tick: 10000, nmbclusters: 1024 };
 
 export interface KernelOptions {
   /**
@@ -47,6 +58,23 @@ export interface KernelOptions {
   autoload?: boolean;
   /** Slots syscalls.master marks `MODULAR <module>`: sys_nomodule at boot, autoloading the module. */
   modularSyscalls?: readonly ModularSyscall[];
+  /** The kernel's memory in bytes (default 64 MB): allocations beyond it fail as NetBSD's do. */
+  memory?: number;
+  /**
+   * Symbols the sources of the kernel tree being validated define: a function the model lacks
+   * but the tree has links to an unmodelled stand-in instead of failing the load.
+   */
+  treeSymbols?: TreeSymbols;
+  /**
+   * __NetBSD_Version__ of the kernel (default: the bundled headers'): a tree's modules are built
+   * for its release, and module_load compares mi_version with the kernel's.
+   */
+  version?: number;
+  /**
+   * Built-in modules the kernel is configured without: a tree that builds ffs as a module is
+   * validated in a kernel whose configuration leaves file-system ffs out, as its users' would.
+   */
+  omitBuiltins?: readonly string[];
 }
 
 /** What every outside request answers: NetBSD's errno (0 for success) and why. */
@@ -71,11 +99,15 @@ export class Kernel {
   readonly journal = new Journal();
   readonly calls = new CallLog();
   readonly faults = new Faults();
+  /** Calls into functions the kernel only knows by name, per calling module. */
+  readonly unmodelled = new UnmodelledCalls();
   readonly ksyms = new Ksyms(this.lock, this.journal);
   /** The console: printf, log and the kernel's own messages, one line each. */
   readonly console: string[] = [];
   source: ModuleSource;
   readonly era: SyscallEra;
+  /** __NetBSD_Version__ of this kernel. */
+  readonly version: number;
 
   readonly modules: ModuleManager;
   readonly lkm: LkmLoader;
@@ -106,15 +138,20 @@ export class Kernel {
   readonly objects = new Map<string, StructCell>();
 
   private readonly functions = new Map<string, KernelFunction>();
+  private readonly treeFunctions = new Map<string, KernelFunction>();
+  private readonly treeObjects = new Map<string, BlockCell>();
+  private readonly treeSymbols: TreeSymbols | undefined;
   private readonly stubs = new Map<string, Callable>();
   private readonly running: string[] = [];
 
   private constructor(opts: KernelOptions) {
     this.era = opts.era ?? 'module';
     this.source = opts.source ?? NO_MODULES;
+    this.treeSymbols = opts.treeSymbols;
+    this.version = opts.version ?? constant('__NetBSD_Version__');
     for (const spec of kernelFunctionSpecs()) this.functions.set(spec.name, new KernelFunction(this, spec));
     this.data = bootData();
-    this.kmem = new KernelMemory(this);
+    this.kmem = new KernelMemory(this, opts.memory);
     this.sync = new SyncObjects(this);
     this.sysctl = new SysctlTree(this);
     this.emuls = new Emulations(this);
@@ -130,7 +167,7 @@ export class Kernel {
     this.modules = new ModuleManager(this);
     this.modules.autoloadEnabled = opts.autoload ?? true;
     this.lkm = new LkmLoader(this);
-    this.builtins = new Builtins(this);
+    this.builtins = new Builtins(this, new Set(opts.omitBuiltins ?? []));
 
     for (const cell of this.data.watched) this.journal.watch(cell);
     const table = new Map<string, SymbolValue>();
@@ -196,6 +233,33 @@ export class Kernel {
     const f = this.functions.get(name);
     if (!f) throw new Error(`the kernel has no function ${name}`);
     return f;
+  }
+
+  /**
+   * A symbol the linker did not find, looked up in the tree's sources: a function there gets a
+   * stand-in that returns 0 (NULL) and counts as unmodelled; a variable there cannot be stood in
+   * for (its type and contents are the tree's), and the reason says where it is.
+   */
+  treeSymbol(name: string, module?: string): SymbolValue | string | undefined {
+    const known = this.treeFunctions.get(name);
+    if (known) return { fn: known };
+    const t = this.treeSymbols?.(name);
+    if (!t) return undefined;
+    const where = `${t.file}:${t.line}`;
+    if (t.kind === 'object') {
+      // Zero-filled, typed by the module's first use, kept for the kernel's life as the variable would be.
+      let cell = this.treeObjects.get(name);
+      if (!cell) {
+        this.treeObjects.set(name, (cell = new BlockCell(TREE_OBJECT_BYTES, true)));
+        const n = TUNABLES[name];
+        if (n !== undefined) for (let i = 0; i < 4; i++) cell.writeByte(i, int((n >> (8 * i)) & 0xff));
+      }
+      if (module) this.unmodelled.linked(module, name, where);
+      return { cell };
+    }
+    const f = new KernelFunction(this, { name, returns: 'value', call: () => ZERO, unmodelled: where });
+    this.treeFunctions.set(name, f);
+    return { fn: f };
   }
 
   hasFunction(name: string): boolean {

@@ -40,24 +40,38 @@ export interface LinkScope {
   ksyms: Ksyms;
   /** Names of the module's requisites. */
   requisites: readonly string[];
+  /**
+   * A symbol neither ksyms nor a requisite has, found in the sources of the kernel tree: an
+   * unmodelled stand-in to bind, or why there is none (the message says where the tree has it).
+   */
+  tree?: (symbol: string) => SymbolValue | string | undefined;
 }
 
 /** Stage 2: resolve external symbols, then register the module's globals in ksyms. */
 export function kobjAffix(ko: Kobj, name: string, scope: LinkScope): void {
   const foreign = new Map<string, string>();
+  const notes = new Map<string, string>();
   const unresolved = ko.image.relocateExternal((symbol): SymbolValue | undefined => {
     const sym = scope.ksyms.lookup(symbol);
-    if (!sym) return undefined;
+    if (!sym) {
+      const t = scope.tree?.(symbol);
+      if (typeof t === 'string') notes.set(symbol, t);
+      return typeof t === 'object' ? t : undefined;
+    }
     if (sym.provider === KERNEL || scope.requisites.includes(sym.provider)) return sym.value;
     foreign.set(symbol, sym.provider);
     return undefined;
   });
-  if (unresolved.length) throw unresolvedError(ko, name, unresolved, foreign);
+  if (unresolved.length) throw unresolvedError(ko, name, unresolved, foreign, notes);
 
   // subr_kobj.c 1.35 looks for redefined globals in stage 1, where a typo makes it skip almost
   // every symbol; checking here, as the symbols are entered, keeps EEXIST (step 11) what a
   // second load of the same module reports, and still refuses a clash with any other provider.
   const globals = ko.image.globals();
+  // A definition in a header without an initialiser is a common symbol in the trees that wrote
+  // them (`int cpl;` in 1.4's <machine/intr.h>): each object has one, the linker merges them with
+  // the kernel's, no module exports it.
+  for (const g of [...globals.keys()]) if (/\.h$/.test(ko.object.defined.get(g)?.site.file ?? '')) globals.delete(g);
   const clashes = scope.ksyms.conflicts(globals.keys());
   if (clashes.length) {
     const list = clashes.map((c) => `\`${c.name}' (${siteOf(ko, c.name)}, already defined by ${describe(c.provider)})`);
@@ -76,10 +90,10 @@ export function kobjUnload(ko: Kobj, ksyms: Ksyms): void {
   ko.name = null;
 }
 
-function unresolvedError(ko: Kobj, name: string, unresolved: string[], foreign: Map<string, string>): KernelError {
+function unresolvedError(ko: Kobj, name: string, unresolved: string[], foreign: Map<string, string>, notes: Map<string, string>): KernelError {
   const lines: string[] = [];
   const missing = unresolved.filter((s) => !foreign.has(s));
-  for (const s of missing) lines.push(`${referenceSite(ko, s)}: undefined symbol \`${s}'`);
+  for (const s of missing) lines.push(`${referenceSite(ko, s)}: undefined symbol \`${s}'${notes.has(s) ? ` (${notes.get(s)})` : ''}`);
   for (const s of unresolved) {
     const provider = foreign.get(s);
     if (provider === undefined) continue;

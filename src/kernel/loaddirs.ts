@@ -13,6 +13,8 @@ import type { LkmStat } from './lkm/loader.ts';
 export interface LoadDirsOptions {
   lkm?: boolean;
   arch?: string;
+  /** The kernel's memory in bytes (default 64 MB). */
+  memory?: number;
 }
 
 export interface DirOutcome {
@@ -47,7 +49,7 @@ export async function loadModuleDirs(dirs: string[], opts: LoadDirsOptions = {})
     return md;
   });
   const source = new DirectorySource(mds, { mode, arch: opts.arch });
-  const k = Kernel.boot({ source, era: mode });
+  const k = Kernel.boot({ source, era: mode, memory: opts.memory });
   const boot = snapshot(k);
   const outcomes: DirOutcome[] = [];
 

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Machine } from '../source/make-env.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { compileModule, type CompileOptions } from './cc/compile.ts';
 import type { ModuleObject } from './object.ts';
@@ -28,11 +29,11 @@ export interface ModuleDir {
 }
 
 /** Read a module directory; null if it is not one (no Makefile with SRCS and no .c files). */
-export function readModuleDir(dir: string): ModuleDir | null {
+export function readModuleDir(dir: string, opts: { machine?: Machine } = {}): ModuleDir | null {
   const abs = path.resolve(dir);
   const makefile = path.join(abs, 'Makefile');
   if (fs.existsSync(makefile)) {
-    const info = parseMakefile(makefile);
+    const info = parseMakefile(makefile, opts.machine ? { machine: opts.machine } : {});
     if (info.srcs.length > 0 || info.kmod) {
       const { found, missing } = resolveSources(info, abs);
       const flags = cppflags(info.cppflags, abs);

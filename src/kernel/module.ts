@@ -10,7 +10,7 @@ import { int, NULL_PTR, asNumber } from './machine/memory.ts';
 import type { ModuleObject } from './object.ts';
 import { constant } from './abi.ts';
 import { ECRASH, errno, errnoName, KernelError } from './errno.ts';
-import { crashMessage, isCrash } from './crash.ts';
+import { crashMessage, isCrash, stopped } from './crash.ts';
 import { fetchModinfo, type ModInfo } from './modinfo.ts';
 import { kobjAffix, kobjLoad, kobjUnload, type Kobj } from './kobj.ts';
 import type { Kernel } from './kernel.ts';
@@ -59,6 +59,11 @@ export class ModuleManager {
 
   lookup(name: string): Module | undefined {
     return this.list.find((m) => m.info.name === name);
+  }
+
+  /** The object of a module loaded or being loaded (its INIT running), by name. */
+  objectOf(name: string): ModuleObject | undefined {
+    return [...this.list, ...this.pending].find((m) => m.info?.name === name)?.kobj?.object;
   }
 
   /**
@@ -231,7 +236,7 @@ export class ModuleManager {
       throw KernelError.of('EINVAL', `${where}: module name \`${info.name}' is ${info.name.length} characters; the limit is ${maxname - 1}`);
     }
     if (!info.modcmd) throw KernelError.of('ENOEXEC', `${where}: modinfo of ${info.name} has no modcmd function`);
-    const kernelVersion = constant('__NetBSD_Version__');
+    const kernelVersion = this.k.version;
     if (!compatible(info.version, kernelVersion)) {
       if (!opts.force) {
         throw KernelError.of(
@@ -272,7 +277,11 @@ export class ModuleManager {
 
   /** Step 14: stage 2, restricted to the kernel and the requisites. */
   private affix(mod: Module): void {
-    kobjAffix(mod.kobj!, mod.info.name, { ksyms: this.k.ksyms, requisites: mod.required.map((r) => r.info.name) });
+    kobjAffix(mod.kobj!, mod.info.name, {
+      ksyms: this.k.ksyms,
+      requisites: mod.required.map((r) => r.info.name),
+      tree: (symbol) => this.k.treeSymbol(symbol, mod.info.name),
+    });
   }
 
   /** Step 15: modcmd(MODULE_CMD_INIT, props). */
@@ -374,7 +383,7 @@ export class ModuleManager {
       );
       return asNumber(r);
     } catch (err) {
-      if (isCrash(err)) throw new KernelError(ECRASH, `${mod.info.name}: ${cmd} crashed: ${crashMessage(err)}`);
+      if (isCrash(err)) throw new KernelError(ECRASH, `${mod.info.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}`);
       throw err;
     }
   }

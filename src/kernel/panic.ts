@@ -9,3 +9,15 @@ export class Panic extends Error {
     this.name = 'Panic';
   }
 }
+
+/**
+ * A sleep nothing will ever end: an allocation that may wait (M_WAITOK, KM_SLEEP, PR_WAITOK) for
+ * memory the kernel does not have. NetBSD's thread would hang in the allocator; the simulated
+ * kernel fails the operation instead, saying where it would have slept.
+ */
+export class SleepForever extends Panic {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SleepForever';
+  }
+}

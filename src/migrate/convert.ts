@@ -17,6 +17,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { renderPatch, type FileChange } from '../report/diff.ts';
 import { commonRoot, contains } from '../source/tree-root.ts';
 import { walkPaths } from '../source/files.ts';
@@ -33,13 +34,18 @@ import { EditConflict } from './edits.ts';
 import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, removePrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
+import { kernelSources, readConfFiles } from './kernel-conf.ts';
 import { movedInclude, placeModule, type Placement } from './layout.ts';
 import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile } from './makefile-gen.ts';
 import { markerComment, moduleDeclaration, renderModcmd } from './modinfo.ts';
-import { moduleName } from './names.ts';
+import { moduleName, unquote } from './names.ts';
+import { inferModuleSet, plannedFor, type ModuleSet, type SharedModule } from './module-set.ts';
+import type { PlanDecisions } from './plan-file.ts';
+import { moduleSetFromPlan } from './plan-load.ts';
+import { foldedPlacement, makefileForSet, mergedModuleParts, sharedModuleFiles, type CreatedModule } from './module-set-convert.ts';
 import type { Declaration, Finding, ModulePlan, ScanResult } from './plan.ts';
 import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from './rule-api.ts';
-import { findEmulations, SymbolIndex, type Provider } from './symbols.ts';
+import { findEmulations, SymbolIndex, type Provider, type Requirement } from './symbols.ts';
 
 export type { FileChange };
 
@@ -52,14 +58,23 @@ export interface ConvertOptions {
   syscallSlots?: Map<string, number>;
   /** Extra rules; for a kind they also cover, they take precedence over the built-in ones. */
   rules?: Rule[];
+  /**
+   * The migration's decisions for the tree (names, shared modules, merges, slots), from a plan
+   * file (`--plan`); lkm2mod infers them when there is none.
+   */
+  moduleSet?: ModuleSet;
+  /** A plan file's decisions (`--plan`), checked against the scan; used when moduleSet is not given. */
+  plan?: PlanDecisions;
 }
 
 export interface ModuleConversion {
   plan: ModulePlan;
   name: string;
   renamedFrom?: string;
+  /** Folded into this emulation module (a plan's merge): no module of its own. */
+  mergedInto?: string;
   moduleClass: ModuleClass;
-  required: { module: string; reason: string }[];
+  required: { module: string; reason: string; symbols?: string[] }[];
   /** The module(9) module's directory (sys/modules/<name> when it moved). */
   dir: string;
   /** The module's sources after conversion, paths as they will be. */
@@ -70,6 +85,10 @@ export interface ModuleConversion {
 
 export interface ConversionSet {
   modules: ModuleConversion[];
+  /** Modules the conversion made that no LKM was: shared code several LKMs built. */
+  created?: CreatedModule[];
+  /** The decisions the conversion followed. */
+  moduleSet?: ModuleSet;
   /** All changes inside the tree root, in path order: what --write and --out write. */
   changes: FileChange[];
   /**
@@ -98,7 +117,16 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   const rules = [...(opts.rules ?? []), ...builtinRules];
   const moduleRules = rules.filter((r): r is ModuleRule => r.scope === 'module');
   const treeRules = rules.filter((r): r is TreeRule => r.scope === 'tree');
-  const slots = opts.syscallSlots ?? new Map<string, number>();
+  const moduleSet =
+    opts.moduleSet ?? (opts.plan ? moduleSetFromPlan(opts.plan, scan, opts.syscallSlots) : inferModuleSet(scan, { syscallSlots: opts.syscallSlots }));
+  const slots = new Map(opts.syscallSlots ?? []);
+  for (const s of moduleSet.slots) if (s.slot !== null && !slots.has(s.module)) slots.set(s.module, s.slot);
+  // Sources a shared module now holds, and which module takes which exec format.
+  const sharedOf = new Map<string, SharedModule>();
+  for (const sh of moduleSet.shared) for (const f of sh.sources) sharedOf.set(f, sh);
+  const mergedInto = new Map(moduleSet.merges.map((m) => [m.from, m.into]));
+  const absorbs = new Map<string, string[]>();
+  for (const m of moduleSet.merges) absorbs.set(m.into, [...(absorbs.get(m.into) ?? []), m.from]);
   // Discovery's loose findings (a KMOD that declares nothing, a vendor macro no rule reads) are convert's to report too.
   const findings: Finding[] = [...scan.parseErrors, ...(scan.findings ?? [])];
   const plans = [...scan.modules].sort((a, b) => a.dir.localeCompare(b.dir));
@@ -117,7 +145,11 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
       }
       continue;
     }
-    const n = moduleName(declaredName(cache, plan), plan.kmod);
+    const planned = plannedFor(moduleSet, plan.dir);
+    const declared = unquote(declaredName(cache, plan).trim());
+    const n = planned
+      ? { name: planned.name, renamedFrom: planned.name !== declared ? declared : undefined, reason: planned.reason }
+      : moduleName(declaredName(cache, plan), plan.kmod);
     convertible.push({ plan, name: n.name, renamedFrom: n.renamedFrom, reason: n.reason });
   }
 
@@ -153,8 +185,10 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
       continue;
     }
     names.set(c.name, c.plan);
-    const files = c.plan.files.flatMap((f) => readable(cache, f));
+    const files = c.plan.files.filter((f) => !sharedOf.has(f)).flatMap((f) => readable(cache, f));
     const job = new ModuleJob(c.plan, c.name, files, cache, emulations, slots);
+    if (mergedInto.has(c.name)) job.helperOf = mergedInto.get(c.name);
+    for (const from of absorbs.get(c.name) ?? []) mergedModuleParts(job, from);
     const checkpoints = new Map(cache.all().map((s) => [s, s.edits.size]));
     try {
       const p = prepare(job, moduleRules, machine);
@@ -177,15 +211,18 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   // required, from the symbols every module defines and uses.
   const converting = new Set(convertible.flatMap((c) => (c.plan.makefile ? [c.plan.makefile] : [])));
   const providers: Provider[] = [
-    ...[...prepared.values()].map((p) => ({ module: p.job.name, files: p.job.files.map((f) => f.path) })),
+    ...[...prepared.values()].map((p) => ({ module: p.job.helperOf ?? p.job.name, files: p.job.files.map((f) => f.path) })),
+    ...moduleSet.shared.map((sh) => ({ module: sh.name, files: sh.sources })),
     ...kernel.providers.filter((p) => !names.has(p.module) && !converting.has(p.makefile)),
   ];
   const providerFiles = new Set(providers.flatMap((p) => p.files));
+  const built = kernelBuilt(kernel.cFiles, convertible.map((c) => c.plan), opts.kernelSrc ?? [], machine);
   const index = new SymbolIndex(
     cache,
     providers,
-    kernel.cFiles.filter((f) => !providerFiles.has(f)),
+    built.files.filter((f) => !providerFiles.has(f)),
     opts.root,
+    [...built.configured, ...(opts.kernelSrc ?? []).map((k) => path.resolve(k)), BUNDLED_INCLUDE],
   );
   // Tree rules run before `required` is inferred: a call they send through a kernel table
   // (syscall-indirection) no longer links the caller to the module behind it.
@@ -221,9 +258,30 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
+  const jobsOf = (name: string) => [...prepared.values()].filter((q) => q.job.name === name || q.job.helperOf === name).map((q) => q.job);
   for (const p of prepared.values()) {
-    const { required, ambiguous } = index.required(p.job.name, p.job.uses, (sym) => stillUsed(p.job, sym));
+    if (p.job.helperOf) continue;
+    const parts = jobsOf(p.job.name);
+    const { required: inferred, ambiguous } = index.required(
+      p.job.name,
+      parts.flatMap((j) => [...j.uses]),
+      (sym) => parts.some((j) => stillUsed(j, sym)),
+    );
+    const required = withSharedModules(inferred, p.job.plan, moduleSet);
     p.required = required;
+    // Only a whole kernel tree (one with config files) says what the kernel defines.
+    const sys = sysDirOf(p.job.plan.dir);
+    const nowhere = sys && built.configured.includes(sys) ? index.unresolvedCalls(p.job.name, (sym) => parts.some((j) => stillUsed(j, sym))) : [];
+    if (nowhere.length) {
+      const shown = nowhere.length > 6 ? `${nowhere.slice(0, 6).join(', ')} and ${nowhere.length - 6} more` : nowhere.join(', ');
+      p.job.finding({
+        file: p.job.plan.declaration!.file,
+        line: p.job.plan.declaration!.line,
+        severity: 'warning',
+        code: 'symbol-unresolved',
+        message: `${p.job.name} calls ${shown}, and lkm2mod finds no definition it could link against: not in its own sources, not in a module of the tree, not in what the tree builds into a kernel (conf/files, with the options the tree's LKMs stand for off; libraries and assembler count as the kernel's). kobj would refuse the load: add the sources that define them to SRCS, or the module that does to the required list. (Sources are read unpreprocessed here: a call in code no configuration compiles, or a definition behind macros, shows up too; validate's dependencies check links the compiled module exactly.)`,
+      });
+    }
     for (const a of ambiguous) {
       p.job.finding({
         file: p.job.plan.declaration!.file,
@@ -255,7 +313,28 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
-  return assemble(cache, plans, prepared, failed, findings, opts.root, machine);
+  const set = assemble(cache, plans, prepared, failed, findings, opts.root, machine);
+  const created = sharedModuleFiles(moduleSet.shared, convertible.map((c) => c.plan), set, opts.root);
+  return { ...set, created: created.modules, changes: [...set.changes, ...created.changes].sort((a, b) => a.path.localeCompare(b.path)), findings: [...set.findings, ...created.findings], moduleSet };
+}
+
+/**
+ * The shared modules a module's LKM built the sources of come first in `required`, for that
+ * reason; requisites its symbols bring in follow.
+ */
+function withSharedModules(inferred: Requirement[], plan: ModulePlan, set: ModuleSet): Requirement[] {
+  const out: Requirement[] = [];
+  for (const sh of set.shared) {
+    const built = sh.sources.filter((f) => plan.files.includes(f)).map((f) => path.basename(f));
+    if (built.length === 0) continue;
+    const also = inferred.find((r) => r.module === sh.name);
+    out.push({
+      module: sh.name,
+      reason: `built ${built.join(', ')}, which ${sh.name} now holds for ${sh.users.join(', ')}${also ? `; it ${also.reason}` : ''}`,
+      ...(also?.symbols ? { symbols: also.symbols } : {}),
+    });
+  }
+  return [...out, ...inferred.filter((r) => !out.some((o) => o.module === r.module))];
 }
 
 function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
@@ -401,6 +480,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
     unload: calls.unload ?? null,
     stat: calls.stat ?? null,
     notes,
+    helper: !!job.helperOf,
   });
   let modcmdPlaced = false;
   // MOD_* inside the entry itself: the entry is the declaration's site, where finish() puts both.
@@ -440,9 +520,12 @@ function finish(p: Prepared): void {
   const { job } = p;
   const [first, ...rest] = job.descriptors;
   if (first) {
-    const parts = [moduleDeclaration(job.name, job.moduleClass, p.required.map((r) => r.module)), ...job.declarations];
+    // A merged exec format has no modinfo: the emulation module's MODULE() covers it.
+    const modinfo = job.helperOf ? [] : [moduleDeclaration(job.name, job.moduleClass, p.required.map((r) => r.module))];
+    const parts = [...modinfo, ...job.declarations];
     if (!p.modcmdPlaced) parts.push(p.modcmd);
-    first.src.edits.replace(first.site.start, first.site.end, parts.join('\n\n'), `${job.origin}: MODULE()`);
+    if (parts.length) first.src.edits.replace(first.site.start, first.site.end, parts.join('\n\n'), `${job.origin}: MODULE()`);
+    else first.src.removeRange(first.site.start, first.site.end, `${job.origin}: descriptor`);
   }
   for (const d of rest) d.src.removeRange(d.site.start, d.site.end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
   job.dropUnused();
@@ -613,6 +696,34 @@ function kernelTree(plans: ModulePlan[], kernelSrc: string[], machine: Machine):
   return { cFiles: walked.cFiles, providers };
 }
 
+/**
+ * The files the kernel proper is built from, for `required`: in a tree with config files, what
+ * its conf/files build for the machine with the LKMs' own options off (kernel-conf.ts); else
+ * every C file of the tree. --kernel-src trees count whole.
+ */
+function kernelBuilt(cFiles: string[], plans: ModulePlan[], kernelSrc: string[], machine: Machine): { files: string[]; configured: string[] } {
+  const lkmFiles = new Set(plans.flatMap((p) => p.files));
+  const extra = kernelSrc.map((k) => path.resolve(k) + path.sep);
+  const bySys = new Map<string, Set<string> | null>();
+  for (const p of plans) {
+    const sys = sysDirOf(p.dir);
+    if (!sys || bySys.has(sys)) continue;
+    const conf = readConfFiles(sys, machine.machine);
+    bySys.set(sys, conf ? kernelSources(conf, lkmFiles).off : null);
+  }
+  // Files conf/files does not list (libkern, libcompat, generated ones) are linked some other
+  // way: they count as the kernel's.
+  const files = cFiles.filter((f) => {
+    if (extra.some((k) => f.startsWith(k))) return true;
+    for (const [sys, off] of bySys) if (off && f.startsWith(sys + path.sep)) return !off.has(f);
+    return true;
+  });
+  return { files, configured: [...bySys].filter(([, b]) => b !== null).map(([sys]) => sys) };
+}
+
+/** The simulated kernel's bundled headers: their macros are no symbols. */
+const BUNDLED_INCLUDE = fileURLToPath(new URL('../kernel/include', import.meta.url));
+
 /** Edits become file changes, laid out where the modules now live. */
 function assemble(
   cache: SourceCache,
@@ -629,9 +740,19 @@ function assemble(
   const perModule = new Map<ModulePlan, Set<string>>();
   const touch = (plan: ModulePlan, key: string) => perModule.get(plan)!.add(key);
 
-  for (const [plan, p] of prepared) {
+  // Emulation modules are placed before the exec formats folded into them, which go with them.
+  const hostOf = (p: Prepared) => [...prepared].find(([, q]) => q.job.name === p.job.helperOf);
+  const ordered = [...prepared].sort(([, a], [, b]) => Number(!!a.job.helperOf) - Number(!!b.job.helperOf));
+  for (const [plan, p] of ordered) {
     perModule.set(plan, new Set());
     const glue = p.job.descriptors.map((d) => d.src.path);
+    const host = p.job.helperOf ? hostOf(p) : undefined;
+    if (host && placements.has(host[0])) {
+      const placement = foldedPlacement(plan, p.job.name, glue, placements.get(host[0])!);
+      placements.set(plan, placement);
+      for (const [from, to] of placement.moves) moves.set(from, to);
+      continue;
+    }
     let placement = placeModule(plan.dir, p.job.name, plan.makefile, glue);
     if (placement.moved && !contains(root, placement.dir)) {
       // Nothing is written outside the root: a module whose NetBSD place is outside it stays put.
@@ -707,13 +828,17 @@ function assemble(
     }
     for (const file of p.job.files) touch(plan, moves.get(file.path) ?? file.path);
     for (const to of placement.moves.values()) touch(plan, to);
-    if (plan.makefile) {
+    if (plan.makefile && p.job.helperOf) {
+      // Its sources are built by the emulation module's Makefile now.
+      changes.set(plan.makefile, { path: plan.makefile, before: readFileSync(plan.makefile, 'utf8'), after: null });
+      touch(plan, plan.makefile);
+    } else if (plan.makefile) {
       const before = readFileSync(plan.makefile, 'utf8');
       const renamedSources = new Map<string, string>();
       for (const [from, to] of placement.moves) {
         if (path.basename(from) !== path.basename(to)) renamedSources.set(path.basename(from), path.basename(to));
       }
-      const after = rewriteMakefile(before, {
+      const rewritten = rewriteMakefile(before, {
         moved: placement.moved,
         kmod: plan.kmod && plan.kmod !== p.job.name ? p.job.name : undefined,
         renamedSources,
@@ -724,6 +849,8 @@ function assemble(
         addSources: (plan.unlistedSources ?? []).map((f) => path.basename(moves.get(f) ?? f)),
         vars: parseMakefile(plan.makefile, { text: before, machine: scanMachine }).vars,
       });
+      const folded = [...prepared].filter(([, q]) => q.job.helperOf === p.job.name).map(([fp, q]) => ({ plan: fp, files: q.job.files.map((f) => f.path) }));
+      const after = makefileForSet(rewritten, plan, p.job.files.map((f) => f.path), folded, placement, moves);
       if (plan.kmod && plan.kmod !== p.job.name) {
         p.job.finding({
           file: plan.makefile,
@@ -745,7 +872,8 @@ function assemble(
   const bySys = new Map<string, string[]>();
   for (const [plan, placement] of placements) {
     if (!placement.moved || !placement.sysDir) continue;
-    bySys.set(placement.sysDir, [...(bySys.get(placement.sysDir) ?? []), prepared.get(plan)!.job.name]);
+    const job = prepared.get(plan)!.job;
+    if (!job.helperOf) bySys.set(placement.sysDir, [...(bySys.get(placement.sysDir) ?? []), job.name]);
     const kindMakefile = path.join(path.dirname(plan.dir), 'Makefile');
     if (existsSync(kindMakefile) && !moves.has(kindMakefile)) {
       const cur = changes.get(kindMakefile);
@@ -799,14 +927,16 @@ function assemble(
     }
     const placement = placements.get(plan)!;
     const keys = perModule.get(plan)!;
+    const folded = [...prepared.values()].filter((q) => q.job.helperOf === p.job.name).flatMap((q) => q.job.files.map((f) => f.path));
     modules.push({
       plan,
       name: p.job.name,
       ...(p.renamedFrom ? { renamedFrom: p.renamedFrom } : {}),
+      ...(p.job.helperOf ? { mergedInto: p.job.helperOf } : {}),
       moduleClass: p.job.moduleClass,
       required: p.required,
       dir: placement.dir,
-      sources: plan.files.map((f) => moves.get(f) ?? f),
+      sources: [...p.job.files.map((f) => f.path), ...folded].map((f) => moves.get(f) ?? f),
       changes: all.filter((c) => keys.has(c.path)),
       findings: own,
     });

@@ -8,7 +8,11 @@ import type { Rule } from './rule-api.ts';
 
 const CONVERT_CODES: Record<string, string> = {
   'kmod-renamed': 'the Makefile\'s KMOD now matches the module name, which module(9) loads by',
-  'module-renamed': 'the LKM name is not a C identifier (or too long) and the module got another name',
+  'module-renamed': 'the module is named as the kernel looks it up (file system type, compat_<emulation>, exec_<format>, cfdriver), or the LKM name was no C identifier',
+  'module-merged': 'a plan folded an exec-format LKM into its emulation\'s module; its modcmd is called from that module\'s',
+  'shared-module': 'sources several LKMs built are one new module now, which they require',
+  'plan-syntax': 'a --plan file line lkm2mod cannot read',
+  'plan-stale': 'a --plan file decision that no longer fits the tree (an LKM gone, a name taken, a source no LKM builds)',
   'required-inferred': 'the module uses symbols another module defines, so that module is listed as required',
   'required-ambiguous': 'a symbol the module uses is defined by more than one module; none was listed',
   'entry-not-found': 'no entry function was found; modcmd only registers and deregisters',
@@ -34,6 +38,7 @@ const CONVERT_CODES: Record<string, string> = {
   'rule-failed': 'a tree rule failed',
   'syscall-slot-answered': 'slot -1 was answered with --syscall-slot',
   'layout-outside-root': 'the module\'s NetBSD place (sys/modules/<name>) is outside the tree root, so it was converted in place',
+  'symbol-unresolved': 'in a whole kernel tree: the module calls functions nothing defines (its sources, a module, what conf/files builds into the kernel)',
   'outside-tree-root': 'a file outside the tree root needs an edit; it is not written, the hunk is in the finding and the preview',
 };
 

@@ -48,6 +48,11 @@ export class ModuleJob {
   private preludeItems: PreludeItem[] = [];
   /** Headers of the tree the module's sources include: prototypes of its handlers may live there. */
   headers: CSource[] = [];
+  /**
+   * The emulation module this exec format is folded into (a plan's merge): its modcmd becomes
+   * a helper that module's modcmd calls, and it declares no MODULE() of its own.
+   */
+  helperOf?: string;
   /** Ranges the conversion replaces wholesale (entry function, descriptors): no rule edits inside. */
   private readonly dead: Array<{ file: string; start: number; end: number }> = [];
 
@@ -67,6 +72,11 @@ export class ModuleJob {
   get moduleClass(): ModuleClass {
     for (const c of CLASS_RANK) if (this.classes.includes(c)) return c;
     return 'MISC';
+  }
+
+  /** A class the module takes besides its rules' (a merged exec format makes it EXEC). */
+  addClass(c: ModuleClass): void {
+    this.classes.push(c);
   }
 
   markDead(file: string, start: number, end: number): void {

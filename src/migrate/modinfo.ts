@@ -28,6 +28,8 @@ export interface ModcmdSpec {
   stat: string | null;
   /** XXX lkm2mod notes written above the switch. */
   notes: string[];
+  /** Called by another module's modcmd (a merged exec format): external, not static. */
+  helper?: boolean;
 }
 
 /** `MODULE(MODULE_CLASS_VFS, kernfs, NULL);` */
@@ -62,7 +64,7 @@ export function renderModcmd(spec: ModcmdSpec): string {
   if (spec.stat) body.push('\tcase MODULE_CMD_STAT:', `${T2}return ${spec.stat};`, '');
   body.push('\tdefault:', `${T2}return ENOTTY;`, '\t}');
   return [
-    'static int',
+    spec.helper ? 'int' : 'static int',
     `${modcmdName(spec.name)}(modcmd_t cmd, void *arg)`,
     '{',
     ...body,

@@ -7,7 +7,7 @@
  * Kernel sources are many and mostly irrelevant, so they are parsed only when their text
  * mentions a symbol some module wants from another module.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource, SourceCache } from './csource.ts';
@@ -15,6 +15,10 @@ import type { CSource, SourceCache } from './csource.ts';
 export interface FileSymbols {
   /** Functions and variables with external linkage defined here. */
   globals: Set<string>;
+  /** Identifiers called as functions (`foo(...)`), a subset of uses. */
+  calls: Set<string>;
+  /** Names this file #defines (a call to one is a macro, not a symbol). */
+  macros: Set<string>;
   /** File-static definitions. */
   statics: Set<string>;
   /** Identifiers the code and initialisers refer to (locals excluded). */
@@ -30,6 +34,8 @@ export interface Provider {
 export interface Requirement {
   module: string;
   reason: string;
+  /** Every symbol of the module's that brought the requisite in (the reason names a few). */
+  symbols?: string[];
 }
 
 const memo = new WeakMap<CSource, FileSymbols>();
@@ -37,20 +43,47 @@ const memo = new WeakMap<CSource, FileSymbols>();
 export function fileSymbols(src: CSource): FileSymbols {
   const cached = memo.get(src);
   if (cached) return cached;
-  const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set() };
+  const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set(), calls: new Set(), macros: new Set() };
+  for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.macros.add(m[1]!);
+  for (const c of src.root.descendantsOfType('call_expression')) {
+    const fn = c.childForFieldName('function');
+    if (fn?.type === 'identifier') out.calls.add(fn.text);
+  }
   const visitTop = (node: SyntaxNode) => {
     // A K&R head tree-sitter did not join to its body (`int f(a, set)` then `int set;`): the
     // declarations after it are its parameters and, when the `{` was lost too, its locals; none
     // is a global. (K&R prototypes name no parameters, so such a head is always a definition.)
     let inKnr = false;
+    let knrParams = new Set<string>();
     for (const n of node.namedChildren) {
       const after = inKnr;
       inKnr = false;
       if (after && (n.type === 'comment' || n.type === 'declaration' || (n.type.startsWith('preproc_') && onlyDeclarations(n)))) {
+        for (const d of n.descendantsOfType('declaration')) addDeclared(d, knrParams);
+        if (n.type === 'declaration') addDeclared(n, knrParams);
         inKnr = true;
         continue;
       }
-      if (n.type === 'declaration' || n.type === 'ERROR' || n.type === 'function_declarator') inKnr = knrHeadParams(n) !== null;
+      if (after && n.type === 'compound_statement') {
+        // The body tree-sitter did not join to its K&R head: its identifiers are uses.
+        const locals = new Set(knrParams);
+        for (const d of n.descendantsOfType('declaration')) addDeclared(d, locals);
+        const found = new Set<string>();
+        collectIdentifiers(n, found);
+        for (const f of found) if (!locals.has(f)) out.uses.add(f);
+        continue;
+      }
+      if (n.type === 'declaration' || n.type === 'ERROR' || n.type === 'function_declarator') {
+        const params = knrHeadParams(n);
+        inKnr = params !== null;
+        knrParams = params ?? new Set();
+        const head = params && n.type === 'declaration' ? n.descendantsOfType('function_declarator')[0] : undefined;
+        const fname = head ? declaredName(head.childForFieldName('declarator')) : null;
+        if (fname) {
+          (isStatic(n) ? out.statics : out.globals).add(fname);
+          continue;
+        }
+      }
       if (n.type === 'function_declarator') {
         // A definition whose pieces are loose in a file tree-sitter could not read as a whole.
         const name = declaredName(n);
@@ -67,6 +100,10 @@ export function fileSymbols(src: CSource): FileSymbols {
         collectUses(n, out.uses);
       } else if (n.type === 'declaration') {
         const extern = n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'extern');
+        // An indented declaration tree-sitter put at file scope is a parameter or local of a
+        // function whose body #if split (kernel style writes file-scope definitions at column 0).
+        const indented = /^[ \t]/.test(src.text.slice(src.lineStartOf(n.startIndex), n.startIndex + 1));
+        if (indented) continue;
         for (const d of n.childrenForFieldName('declarator')) {
           const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
           if (!inner || inner.type === 'function_declarator') continue;
@@ -110,6 +147,13 @@ function knrHeadParams(decl: SyntaxNode): Set<string> | null {
     if (names.length && names.every((x) => x !== null)) return new Set(names as string[]);
   }
   return null;
+}
+
+function addDeclared(d: SyntaxNode, into: Set<string>): void {
+  for (const decl of d.childrenForFieldName('declarator')) {
+    const name = declaredName(decl.type === 'init_declarator' ? decl.childForFieldName('declarator') : decl);
+    if (name) into.add(name);
+  }
 }
 
 function isStatic(n: SyntaxNode): boolean {
@@ -164,6 +208,8 @@ export class SymbolIndex {
     private readonly kernelFiles: string[],
     /** Paths in reasons are shown relative to it. */
     private readonly root?: string,
+    /** Directories whose headers' macros are known (the kernel trees, the bundled headers). */
+    private readonly headerRoots: string[] = [],
   ) {
     for (const p of providers) {
       const defs = new Set<string>();
@@ -227,9 +273,83 @@ export class SymbolIndex {
         const found = this.definedIn.get(m)?.get(syms[0]);
         const file = found && this.root ? path.relative(this.root, found) : found;
         const shown = syms.length > 4 ? `${syms.slice(0, 4).join(', ')} and ${syms.length - 4} more` : syms.join(', ');
-        return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}` };
+        return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}`, symbols: syms };
       });
     return { required, ambiguous };
+  }
+
+  /**
+   * Functions `module` calls that nothing defines: not its own sources (nor a macro they or a
+   * header of theirs define), not another module, not the kernel. Header macros are read from
+   * the directories of the module's includes as far as the tree holds them.
+   */
+  unresolvedCalls(module: string, stillUsed: (symbol: string) => boolean = () => true): string[] {
+    const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
+    const own = this.defs.get(module) ?? new Set<string>();
+    const calls = new Set<string>();
+    const local = new Set<string>();
+    for (const f of files) {
+      const s = fileSymbols(this.cache.get(f));
+      for (const c of s.calls) calls.add(c);
+      for (const x of [...s.statics, ...s.macros]) local.add(x);
+    }
+    const candidates = [...calls].filter(
+      (c) => !own.has(c) && !local.has(c) && !c.startsWith('__builtin') && ![...this.defs.values()].some((d) => d.has(c)),
+    );
+    if (candidates.length === 0) return [];
+    const kernel = this.kernelDefines(new Set(candidates));
+    const macros = this.headerMacros();
+    const other = this.otherDefinitions();
+    return candidates.filter((c) => !kernel.has(c) && !macros.has(c) && !other(c) && stillUsed(c)).sort();
+  }
+
+  private otherText: string | null = null;
+
+  /**
+   * What the kernel defines outside C: assembler entry points (locore.s, copyin), and the
+   * VOP_* calls vnode_if.c is generated with from vnode_if.src.
+   */
+  private otherDefinitions(): (name: string) => boolean {
+    if (this.otherText === null) {
+      const parts: string[] = [];
+      for (const dir of this.headerRoots) {
+        for (const f of filesUnder(dir, (n) => /\.[sS]$/.test(n) || n === 'vnode_if.src')) {
+          try {
+            parts.push(readFileSync(f, 'utf8'));
+          } catch {
+            // unreadable: nothing learnt from it
+          }
+        }
+      }
+      this.otherText = parts.join('\n');
+    }
+    const text = this.otherText;
+    return (name) => {
+      const vop = /^VOP_(\w+)$/.exec(name);
+      if (vop && new RegExp(`\\bvop_${vop[1]!.toLowerCase()}\\b`).test(text)) return true;
+      return new RegExp(`(?:ENTRY|NENTRY|_C_LABEL|ALTENTRY)\\(\\s*${name}\\s*\\)|^_?${name}:`, 'm').test(text);
+    };
+  }
+
+  private macroNames: Set<string> | null = null;
+
+  /** Every name a header of the indexed trees (and the bundled kernel headers) #defines. */
+  private headerMacros(): Set<string> {
+    if (this.macroNames) return this.macroNames;
+    const out = new Set<string>();
+    for (const dir of this.headerRoots) {
+      for (const h of filesUnder(dir, (n) => n.endsWith('.h'))) {
+        let text: string;
+        try {
+          text = readFileSync(h, 'utf8');
+        } catch {
+          continue;
+        }
+        for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.add(m[1]!);
+      }
+    }
+    this.macroNames = out;
+    return out;
   }
 
   private kernelDone = new Map<string, boolean>();
@@ -258,6 +378,25 @@ export class SymbolIndex {
     for (const s of todo) this.kernelDone.set(s, out.has(s));
     return out;
   }
+}
+
+function filesUnder(dir: string, wanted: (name: string) => boolean): string[] {
+  const out: string[] = [];
+  const walkDir = (d: string) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory() && !e.name.startsWith('.')) walkDir(p);
+      else if (wanted(e.name)) out.push(p);
+    }
+  };
+  walkDir(dir);
+  return out;
 }
 
 function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {

@@ -5,6 +5,7 @@
  * Validation is passed in (a Validator) rather than imported, so the review and the report can
  * be driven with a validation report built by hand, and `--no-validate` is a null.
  */
+import type { PlanDecisions } from '../migrate/plan-file.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../cli/errors.ts';
@@ -32,6 +33,8 @@ export interface MigrationOptions {
   rules?: readonly Rule[];
   /** The machine whose Makefiles are read (`--machine`); default i386. */
   machine?: Machine;
+  /** The plan file's decisions (`--plan`). */
+  plan?: PlanDecisions;
   /** null: do not validate (the report and the review say so). */
   validate: Validator | null;
   /** The directory paths are shown relative to; default process.cwd(). */
@@ -76,7 +79,7 @@ export async function loadMigration(paths: string[], opts: MigrationOptions): Pr
   const abs = given.map((p) => path.resolve(cwd, p));
   const scan = await discover(abs, { rules: opts.rules, machine: opts.machine });
   const root = treeRoot(abs, cwd, scan.sysDirs);
-  const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
+  const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])], plan: opts.plan });
   let validation: ValidationReport | null = null;
   let validationError: string | null = null;
   try {

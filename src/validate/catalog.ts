@@ -12,7 +12,12 @@ import path from 'node:path';
 import { compileModuleDir, readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ModuleObject } from '../kernel/object.ts';
 import type { ModuleSource } from '../kernel/source.ts';
-import type { ModuleSpec } from './spec.ts';
+import type { CheckSettings, ModuleSpec } from './spec.ts';
+import { TreeIndex } from './tree-symbols.ts';
+import { DEFAULT_MACHINE } from '../source/make-env.ts';
+import { netbsdVersion } from '../source/lkm-header.ts';
+import type { TreeSymbols } from '../kernel/unmodelled.ts';
+import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -23,14 +28,58 @@ export class Catalog {
 
   constructor(
     specs: readonly ModuleSpec[],
-    /** MACHINE the modules are compiled for (the compiler's default when absent). */
-    private readonly machine?: string,
+    /** How the kernels the checks boot are set up (their memory). */
+    readonly settings: Partial<CheckSettings> = {},
   ) {
     for (const s of specs) {
       if (!this.byName.has(s.name)) this.byName.set(s.name, s);
       const parent = path.dirname(s.moduleDir.dir);
       if (!this.parents.includes(parent)) this.parents.push(parent);
     }
+  }
+
+  private tree: TreeIndex | null = null;
+  private release: number | null | undefined;
+
+  /**
+   * The release the modules' kernel tree names (its sys/param.h): the kernel the checks boot is
+   * that release, as the kernel a tree's modules are built for would be. Null outside a tree.
+   */
+  treeVersion(): number | null {
+    if (this.release === undefined) {
+      this.release = null;
+      for (const s of this.byName.values()) {
+        const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);
+        const v = S ? netbsdVersion(S) : null;
+        if (v !== null) {
+          this.release = v;
+          break;
+        }
+      }
+    }
+    return this.release;
+  }
+
+  /**
+   * Where the kernel trees the modules sit in define a symbol, outside every module: what the
+   * kernels the checks boot link an unmodelled function against.
+   */
+  treeSymbols(): TreeSymbols {
+    if (!this.tree) {
+      const roots = new Set<string>();
+      const files = new Set<string>();
+      for (const s of this.byName.values()) {
+        for (const dir of [s.lkm?.moduleDir.dir, s.dir, s.moduleDir.dir]) {
+          const S = dir ? findKernelTree(dir) : undefined;
+          // An overlay's tree is links to the real one, which the LKM's own directory reaches.
+          if (S) roots.add(realPath(S));
+        }
+        for (const f of [...s.moduleDir.sources, ...(s.lkm?.moduleDir.sources ?? [])]) files.add(realPath(f));
+      }
+      this.tree = new TreeIndex([...roots], files);
+    }
+    const tree = this.tree;
+    return (name) => tree.lookup(name);
   }
 
   spec(name: string): ModuleSpec | undefined {
@@ -101,12 +150,22 @@ export class Catalog {
     });
   }
 
+  /**
+   * The machine a module is compiled for: the --machine port when the module's kernel tree has
+   * it (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
+   */
+  private archFor(md: ModuleDir): string | undefined {
+    const m = this.settings.machine ?? DEFAULT_MACHINE.machine;
+    const S = findKernelTree(md.dir);
+    return S && fs.existsSync(path.join(S, 'arch', m, 'include')) ? m : undefined;
+  }
+
   private compiled(md: ModuleDir, mode: 'module' | 'lkm'): ModuleObject {
     const key = `${mode}\0${md.dir}`;
     let o = this.objects.get(key);
     if (!o) {
       try {
-        o = compileModuleDir(md, { mode, arch: this.machine });
+        o = compileModuleDir(md, { mode, arch: this.archFor(md) });
       } catch (err) {
         // A module that does not compile fails the same way every time it is asked for.
         o = err instanceof Error ? err : new Error(String(err));
@@ -115,5 +174,13 @@ export class Catalog {
     }
     if (o instanceof Error) throw o;
     return o;
+  }
+}
+
+function realPath(f: string): string {
+  try {
+    return fs.realpathSync(f);
+  } catch {
+    return f;
   }
 }

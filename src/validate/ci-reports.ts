@@ -10,6 +10,7 @@ import { sarifLog, type SarifResultInput } from '../report/sarif.ts';
 import { sitesIn } from './outcome.ts';
 import { relativeText } from './paths.ts';
 import type { CheckName, ValidationReport } from './result.ts';
+import { unmodelledLine } from './text.ts';
 
 const CHECK_RULES: Record<CheckName, string> = {
   lifecycle: 'the module loads (requisites first), answers modstat and MODULE_CMD_STAT, unloads, and leaves the kernel as it found it',
@@ -19,13 +20,20 @@ const CHECK_RULES: Record<CheckName, string> = {
   repeat: 'repeated load/unload cycles grow nothing: tables, ksyms, kernel memory, the model\'s memory',
   compile: 'the sources pass a real C compiler against the bundled kernel headers',
   'syscall-indirection': 'compat code reaches optional syscalls through the syscall table',
+  together: 'every module that passes alone also loads with all the others in one kernel, requisites first, and unloads in reverse',
 };
 
 export function validationJUnit(report: ValidationReport): string {
   const suites: JUnitSuite[] = report.modules.map((m) => ({
     name: m.name,
     timeMs: m.timeMs,
-    properties: { kind: m.kind, input: m.input, dir: m.dir, ...(m.lkm ? { lkm: m.lkm } : {}) },
+    properties: {
+      kind: m.kind,
+      input: m.input,
+      dir: m.dir,
+      ...(m.lkm ? { lkm: m.lkm } : {}),
+      ...(m.unmodelled ? { 'unmodelled-calls': String(m.unmodelled.calls) } : {}),
+    },
     cases: m.checks.map((c) => {
       const failures = c.failures ?? c.details;
       return {
@@ -34,10 +42,33 @@ export function validationJUnit(report: ValidationReport): string {
         timeMs: c.timeMs,
         ...(c.ok ? {} : { failure: { message: failures[0] ?? `${c.name} failed`, text: failures.join('\n') } }),
         ...(c.skipped ? { skipped: c.details[0] ?? 'does not apply' } : {}),
-        output: [...(m.notes ?? []).map((n) => `note: ${n}`), ...c.details, ...(c.warnings ?? []).map((w) => `warning: ${w}`)].join('\n'),
+        output: [
+          ...(m.notes ?? []).map((n) => `note: ${n}`),
+          ...c.details,
+          ...(c.warnings ?? []).map((w) => `warning: ${w}`),
+          ...(c.name === 'lifecycle' && m.unmodelled?.calls ? [unmodelledLine(m.unmodelled, Infinity)] : []),
+        ].join('\n'),
       };
     }),
   }));
+  const t = report.together;
+  if (t) {
+    const failures = t.failures ?? t.details;
+    suites.push({
+      name: 'all together',
+      timeMs: t.timeMs,
+      properties: { modules: t.modules.join(',') },
+      cases: [
+        {
+          name: 'together',
+          classname: 'lkm2mod.validate.together',
+          timeMs: t.timeMs,
+          ...(t.ok ? {} : { failure: { message: failures[0] ?? 'together failed', text: failures.join('\n') } }),
+          output: t.details.join('\n'),
+        },
+      ],
+    });
+  }
   return junitXml('lkm2mod validate', suites);
 }
 
@@ -58,12 +89,21 @@ export function validationSarif(report: ValidationReport, root: string, version:
         results.push({ ruleId: `validate-${c.name}`, level: 'warning', message: `${m.name}: ${rel(w)}`, ...locate(w) });
       }
     }
+    if (m.unmodelled?.calls) {
+      results.push({ ruleId: 'validate-unmodelled', level: 'note', message: `${m.name}: ${rel(unmodelledLine(m.unmodelled, Infinity))}`, file: m.dir, line: 0 });
+    }
     for (const n of m.notes ?? []) {
       const loc = /^(.+?):(\d+): /.exec(n);
       results.push({ ruleId: 'validate-conversion', level: 'error', message: `${m.name}: ${rel(n)}`, file: loc?.[1] ?? m.dir, line: loc ? Number(loc[2]) : 0 });
     }
   }
+  const t = report.together;
+  for (const f of t && !t.ok ? (t.failures ?? t.details) : []) {
+    const at = sitesIn(f)[0] ?? t!.sites?.[0];
+    results.push({ ruleId: 'validate-together', level: 'error', message: `all together: ${rel(f)}`, file: at?.file ?? root, line: at?.line ?? 0 });
+  }
   const rules = Object.fromEntries(Object.entries(CHECK_RULES).map(([k, v]) => [`validate-${k}`, v]));
   rules['validate-conversion'] = 'convert could not convert the module soundly; validation depends on it';
+  rules['validate-unmodelled'] = 'calls into kernel functions the simulated kernel knows only by name ran as stand-ins returning 0';
   return sarifLog({ name: 'lkm2mod', version, rules }, results, root);
 }

@@ -6,6 +6,7 @@
  * freed — is caught even where no table shows it.
  */
 import type { Kernel } from '../kernel/kernel.ts';
+import { BlockCell } from '../kernel/machine/block.ts';
 
 /** Logs that grow by design: the console buffer and the call log. */
 const LOGS = new Set(['console', 'calls', 'signals']);
@@ -40,6 +41,12 @@ function count(root: unknown, seen: Set<object>): number {
     if (v === null || typeof v !== 'object' || seen.has(v)) continue;
     seen.add(v);
     n++;
+    if (v instanceof BlockCell) {
+      // What the block costs the host: its bytes and the cells made in it, never all it could hold.
+      n += Math.ceil(v.hostUnits);
+      for (const c of v.madeCells()) stack.push(c);
+      continue;
+    }
     if (v instanceof Map) {
       n += v.size;
       for (const [key, value] of v) stack.push(key, value);

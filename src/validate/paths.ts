@@ -4,7 +4,7 @@
  * shape `--json` prints and the other reports start from.
  */
 import path from 'node:path';
-import type { CheckResult, ModuleResult, ValidationReport } from './result.ts';
+import type { CheckResult, ModuleResult, Unmodelled, ValidationReport } from './result.ts';
 
 export function relativeReport(report: ValidationReport, cwd: string): ValidationReport {
   const text = relativeText(cwd);
@@ -22,10 +22,12 @@ export function relativeReport(report: ValidationReport, cwd: string): Validatio
     ...(m.lkm ? { lkm: file(m.lkm) } : {}),
     ...(m.notes ? { notes: m.notes.map(text) } : {}),
     checks: m.checks.map(check),
+    ...(m.unmodelled ? { unmodelled: showUnmodelled(m.unmodelled, text) } : {}),
   });
   return {
     ...report,
     modules: report.modules.map(mod),
+    ...(report.together ? { together: { ...(check(report.together) as typeof report.together), modules: report.together.modules } } : {}),
     ...(report.unvalidated ? { unvalidated: report.unvalidated.map(text) } : {}),
   };
 }
@@ -34,4 +36,13 @@ export function relativeReport(report: ValidationReport, cwd: string): Validatio
 export function relativeText(cwd: string): (text: string) => string {
   const prefix = path.resolve(cwd) + path.sep;
   return (text) => text.split(prefix).join('');
+}
+
+/** An Unmodelled with the paths in it shown through `text`. */
+export function showUnmodelled(u: Unmodelled, text: (t: string) => string): Unmodelled {
+  return {
+    ...u,
+    functions: u.functions.map((f) => ({ ...f, where: text(f.where) })),
+    ...(u.variables ? { variables: u.variables.map((v) => ({ ...v, where: text(v.where) })) } : {}),
+  };
 }

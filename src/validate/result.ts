@@ -4,7 +4,7 @@
  * interactive review read.
  */
 
-export type CheckName = 'lifecycle' | 'faults' | 'equivalence' | 'dependencies' | 'repeat' | 'compile' | 'syscall-indirection';
+export type CheckName = 'lifecycle' | 'faults' | 'equivalence' | 'dependencies' | 'repeat' | 'compile' | 'syscall-indirection' | 'together';
 
 export interface CheckSite {
   file: string;
@@ -25,6 +25,21 @@ export interface CheckResult {
   /** Where in the module's sources a failure comes from, when known. */
   sites?: CheckSite[];
   timeMs: number;
+  /** lifecycle only, lifted into ModuleResult.unmodelled: see there. */
+  unmodelled?: Unmodelled;
+}
+
+/**
+ * Calls the module made, in the lifecycle check's load, MODULE_CMD_STAT and unload, into kernel
+ * functions the simulated kernel knows only by name (declared by its headers, or defined by the
+ * tree's kernel sources): each returned 0 or NULL and did nothing. How much of the module's
+ * code ran against a stand-in rather than a model.
+ */
+export interface Unmodelled {
+  calls: number;
+  functions: { name: string; calls: number; where: string }[];
+  /** Variables of the tree's kernel the module linked against zero-filled stand-ins for. */
+  variables?: { name: string; where: string }[];
 }
 
 export interface ModuleResult {
@@ -44,11 +59,25 @@ export interface ModuleResult {
    */
   notes?: string[];
   checks: CheckResult[];
+  /** Calls into unmodelled kernel functions (absent when the module did not load). */
+  unmodelled?: Unmodelled;
   timeMs: number;
+}
+
+/**
+ * Every module that passes on its own, loaded into one kernel requisites first and unloaded in
+ * reverse: duplicate global symbols, cycles, unloads refused while others are loaded, state left
+ * behind. `modules` lists what loaded, in load order.
+ */
+export interface TogetherResult extends CheckResult {
+  name: 'together';
+  modules: string[];
 }
 
 export interface ValidationReport {
   modules: ModuleResult[];
+  /** The all-together load (when two or more modules were validated). */
+  together?: TogetherResult;
   passed: number;
   failed: number;
   /**

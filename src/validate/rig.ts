@@ -26,7 +26,12 @@ export class Rig {
   readonly k: Kernel;
 
   constructor(catalog: Catalog, opts: RigOptions = {}) {
-    this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden) });
+    this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden), memory: catalog.settings.kernelMemory,
+      treeSymbols: catalog.treeSymbols(),
+      version: catalog.treeVersion() ?? undefined,
+      // A module of the tree named like a built-in (ffs) replaces it, as in a kernel configured without it.
+      omitBuiltins: catalog.specs().map((s) => s.name),
+    });
   }
 
   snap(): KernelSnapshot {

@@ -17,6 +17,7 @@ import { skipped, sitesIn } from './outcome.ts';
 import { treePaths } from './overlay.ts';
 import { modinfoOf } from './rig.ts';
 import type { CheckName, CheckResult, ModuleResult } from './result.ts';
+import { showUnmodelled } from './paths.ts';
 import type { CheckSettings, ModuleSpec, OverlayMap } from './spec.ts';
 import type { Subject } from './subject.ts';
 
@@ -47,6 +48,9 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
   if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display, settings.machine)));
 
   const notes = [...spec.notes, ...(subject && !('error' in subject) ? headerNotes(subject.object) : [])].map(display);
+  const life = checks.find((c) => c.name === 'lifecycle');
+  const unmodelled = life?.unmodelled;
+  if (life) delete life.unmodelled;
   const result: ModuleResult = {
     name: spec.name,
     kind: spec.kind,
@@ -56,6 +60,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
     ok: checks.every((c) => c.ok),
     ...(notes.length ? { notes } : {}),
     checks: checks.map((c) => showPaths(c, display)),
+    ...(unmodelled ? { unmodelled: showUnmodelled(unmodelled, display) } : {}),
     timeMs: Math.round(performance.now() - started),
   };
   return result;
@@ -107,7 +112,7 @@ async function guarded(name: CheckName, check: () => Promise<CheckResult>): Prom
   }
 }
 
-function showPaths(c: CheckResult, display: (text: string) => string): CheckResult {
+export function showPaths(c: CheckResult, display: (text: string) => string): CheckResult {
   return {
     ...c,
     details: c.details.map(display),
@@ -116,3 +121,4 @@ function showPaths(c: CheckResult, display: (text: string) => string): CheckResu
     ...(c.sites ? { sites: c.sites.map((s) => ({ file: display(s.file), line: s.line })) } : {}),
   };
 }
+

@@ -21,6 +21,11 @@ export interface LkmOriginal {
    * by their LKM directories): in the LKM world a module linked against whatever was loaded.
    */
   requires: string[];
+  /**
+   * Exec-format LKMs a plan folded into this (emulation) module: the original is these LKMs
+   * loaded after it, in this order, and unloaded before it.
+   */
+  folded?: Array<{ moduleDir: ModuleDir; entry?: string }>;
 }
 
 export interface ModuleSpec {
@@ -67,4 +72,6 @@ export interface CheckSettings {
   cc: boolean;
   /** MACHINE (--machine): machine/ headers, CPU family and data model of both compilers. */
   machine?: string;
+  /** The simulated kernel's memory in bytes (`--kernel-memory`); the kernel's default when absent. */
+  kernelMemory?: number;
 }

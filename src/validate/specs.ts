@@ -8,14 +8,17 @@ import { readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ConversionSet, ModuleConversion } from '../migrate/convert.ts';
 import type { Finding, Module9, ModulePlan, ScanResult } from '../migrate/plan.ts';
 import type { Overlay } from './overlay.ts';
-import type { ModuleSpec } from './spec.ts';
+import type { LkmOriginal, ModuleSpec } from './spec.ts';
 
 export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: Overlay | null): ModuleSpec[] {
   const specs: ModuleSpec[] = [];
   const converted = new Set<ModulePlan>();
   for (const m of set.modules) {
     converted.add(m.plan);
-    specs.push(convertedSpec(m, overlay));
+    // A plan folded it into its emulation's module: validated there, with it.
+    if (m.mergedInto) continue;
+    const folded = set.modules.filter((f) => f.mergedInto === m.name).map((f) => ({ moduleDir: lkmDir(f.plan), ...(f.plan.entry ? { entry: f.plan.entry.name } : {}) }));
+    specs.push(convertedSpec(m, overlay, folded));
   }
   // LKMs discovery found and convert could not take (no declaration it could read). A set
   // that holds only some of the modules (review revalidates one) leaves the others alone.
@@ -38,7 +41,7 @@ export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: O
   return specs;
 }
 
-function convertedSpec(m: ModuleConversion, overlay: Overlay | null): ModuleSpec {
+function convertedSpec(m: ModuleConversion, overlay: Overlay | null, folded: NonNullable<LkmOriginal['folded']> = []): ModuleSpec {
   const failed = m.changes.length === 0 && m.findings.some((f) => f.severity === 'error');
   const notes = m.findings.filter((f) => f.severity === 'error').map(findingLine);
   const lkmDirectory = lkmDir(m.plan);
@@ -68,6 +71,7 @@ function convertedSpec(m: ModuleConversion, overlay: Overlay | null): ModuleSpec
         cdevsw: m.plan.tables.devsw?.cmajor.trim() === '-1',
       },
       requires: m.required.map((r) => r.module),
+      ...(folded.length ? { folded } : {}),
     },
     notes,
   };

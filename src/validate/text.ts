@@ -4,7 +4,7 @@
  */
 import pc from 'picocolors';
 import { renderTable, type Column } from '../report/table.ts';
-import type { CheckName, ModuleResult, ValidationReport } from './result.ts';
+import type { CheckName, ModuleResult, Unmodelled, ValidationReport } from './result.ts';
 
 /** Columns in check order, with the short headers the table uses. */
 const CHECKS: [CheckName, string][] = [
@@ -36,15 +36,30 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
     { header: 'MODULE', style: (cell, row) => (report.modules[row]!.ok ? cell : c.bold(cell)) },
     { header: 'KIND' },
     ...used.map(([, header]): Column => ({ header, style: paint })),
+    { header: 'UNMODELLED', align: 'right', style: (cell) => (cell === '0' || cell === '-' ? c.dim(cell) : c.yellow(cell)) },
     { header: 'TIME', align: 'right' },
   ];
   const rows = report.modules.map((m) => [
     m.name,
     m.input === 'module' ? `${m.kind} (module)` : m.kind,
     ...used.map(([name]) => mark(m, name)),
+    m.unmodelled ? String(m.unmodelled.calls) : '-',
     seconds(m.timeMs),
   ]);
   const out: string[] = [report.modules.length ? renderTable(columns, rows, { headerStyle: c.bold }).trimEnd() : 'no modules found'];
+
+  const t = report.together;
+  if (t) {
+    out.push('');
+    const summary = t.skipped
+      ? t.details.at(-1) ?? 'nothing to load together'
+      : t.ok
+      ? `${t.modules.length} module(s) loaded into one kernel, requisites first, and unloaded in reverse; the kernel is as it booted`
+      : `${t.failures?.length ?? 0} problem(s) loading ${t.modules.length ? 'them' : 'the modules'} into one kernel`;
+    out.push(`${c.bold('all together')}  ${t.skipped ? c.dim('-') : t.ok ? c.green('✓') : c.red('✗')} ${summary} ${c.dim(`(${seconds(t.timeMs)})`)}`);
+    for (const f of t.failures ?? []) out.push(c.red(`    ${f}`));
+    if (opts.verbose || !t.ok) for (const d of t.details.filter((x) => !(t.failures ?? []).includes(x))) out.push(c.dim(`    ${d}`));
+  }
 
   for (const m of report.modules) {
     const lines = moduleLines(m, opts.verbose ?? false);
@@ -61,10 +76,13 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
   }
   const total = report.passed + report.failed;
   out.push('');
+  const apart = t && !t.ok ? '; they fail when loaded all together' : t && !t.skipped ? '; all together too' : '';
   out.push(
     report.failed
-      ? c.red(`${report.failed} of ${total} module(s) failed validation, ${report.passed} passed`)
-      : c.green(`${report.passed} of ${total} module(s) passed every check`),
+      ? c.red(`${report.failed} of ${total} module(s) failed validation, ${report.passed} passed${apart}`)
+      : t && !t.ok
+        ? c.red(`${report.passed} of ${total} module(s) passed every check alone${apart}`)
+        : c.green(`${report.passed} of ${total} module(s) passed every check${apart}`),
   );
   return `${out.join('\n')}\n`;
 }
@@ -72,6 +90,8 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
 function moduleLines(m: ModuleResult, verbose: boolean): string[] {
   const lines: string[] = [];
   for (const n of m.notes ?? []) lines.push(`  note: ${n}`);
+  if (m.unmodelled?.calls) lines.push(`~ ${unmodelledLine(m.unmodelled)}`);
+  if (m.unmodelled?.variables?.length) lines.push(`~ ${variablesLine(m.unmodelled.variables)}`);
   for (const r of m.checks) {
     if (!r.ok) {
       lines.push(`✗ ${r.name}:`);
@@ -83,6 +103,23 @@ function moduleLines(m: ModuleResult, verbose: boolean): string[] {
     for (const w of r.warnings ?? []) lines.push(`! ${r.name}: ${w}`);
   }
   return lines;
+}
+
+/** `12 call(s) to 3 function(s) … : vfs_hashinit ×4 (sys/kern/vfs_subr.c:123), …` */
+export function unmodelledLine(u: Unmodelled, shown = 6): string {
+  const list = u.functions.slice(0, shown).map((f) => `${f.name} ×${f.calls} (${f.where})`);
+  const more = u.functions.length > shown ? `, and ${u.functions.length - shown} more` : '';
+  return (
+    `unmodelled: ${u.calls} call(s) to ${u.functions.length} kernel function(s) the simulated kernel does not model, ` +
+    `each returned 0 or NULL and did nothing: ${list.join(', ')}${more}`
+  );
+}
+
+/** `unmodelled variables, zero-filled stand-ins: msgbufp (sys/kern/subr_log.c:69), …` */
+export function variablesLine(vs: NonNullable<Unmodelled['variables']>, shown = 6): string {
+  const list = vs.slice(0, shown).map((v) => `${v.name} (${v.where})`);
+  const more = vs.length > shown ? `, and ${vs.length - shown} more` : '';
+  return `unmodelled variables of the tree's kernel, zero-filled stand-ins: ${list.join(', ')}${more}`;
 }
 
 function seconds(ms: number): string {

@@ -13,16 +13,19 @@ import { treeRoot } from '../source/tree-root.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
-import type { ScanResult } from '../migrate/plan.ts';
+import type { Module9, ScanResult } from '../migrate/plan.ts';
+import type { PlanDecisions } from '../migrate/plan-file.ts';
 import type { Machine } from '../source/make-env.ts';
 import type { Rule } from '../migrate/rule-api.ts';
 import { PathNotFoundError } from '../source/files.ts';
 import { Catalog } from './catalog.ts';
 import { Overlay } from './overlay.ts';
 import { ValidatePool, type WorkerKind } from './pool.ts';
-import type { ModuleResult, ValidationReport } from './result.ts';
-import { validateModule } from './run-module.ts';
-import type { CheckSettings, ModuleSpec, ValidationJob } from './spec.ts';
+import type { ModuleResult, TogetherResult, ValidationReport } from './result.ts';
+import { showPaths, validateModule } from './run-module.ts';
+import { together } from './together.ts';
+import { treePaths } from './overlay.ts';
+import type { CheckSettings, ModuleSpec, OverlayMap, ValidationJob } from './spec.ts';
 import { conversionSpecs, findingLine, module9Spec, noteDuplicates } from './specs.ts';
 import { DEFAULT_REPEAT } from './defaults.ts';
 
@@ -40,8 +43,12 @@ export interface ValidateOptions {
   repeat?: number;
   /** Rule packs' rules (`--rules DIR`), for discovery and conversion. */
   rules?: readonly Rule[];
+  /** The simulated kernel's memory in bytes (default 64 MB). */
+  kernelMemory?: number;
   /** The machine whose Makefiles are read (`--machine`); default i386. */
   machine?: Machine;
+  /** The plan file's decisions (`--plan`). */
+  plan?: PlanDecisions;
 }
 
 /** Threads or processes for --jobs: see bench/validate.bench.ts for why threads are the default. */
@@ -70,7 +77,7 @@ export async function validatePaths(paths: string[], opts: ValidateOptions & Val
   try {
     const scan = await discover(abs, { jobs: opts.jobs, rules: opts.rules, machine: opts.machine });
     const root = treeRoot(abs, process.cwd(), scan.sysDirs);
-    const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
+    const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])], plan: opts.plan });
     return await run(set, scan, opts, pool);
   } finally {
     await pool?.close();
@@ -108,17 +115,27 @@ async function run(
   const overlay = set.changes.length ? Overlay.create(overlayRoot(set, scan), set.changes) : null;
   try {
     const byName = (a: ModuleSpec, b: ModuleSpec) => a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir);
-    const found = (scan.module9 ?? []).map(module9Spec);
+    // Shared modules the conversion created are validated as the module(9) modules they are.
+    const created = (set.created ?? []).map((c) => ({ ...module9Spec(overlay ? inOverlay(c, overlay) : c), dir: c.dir }));
+    const found = [...(scan.module9 ?? []).map(module9Spec), ...created];
     const validated = opts.module9 === 'requisites' ? [] : found;
     const targets = [...conversionSpecs(set, scan, overlay), ...validated].sort(byName);
     noteDuplicates(targets);
-    const catalog = validated === found ? targets : [...targets, ...found];
-    const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false, ...(opts.machine ? { machine: opts.machine.machine } : {}) };
-    const job: ValidationJob = { targets, catalog, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
-    const results = await validateJob(job, opts, pool);
+    const specs = validated === found ? targets : [...targets, ...found];
+    const settings: CheckSettings = {
+      repeat: opts.repeat ?? DEFAULT_REPEAT,
+      cc: opts.cc ?? false,
+      ...(opts.machine ? { machine: opts.machine.machine } : {}),
+      ...(opts.kernelMemory !== undefined ? { kernelMemory: opts.kernelMemory } : {}),
+    };
+    const job: ValidationJob = { targets, catalog: specs, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
+    const catalog = new Catalog(job.catalog, job.settings);
+    const results = await validateJob(job, opts, pool, catalog);
+    const all = targets.length > 1 ? await together(targets, results, catalog) : undefined;
     const unvalidated = (scan.findings ?? []).filter((f) => f.severity !== 'note').map(findingLine);
     return {
       modules: results,
+      ...(all ? { together: showTogether(all, job.overlay) } : {}),
       passed: results.filter((m) => m.ok).length,
       failed: results.filter((m) => !m.ok).length,
       ...(unvalidated.length ? { unvalidated } : {}),
@@ -128,13 +145,23 @@ async function run(
   }
 }
 
+/** A module the conversion created, read from where the overlay materialised it. */
+function inOverlay(m: Module9, overlay: Overlay): Module9 {
+  return { ...m, dir: overlay.toOverlay(m.dir), makefile: m.makefile && overlay.toOverlay(m.makefile), files: m.files.map((f) => overlay.toOverlay(f)) };
+}
+
 /** Run a job in this thread, or in a pool; results in the order of `job.targets`. */
-export async function validateJob(job: ValidationJob, opts: Pick<ValidateOptions, 'onProgress'>, pool: ValidatePool | null = null): Promise<ModuleResult[]> {
+export async function validateJob(
+  job: ValidationJob,
+  opts: Pick<ValidateOptions, 'onProgress'>,
+  pool: ValidatePool | null = null,
+  shared?: Catalog,
+): Promise<ModuleResult[]> {
   const total = job.targets.length;
   let done = 0;
   const progress = (r: ModuleResult) => opts.onProgress?.(++done, total, r.name);
   if (!pool || total < 2) {
-    const catalog = new Catalog(job.catalog, job.settings.machine);
+    const catalog = shared ?? new Catalog(job.catalog, job.settings);
     const out: ModuleResult[] = [];
     for (const spec of job.targets) {
       const r = await validateModule(spec, catalog, job.settings, job.overlay);
@@ -171,4 +198,9 @@ function commonDir(paths: string[]): string {
     common = common.slice(0, i);
   }
   return common.join(path.sep) || path.sep;
+}
+
+/** The all-together result with overlay paths shown as the tree paths they stand for. */
+function showTogether(t: TogetherResult, overlay: OverlayMap | null): TogetherResult {
+  return { ...(showPaths(t, (text) => treePaths(text, overlay)) as TogetherResult), modules: t.modules };
 }

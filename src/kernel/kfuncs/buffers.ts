@@ -1,6 +1,7 @@
 /** A char buffer a kernel function writes a C string into (snprintf, strlcpy …). */
 import { ArrayCell, type Value, int, ScalarCell, ZERO } from '../machine/memory.ts';
 import { Panic } from '../panic.ts';
+import { BlockCell } from '../machine/block.ts';
 
 export interface CharBuffer {
   /** Chars available from the pointer to the end of the array. */
@@ -11,17 +12,20 @@ export interface CharBuffer {
 
 export function charBuffer(p: Value, fn: string): CharBuffer {
   if (p.k !== 'ptr' || !(p.target instanceof ArrayCell)) throw new Panic(`${fn}: destination is not a char buffer`);
-  const cells = p.target.items.slice(p.index);
-  if (!cells.every((c) => c instanceof ScalarCell)) throw new Panic(`${fn}: destination is not a char buffer`);
-  const run = cells as ScalarCell[];
+  const target = p.target;
+  const from = p.index;
+  if (target instanceof BlockCell ? !target.untyped : !target.items.slice(from).every((c) => c instanceof ScalarCell)) {
+    throw new Panic(`${fn}: destination is not a char buffer`);
+  }
+  const size = Math.max(0, target.length - from);
   return {
-    size: run.length,
+    size,
     write(s, limit) {
-      const n = Math.min(limit, run.length);
+      const n = Math.min(limit, size);
       if (n <= 0) return;
       const len = Math.min(s.length, n - 1);
-      for (let i = 0; i < len; i++) run[i]!.value = int(s.charCodeAt(i));
-      run[len]!.value = ZERO;
+      for (let i = 0; i < len; i++) (target.at(from + i) as ScalarCell).value = int(s.charCodeAt(i));
+      (target.at(from + len) as ScalarCell).value = ZERO;
     },
   };
 }

@@ -37,6 +37,7 @@ export class KernelFunction implements Callable {
         return result;
       }
     }
+    if (this.spec.unmodelled !== undefined) k.unmodelled.record(k.activeModule, this.spec.name, this.spec.unmodelled);
     // Logged before the body runs, so nested calls (vfs_attach calling vfs_init) come after it.
     const at = k.calls.enabled ? k.calls.pending(this.spec.name, args, k.activeModule) : null;
     let result: Value;

@@ -19,6 +19,11 @@ export interface KernelFunctionSpec {
    * with M_NOWAIT). Fault injection uses them; an empty list means the call cannot fail.
    */
   failures?: (args: readonly Value[], k: Kernel) => ErrnoName[];
+  /**
+   * Not modelled: the kernel knows the name, not the behaviour, and returns a neutral value.
+   * Where the function is declared or defined, for the user (`declared in <sys/systm.h>`).
+   */
+  unmodelled?: string;
   call(k: Kernel, args: Value[]): Value;
 }
 

@@ -15,20 +15,46 @@ import {
   StructCell,
   ZERO,
 } from '../machine/memory.ts';
+import { BlockCell } from '../machine/block.ts';
 import { Panic } from '../panic.ts';
 import { errno } from '../errno.ts';
 import { arg, intArg } from './args.ts';
 import type { KernelFunctionSpec } from './define.ts';
 
-/** Cells a pointer designates as a run of scalars (a char buffer), or null for an object pointer. */
+/**
+ * Cells a pointer designates as a run of scalars (a char buffer), or null for an object pointer.
+ * An untyped allocator block is a run of its bytes, each cell made as it is used.
+ */
 function charRun(p: Value): ScalarCell[] | null {
   if (p.k !== 'ptr' || !(p.target instanceof ArrayCell)) return null;
+  if (p.target instanceof BlockCell) return p.target.untyped ? byteRun(p.target, p.index) : null;
   const items = p.target.items.slice(p.index);
   return items.every((c) => c instanceof ScalarCell) ? (items as ScalarCell[]) : null;
 }
 
+/** The bytes of a block from `from` on, as an array of cells made when indexed. */
+function byteRun(b: BlockCell, from: number): ScalarCell[] {
+  const length = Math.max(0, b.length - from);
+  return new Proxy([] as ScalarCell[], {
+    get(target, prop, receiver) {
+      if (prop === 'length') return length;
+      if (typeof prop === 'string' && prop.length < 16) {
+        const i = Number(prop);
+        if (Number.isInteger(i)) return i >= 0 && i < length ? (b.at(from + i) as ScalarCell) : undefined;
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
+/** memset/bzero of `n` bytes of a block, from element `index`: its elements, not just the first. */
+function zeroBlock(b: BlockCell, index: number, n: number): void {
+  b.clear(index, index + Math.ceil(n / b.elementSize));
+}
+
 function zero(cell: Cell): void {
-  if (cell instanceof ScalarCell) cell.value = cell.value.k === 'int' ? ZERO : { k: 'ptr', target: null, index: 0, type: { kind: 'void' } };
+  if (cell instanceof BlockCell) cell.clear();
+  else if (cell instanceof ScalarCell) cell.value = cell.value.k === 'int' ? ZERO : { k: 'ptr', target: null, index: 0, type: { kind: 'void' } };
   else if (cell instanceof StructCell) for (const f of cell.fields.values()) zero(f);
   else if (cell instanceof ArrayCell) for (const i of cell.items) zero(i);
 }
@@ -41,7 +67,7 @@ function copy(dst: Cell, src: Cell): void {
       if (s) copy(d, s);
     }
   } else if (dst instanceof ArrayCell && src instanceof ArrayCell) {
-    for (let i = 0; i < dst.items.length && i < src.items.length; i++) copy(dst.items[i]!, src.items[i]!);
+    for (let i = 0; i < dst.length && i < src.length; i++) copy(dst.at(i)!, src.at(i)!);
   } else throw new Panic('memcpy: source and destination are objects of different types');
 }
 
@@ -55,17 +81,20 @@ function equal(a: Cell, b: Cell): boolean {
     return false;
   }
   if (a instanceof StructCell && b instanceof StructCell) return [...a.fields].every(([n, c]) => b.fields.has(n) && equal(c, b.fields.get(n)!));
-  if (a instanceof ArrayCell && b instanceof ArrayCell) return a.items.length === b.items.length && a.items.every((c, i) => equal(c, b.items[i]!));
+  if (a instanceof ArrayCell && b instanceof ArrayCell) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equal(a.at(i)!, b.at(i)!)) return false;
+    return true;
+  }
   return false;
 }
 
-/** The object a non-buffer pointer designates, from the pointed element to the end of its array. */
-function objects(p: Value, fn: string): Cell[] {
+/** The object a non-buffer pointer designates (the pointed element of an array). */
+function object(p: Value, fn: string): Cell {
   if (p.k !== 'ptr' || p.target === null) throw new Panic(`${fn}: NULL pointer`);
-  if (p.target instanceof ArrayCell) return p.target.items.slice(p.index);
-  const c = deref(p);
+  const c = p.target instanceof ArrayCell ? p.target.at(p.index) : deref(p);
   if (!c) throw new Panic(`${fn}: pointer outside its object`);
-  return [c];
+  return c;
 }
 
 function writeString(dst: ScalarCell[], s: string, size: number): void {
@@ -95,13 +124,16 @@ export const libkern: KernelFunctionSpec[] = [
       const c = intArg(args, 1) & 0xff;
       const n = intArg(args, 2);
       const run = charRun(p);
-      if (run && (run[0]?.type as { size?: number })?.size === 1) {
+      if (p.k === 'ptr' && p.target instanceof BlockCell && p.target.untyped) {
+        if (p.index + n > p.target.length) throw new Panic(`memset: ${n} bytes past the end of a ${p.target.length - p.index}-byte buffer`);
+        p.target.fillBytes(p.index, n, c);
+      } else if (run && (run[0]?.type as { size?: number })?.size === 1) {
         if (n > run.length) throw new Panic(`memset: ${n} bytes past the end of a ${run.length}-byte buffer`);
         for (let i = 0; i < n; i++) run[i]!.value = int(c);
       } else if (n > 0) {
         if (c !== 0) throw new Panic('memset: only zero can be stored into a typed object');
-        const objs = objects(p, 'memset');
-        zero(objs[0]!);
+        if (p.k === 'ptr' && p.target instanceof BlockCell) zeroBlock(p.target, p.index, n);
+        else zero(object(p, 'memset'));
       }
       return p;
     },
@@ -139,7 +171,7 @@ export const libkern: KernelFunctionSpec[] = [
         }
         return ZERO;
       }
-      return int(equal(objects(a, 'memcmp')[0]!, objects(b, 'memcmp')[0]!) ? 0 : 1);
+      return int(equal(object(a, 'memcmp'), object(b, 'memcmp')) ? 0 : 1);
     },
   },
   { name: 'strlen', returns: 'value', call: (_k, args) => int(str(arg(args, 0), 'strlen').length) },
@@ -222,10 +254,11 @@ function copyRun(d: Value, s: Value, n: number, fn: string): void {
   const rs = charRun(s);
   if (rd && rs && (rd[0]?.type as { size?: number })?.size === 1) {
     if (n > rd.length || n > rs.length) throw new Panic(`${fn}: ${n} bytes past the end of a buffer`);
-    const vals = rs.slice(0, n).map((c) => load(c));
+    const vals: Value[] = new Array(n);
+    for (let i = 0; i < n; i++) vals[i] = load(rs[i]!);
     for (let i = 0; i < n; i++) rd[i]!.value = vals[i]!;
     return;
   }
   if (n <= 0) return;
-  copy(objects(d, fn)[0]!, objects(s, fn)[0]!);
+  copy(object(d, fn), object(s, fn));
 }

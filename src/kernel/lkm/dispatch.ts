@@ -67,7 +67,7 @@ function checkver(k: Kernel, table: StructCell, any: StructCell): number {
   };
   if (asNumber(readField(any, 'lkm_modver')) !== constant('LKM_VERSION')) return fail('LKM interface version mismatch');
   if (asNumber(readField(table, 'forced')) !== 0) return 0;
-  if (asNumber(readField(any, 'lkm_sysver')) !== constant('__NetBSD_Version__')) return fail('kernel version mismatch');
+  if (asNumber(readField(any, 'lkm_sysver')) !== k.version) return fail('kernel version mismatch');
   if ((readCString(readField(any, 'lkm_envver')) ?? '') !== '') return fail('kernel environment mismatch (options differ)');
   return 0;
 }

@@ -22,7 +22,7 @@ import {
 import type { ModuleObject, SymbolValue } from '../object.ts';
 import { constant, newStruct } from '../abi.ts';
 import { ECRASH, errnoName, KernelError } from '../errno.ts';
-import { crashMessage, isCrash } from '../crash.ts';
+import { crashMessage, isCrash, stopped } from '../crash.ts';
 import { kobjLoad, type Kobj } from '../kobj.ts';
 import { type Descriptor, lkmDispatch, type LkmState } from './dispatch.ts';
 import type { Kernel } from '../kernel.ts';
@@ -217,13 +217,20 @@ export class LkmLoader {
 
   /** ld -A /dev/ksyms: everything loaded is visible. Undefined symbols stop modload. */
   private link(kobj: Kobj, name: string): void {
-    const unresolved = kobj.image.relocateExternal((s): SymbolValue | undefined => this.k.ksyms.lookup(s)?.value);
+    const notes = new Map<string, string>();
+    const unresolved = kobj.image.relocateExternal((s): SymbolValue | undefined => {
+      const v = this.k.ksyms.lookup(s)?.value;
+      if (v) return v;
+      const t = this.k.treeSymbol(s, name);
+      if (typeof t === 'string') notes.set(s, t);
+      return typeof t === 'object' ? t : undefined;
+    });
     if (unresolved.length) {
       const where = (s: string): string => {
         const r = kobj.object.relocations.find((x) => x.symbol === s);
         return r ? `${r.site.file}:${r.site.line}: ` : '';
       };
-      throw KernelError.of('ENOEXEC', `${name}: undefined symbols:\n  ${unresolved.map((s) => `${where(s)}undefined symbol \`${s}'`).join('\n  ')}`);
+      throw KernelError.of('ENOEXEC', `${name}: undefined symbols:\n  ${unresolved.map((s) => `${where(s)}undefined symbol \`${s}'${notes.has(s) ? ` (${notes.get(s)})` : ''}`).join('\n  ')}`);
     }
   }
 
@@ -251,7 +258,7 @@ export class LkmLoader {
       );
       return asNumber(r);
     } catch (err) {
-      if (isCrash(err)) throw new KernelError(ECRASH, `${lkm.name}: ${cmd} crashed: ${crashMessage(err)}`);
+      if (isCrash(err)) throw new KernelError(ECRASH, `${lkm.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}`);
       throw err;
     }
   }

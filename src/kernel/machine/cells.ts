@@ -15,6 +15,7 @@ import {
   type PtrValue,
   type Value,
 } from './memory.ts';
+import { BlockCell } from './block.ts';
 
 /** A misuse of memory the C code made (null dereference, out of bounds): the caller adds the site. */
 export class MemoryFault extends Error {}
@@ -26,9 +27,10 @@ export function cellAt(p: Value): Cell {
   if (p.k === 'agg') return p.cell;
   if (p.target === null) throw new MemoryFault('null pointer dereference');
   if (p.target instanceof ArrayCell) {
+    if (p.target instanceof BlockCell && p.target.standIn && p.target.untyped && p.index === 0 && adoptsAs(p.type)) p.target.adopt(p.type, 1);
     if (p.type.kind === 'array' && p.index === 0 && p.target.type === p.type) return p.target;
-    const c = p.target.items[p.index];
-    if (!c) throw new MemoryFault(`index ${p.index} is outside an array of ${p.target.items.length}`);
+    const c = p.target.at(p.index);
+    if (!c) throw new MemoryFault(`index ${p.index} is outside an array of ${p.target.length}`);
     return c;
   }
   if (p.index !== 0) throw new MemoryFault(`pointer ${p.index > 0 ? '+' : ''}${p.index} past a single object`);
@@ -43,6 +45,7 @@ const unionActive = new WeakMap<StructCell, string>();
  * Union members share storage: taking one brings it up to date with the member written last.
  */
 export function memberCell(cell: Cell, name: string): Cell {
+  if (cell instanceof BlockCell && cell.standIn && cell.untyped) return cell.memberStandIn(name);
   let c: Cell = cell;
   for (;;) {
     if (!(c instanceof StructCell)) throw new MemoryFault(`member ${name} of an object that is not a struct`);
@@ -116,8 +119,8 @@ export function copyInto(dst: Cell, src: Cell): void {
     return;
   }
   if (dst instanceof ArrayCell && src instanceof ArrayCell) {
-    const n = Math.min(dst.items.length, src.items.length);
-    for (let i = 0; i < n; i++) copyInto(dst.items[i], src.items[i]);
+    const n = Math.min(dst.length, src.length);
+    for (let i = 0; i < n; i++) copyInto(dst.at(i)!, src.at(i)!);
     return;
   }
   throw new MemoryFault(`cannot copy ${describe(src)} into ${describe(dst)}`);
@@ -129,7 +132,8 @@ export function zeroCell(c: Cell): void {
   else if (c instanceof StructCell) {
     for (const f of c.fields.values()) zeroCell(f);
     unionActive.delete(c);
-  } else if (c instanceof ArrayCell) for (const i of c.items) zeroCell(i);
+  } else if (c instanceof BlockCell) c.clear();
+  else if (c instanceof ArrayCell) for (const i of c.items) zeroCell(i);
 }
 
 /** A fresh copy of an object (struct values passed or returned by value). */
@@ -149,6 +153,13 @@ export type { PtrValue };
  */
 export function adoptBytes(p: PtrValue, elem: CType, sizeOf: (t: CType) => number): PtrValue {
   const block = p.target;
+  if (block instanceof BlockCell) {
+    if (!block.untyped || !adoptsAs(elem)) return p;
+    const size = sizeOf(elem);
+    if (size <= 1) return p;
+    block.adopt(elem, size);
+    return { k: 'ptr', target: block, index: Math.floor(p.index / size), type: elem };
+  }
   if (!(block instanceof ArrayCell)) return p;
   const of = (block.type as Extract<CType, { kind: 'array' }>).of;
   if (of.kind !== 'int' || of.size !== 1 || !(adoptable.has(block) || untouchedBytes(block))) return p;
@@ -162,6 +173,11 @@ export function adoptBytes(p: PtrValue, elem: CType, sizeOf: (t: CType) => numbe
   (block as { type: CType }).type = { kind: 'array', of: elem, length: count };
   adoptable.delete(block);
   return { k: 'ptr', target: block, index: Math.floor(p.index / size), type: elem };
+}
+
+/** A type untyped memory can take: not void, a function, an array or a byte. */
+function adoptsAs(elem: CType): boolean {
+  return !(elem.kind === 'void' || elem.kind === 'func' || elem.kind === 'array' || (elem.kind === 'int' && elem.size === 1));
 }
 
 const adoptable = new WeakSet<ArrayCell>();

@@ -61,11 +61,11 @@ export abstract class Cell {
 export class ScalarCell extends Cell {
   /** Width of a bit-field member: stores keep only this many bits. */
   bits?: number;
-  constructor(
-    type: CType,
-    public value: Value,
-  ) {
+  // Assigned, not defined, so a view onto byte storage (machine/block.ts) can make it an accessor.
+  declare value: Value;
+  constructor(type: CType, value: Value) {
     super(type);
+    this.value = value;
   }
 }
 
@@ -82,6 +82,16 @@ export class ArrayCell extends Cell {
     readonly items: Cell[],
   ) {
     super(type);
+  }
+
+  /** Element `i`, or undefined outside the array. Allocator blocks (block.ts) make it on demand. */
+  at(i: number): Cell | undefined {
+    return this.items[i];
+  }
+
+  /** Number of elements. */
+  get length(): number {
+    return this.items.length;
   }
 }
 
@@ -109,7 +119,7 @@ export function allocate(type: CType): Cell {
 /** The cell a pointer designates (the element for array pointers), or null for the null pointer. */
 export function deref(p: Value): Cell | null {
   if (p.k !== 'ptr' || p.target === null) return null;
-  if (p.target instanceof ArrayCell) return p.target.items[p.index] ?? null;
+  if (p.target instanceof ArrayCell) return p.target.at(p.index) ?? null;
   return p.index === 0 ? p.target : null;
 }
 
@@ -157,8 +167,8 @@ export function readCString(p: Value): string | null {
     return v.k === 'int' && v.n !== 0 ? String.fromCharCode(v.n) : '';
   }
   let s = '';
-  for (let i = p.index; i < p.target.items.length; i++) {
-    const c = p.target.items[i];
+  for (let i = p.index; i < p.target.length; i++) {
+    const c = p.target.at(i);
     const v = c instanceof ScalarCell ? c.value : ZERO;
     if (v.k !== 'int' || v.n === 0) break;
     s += String.fromCharCode(v.n & 0xff);
@@ -169,7 +179,11 @@ export function readCString(p: Value): string | null {
 /** Cells of an array a pointer walks, from the pointed element to the end of the array object. */
 export function elementsFrom(p: Value): Cell[] {
   if (p.k !== 'ptr' || p.target === null) return [];
-  if (p.target instanceof ArrayCell) return p.target.items.slice(p.index);
+  if (p.target instanceof ArrayCell) {
+    const out: Cell[] = [];
+    for (let i = p.index; i < p.target.length; i++) out.push(p.target.at(i)!);
+    return out;
+  }
   return p.index === 0 ? [p.target] : [];
 }
 

@@ -3,34 +3,24 @@
  * type and the module that asked for it, so a module that leaks shows in the kernel's state and
  * a free of something never allocated is the panic NetBSD's allocators would raise.
  *
- * Memory is cells: an allocation of `size` bytes is a zeroed array of `size` unsigned chars,
- * which the module's code then uses through the pointer type it casts to.
+ * The kernel has a size (64 MB unless booted with another): an allocation past it returns NULL
+ * when the caller said it may not sleep, and otherwise would sleep until memory is freed — which,
+ * in a kernel where nothing else runs, is forever, and fails the operation saying so.
+ * An allocation is a block of bytes (machine/block.ts) that costs the host what is used of it.
  */
-import { ArrayCell, type Cell, type CType, type Value, int, pointerTo, ScalarCell, type StructCell } from '../machine/memory.ts';
-import { Panic } from '../panic.ts';
+import { type Cell, type Value, NULL_PTR, pointerTo, type StructCell } from '../machine/memory.ts';
+import { BlockCell } from '../machine/block.ts';
+import { Panic, SleepForever } from '../panic.ts';
 import type { Kernel } from '../kernel.ts';
+import type { ModuleObject } from '../object.ts';
 
-const UCHAR: CType = { kind: 'int', name: 'unsigned char', size: 1, unsigned: true };
+/** What a kernel has unless told otherwise: more than any module of the era asks for. */
+export const DEFAULT_KERNEL_MEMORY = 64 * 1024 * 1024;
 
-/**
- * `n` zeroed bytes. A module asks for kilobytes and touches a few words of them at load, so the
- * byte cells come into being on first access rather than all at once.
- */
-export function bytes(n: number): ArrayCell {
-  const store: (Cell | undefined)[] = new Array(n);
-  const items = new Proxy(store, {
-    get(target, prop, receiver) {
-      if (typeof prop === 'string') {
-        const i = prop.length < 16 ? Number(prop) : NaN;
-        if (Number.isInteger(i) && i >= 0 && i < n) return (target[i] ??= new ScalarCell(UCHAR, ZERO_BYTE));
-      }
-      return Reflect.get(target, prop, receiver);
-    },
-  }) as Cell[];
-  return new ArrayCell({ kind: 'array', of: UCHAR, length: n }, items);
+/** `n` zeroed bytes, typed by their first use. */
+export function bytes(n: number): BlockCell {
+  return new BlockCell(n);
 }
-
-const ZERO_BYTE = int(0);
 
 export type Allocator = 'malloc' | 'kmem' | 'pool';
 
@@ -49,11 +39,29 @@ export interface PoolInfo {
   out: number;
 }
 
+/** Whether the caller may sleep for memory, and the call that asked (for the message). */
+export interface AllocRequest {
+  wait: boolean;
+  /** `malloc(…, M_WAITOK)`: the function and the flag, as a message names them. */
+  fn: string;
+  flag: string;
+}
+
 export class KernelMemory {
   private readonly live = new Map<Cell, Allocation>();
   private readonly pools = new Map<StructCell, PoolInfo>();
+  /** Bytes allocated now. */
+  private used = 0;
 
-  constructor(private readonly k: Kernel) {}
+  constructor(
+    private readonly k: Kernel,
+    /** The kernel's memory in bytes. */
+    readonly size: number = DEFAULT_KERNEL_MEMORY,
+  ) {}
+
+  get inUse(): number {
+    return this.used;
+  }
 
   allocations(): Allocation[] {
     return [...this.live.values()];
@@ -63,15 +71,39 @@ export class KernelMemory {
     return [...this.pools.values()];
   }
 
-  alloc(allocator: Allocator, kind: string, size: number): Value {
-    if (!Number.isFinite(size) || size < 0 || size > 64 * 1024 * 1024) {
-      throw new Panic(`${allocator === 'malloc' ? 'malloc' : allocator === 'kmem' ? 'kmem_alloc' : 'pool_get'}: size ${size} out of range`);
+  alloc(allocator: Allocator, kind: string, size: number, req: AllocRequest = { wait: true, fn: allocator, flag: 'waiting' }): Value {
+    if (!Number.isFinite(size) || size < 0) throw new Panic(`${req.fn}: size ${size} out of range`);
+    if (this.used + size > this.size) {
+      if (!req.wait) return NULL_PTR;
+      throw new SleepForever(
+        `${this.where(req.fn)}${req.fn}(${size} bytes, ${req.flag}) would sleep forever: out of kernel memory ` +
+          `(${mb(this.used)} of ${mb(this.size)} in use; --kernel-memory sets the size)`,
+      );
     }
-    const mem = bytes(Math.max(1, size));
+    const mem = bytes(size);
     const a: Allocation = { allocator, kind, size, owner: this.k.activeModule };
     this.live.set(mem, a);
-    this.k.journal.record(() => this.live.delete(mem));
+    this.used += size;
+    this.k.journal.record(() => {
+      this.live.delete(mem);
+      this.used -= size;
+    });
     return pointerTo(mem, 0);
+  }
+
+  /**
+   * `file:line: ` of the running module's call to `fn`, when the module calls it from one place;
+   * the places, when from several (the interpreter does not say which call is running).
+   */
+  private where(fn: string): string {
+    const who = this.k.activeModule;
+    if (who === null) return '';
+    const object: ModuleObject | undefined =
+      this.k.modules.objectOf(who) ?? this.k.lkm.list.find((l) => l.name === who || l.provider === who)?.kobj.object;
+    const sites = [...new Set((object?.relocations ?? []).filter((r) => r.symbol === fn).map((r) => `${r.site.file}:${r.site.line}`))];
+    if (sites.length === 0) return '';
+    if (sites.length === 1) return `${sites[0]}: `;
+    return `one of ${sites.join(', ')}: `;
   }
 
   /** free/kmem_free/pool_put: the pointer must be the start of a live allocation of that allocator. */
@@ -88,7 +120,11 @@ export class KernelMemory {
     }
     const target = p.target;
     this.live.delete(target);
-    this.k.journal.record(() => this.live.set(target, a));
+    this.used -= a.size;
+    this.k.journal.record(() => {
+      this.live.set(target, a);
+      this.used += a.size;
+    });
   }
 
   poolInit(pp: StructCell, name: string, size: number): void {
@@ -106,11 +142,12 @@ export class KernelMemory {
     this.k.journal.record(() => this.pools.set(pp, info));
   }
 
-  poolGet(pp: StructCell): Value {
+  poolGet(pp: StructCell, wait: boolean): Value {
     const info = this.pools.get(pp);
     if (!info) throw new Panic('pool_get: not an initialised pool');
-    this.adjust(info, 1);
-    return this.alloc('pool', info.name, info.size);
+    const p = this.alloc('pool', info.name, info.size, { wait, fn: 'pool_get', flag: wait ? 'PR_WAITOK' : 'PR_NOWAIT' });
+    if (p.k === 'ptr' && p.target !== null) this.adjust(info, 1);
+    return p;
   }
 
   poolPut(pp: StructCell, p: Value): void {
@@ -126,3 +163,8 @@ export class KernelMemory {
   }
 }
 
+
+function mb(n: number): string {
+  const m = n / (1024 * 1024);
+  return `${Number.isInteger(m) ? m : m.toFixed(1)} MB`;
+}

@@ -143,6 +143,9 @@ export class VfsList {
     for (const e of elementsFrom(readField(desc, 'opv_desc_ops'))) {
       const op = deref(readField(e, 'opve_op'));
       if (!op) break;
+      // An operation of the tree's kernel the model's vnode interface lacks (1.4's vop_blkatoff):
+      // its descriptor is a stand-in, not a vnodeop_desc, and the vector has no slot for it.
+      if (!(op instanceof StructCell) || !op.fields.has('vdesc_offset')) continue;
       const offset = asNumber(readField(op, 'vdesc_offset'));
       const slot = vector.items[offset];
       if (!(slot instanceof ScalarCell)) {
@@ -205,7 +208,9 @@ function setInt(cell: StructCell, member: string, n: number): void {
   (field(cell, member) as ScalarCell).value = int(n);
 }
 
+/** A function member; null when NULL or when the module's struct (an older layout) lacks it. */
 function fn(cell: StructCell, member: string): Callable | null {
+  if (!cell.fields.has(member)) return null;
   const v = readField(cell, member);
   return v.k === 'fn' ? v.fn : null;
 }

@@ -71,6 +71,9 @@ export interface CcSetup {
   generated: string[];
   /** The -m32/-m64 the machine needs, or why it is not passed. */
   dataModel: string;
+  /** The scratch folder (removed afterwards) and its links, `machine -> $S/arch/i386/include`. */
+  linkDir: string;
+  links: string[];
   dispose(): void;
 }
 
@@ -122,7 +125,8 @@ export async function compileCheck(spec: ModuleSpec, enabled: boolean, display: 
     for (const d of warnings) o.note(`${d.file}:${d.line}: warning: ${d.message}`);
     if (code !== 0 && errors.length === 0) o.fail(`${path.basename(cc)} failed (exit ${code}): ${output.trim().split('\n').slice(0, 5).join(' / ') || 'no output'}`);
     if (o.ok) o.note(`${spec.moduleDir.sources.length} source(s) pass ${path.basename(cc)} -fsyntax-only${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`);
-    if (setup.generated.length) o.note(`headers config(8) writes, synthesised for ${path.basename(cc)}: ${setup.generated.join(', ')}`);
+    if (setup.links.length) o.note(`${setup.linkDir} holds the links a kernel build makes: ${setup.links.join(', ')}`);
+    if (setup.generated.length) o.note(`headers config(8) writes, synthesised there for ${path.basename(cc)}: ${setup.generated.join(', ')}`);
     if (setup.dataModel) o.note(setup.dataModel);
     o.note(`command: ${display([path.basename(cc), ...args].join(' '))}`);
   } finally {
@@ -144,12 +148,13 @@ async function ccSetup(cc: string, spec: ModuleSpec, machine: string): Promise<C
   const dataModel = wants32 && !m32 ? `${path.basename(cc)} does not accept -m32: compiled with its own data model, not ${machine}'s ILP32 (sizes of long and pointers differ)` : '';
   if (!S) {
     const args = ccArguments(spec, { linkDir: null, machine, m32: false });
-    return { args, generated: [], dataModel: '', dispose: () => {} };
+    return { args, generated: [], dataModel: '', linkDir: '', links: [], dispose: () => {} };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-cc-'));
   const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
-    for (const l of machineLinks(S, machine)) fs.symlinkSync(l.dir, path.join(dir, l.name));
+    const links = machineLinks(S, machine);
+    for (const l of links) fs.symlinkSync(l.dir, path.join(dir, l.name));
     const args = ccArguments(spec, { linkDir: dir, machine, m32 });
     const config = configHeaders(S, machine);
     const deps = await run(cc, ['-M', '-MG', ...args.filter((a) => a !== '-fsyntax-only')]);
@@ -160,7 +165,8 @@ async function ccSetup(cc: string, spec: ModuleSpec, machine: string): Promise<C
       fs.writeFileSync(path.join(dir, name), h.text);
       generated.push(name);
     }
-    return { args, generated: generated.sort(), dataModel, dispose };
+    const shown = links.map((l) => `${l.name} -> ${l.dir}`);
+    return { args, generated: generated.sort(), dataModel, linkDir: dir, links: shown, dispose };
   } catch (err) {
     dispose();
     throw err;

@@ -19,6 +19,7 @@ export async function dependencies(s: Subject): Promise<CheckResult> {
   const providers = requisiteSymbols(s, o);
 
   const unresolved: string[] = [];
+  const standIns: string[] = [];
   for (const sym of [...s.object.undefined].sort()) {
     if (rig.k.ksyms.lookup(sym)?.provider === KERNEL) continue;
     const from = s.required.find((r) => providers.get(r)?.has(sym));
@@ -26,8 +27,15 @@ export async function dependencies(s: Subject): Promise<CheckResult> {
       used.get(from)!.push(sym);
       continue;
     }
+    // A function the tree's kernel defines: the real kernel has it, the model stands in for it.
+    const t = rig.k.treeSymbol(sym);
+    if (t && typeof t === 'object') {
+      standIns.push(sym);
+      continue;
+    }
     unresolved.push(sym);
   }
+  if (standIns.length) o.note(`from the tree's kernel, unmodelled: ${list(standIns)}`);
   if (unresolved.length) {
     const elsewhere = definedElsewhere(s, unresolved);
     for (const sym of unresolved) {
@@ -37,7 +45,9 @@ export async function dependencies(s: Subject): Promise<CheckResult> {
       if (other) {
         o.fail(`${at}\`${sym}' is defined by module ${other}, which is not in the required list: add "${other}" to MODULE(…, ${s.infoName}, …)`, sites);
       } else {
-        o.fail(`${at}undefined symbol \`${sym}': neither the kernel nor any module in the tree defines it`, sites);
+        const t = rig.k.treeSymbol(sym);
+        const why = typeof t === 'string' ? t : 'neither the kernel nor any module in the tree defines it';
+        o.fail(`${at}undefined symbol \`${sym}': ${why}`, sites);
       }
     }
   } else {

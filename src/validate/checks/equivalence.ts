@@ -81,15 +81,28 @@ async function runLkm(s: Subject, o: Outcome, wires: boolean): Promise<{ run: Ru
     o.fail(`the original LKM does not load with the old loader, so there is nothing to compare with: ${describe(r)}`);
     return null;
   }
+  // Exec formats a plan folded into this module were LKMs loaded after it.
+  for (const f of lkm.folded ?? []) {
+    const fr = await lkmLoad(rig, s, f.moduleDir, f.entry);
+    if (fr.error) {
+      o.fail(`${f.moduleDir.name}, folded into this module, does not load with the old loader after it, so there is nothing to compare with: ${describe(fr)}`);
+      return null;
+    }
+  }
   const load = callSteps(rig.callsBy(all, mark), 'lkm', wires);
   const loaded = rig.snap();
-  const id = rig.k.lkm.list.at(-1)!.id;
+  const ids = rig.k.lkm.list.slice(-1 - (lkm.folded?.length ?? 0)).map((x) => x.id);
+  const id = ids[0]!;
 
   mark = rig.k.calls.mark();
   const st = await rig.k.lkmStat(id);
   const prelude = st.error ? [] : callSteps(rig.callsBy(all, mark), 'lkm', wires).filter((x) => x !== REGISTRATION);
 
   mark = rig.k.calls.mark();
+  for (const fid of ids.slice(1).reverse()) {
+    const fu = await rig.k.lkmUnload(fid);
+    if (fu.error) o.note(`an exec-format LKM folded into this module does not unload with the old loader (${describe(fu)})`);
+  }
   const u = await rig.k.lkmUnload(id);
   if (u.error) o.note(`the original LKM does not unload with the old loader (${describe(u)}); the unload order is not compared`);
   return {

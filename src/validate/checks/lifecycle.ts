@@ -9,16 +9,39 @@ import { Outcome } from '../outcome.ts';
 import { withUndoHint } from '../leftovers.ts';
 import { changes, describe, Rig } from '../rig.ts';
 import { modcmdSite, type Subject } from '../subject.ts';
-import type { CheckResult } from '../result.ts';
+import type { CheckResult, Unmodelled } from '../result.ts';
 
 /** Lines of a load's effect shown in a passing check's details. */
 const SHOWN = 12;
+
+/**
+ * mount(2) asks module_autoload for a file system's type name (mount_get_vfsops): a module that
+ * registers a file system is found only if it bears that name. Each type it registered is
+ * mounted in a fresh kernel that has not loaded it.
+ */
+async function autoloadsByType(s: Subject, o: Outcome, name: string, fstypes: string[]): Promise<void> {
+  for (const fstype of fstypes) {
+    if (fstype !== name) {
+      o.warn(`it registers file system type ${fstype} but is named ${name}: mount -t ${fstype} autoloads module "${fstype}", so this one is never autoloaded; name it ${fstype}`, modcmdSite(s));
+      continue;
+    }
+    const fresh = new Rig(s.catalog);
+    const m = await fresh.k.mount(fstype);
+    if (m.error) {
+      o.fail(`mount -t ${fstype} in a kernel without ${name} loaded did not autoload it: ${describe(m)}`, modcmdSite(s));
+      continue;
+    }
+    o.note(`mount -t ${fstype}: autoloaded ${name} (module_autoload "${fstype}", class VFS)`);
+    await fresh.k.unmount(fstype);
+  }
+}
 
 export async function lifecycle(s: Subject): Promise<CheckResult> {
   const o = new Outcome('lifecycle');
   const rig = new Rig(s.catalog);
   const boot = rig.snap();
   const name = s.infoName;
+  const bootTypes = new Set(rig.k.vfs.entries().map((e) => e.name));
 
   const printed = rig.k.console.length;
   const load = await rig.load(s.object);
@@ -35,6 +58,7 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
     );
   }
   const loaded = rig.snap();
+  const fstypes = rig.k.vfs.entries().map((e) => e.name).filter((n) => !bootTypes.has(n));
   const effect = changes(boot, loaded, ['ksyms', 'modules']);
   o.note(
     `load: ok${s.required.length ? ` (requisites loaded first: ${s.required.join(', ')})` : ''}; ` +
@@ -77,7 +101,19 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
   const left = changes(boot, rig.snap());
   if (left.length === 0) o.note('the kernel after unload is as it was before the load');
   for (const line of left) o.fail(`left behind after unload: ${withUndoHint(line)}`, modcmdSite(s));
-  return o.done();
+  await autoloadsByType(s, o, name, fstypes);
+  return { ...o.done(), unmodelled: unmodelled(rig, s) };
+}
+
+/** What the module's code called that the kernel only stands in for; where the tree has it. */
+function unmodelled(rig: Rig, s: Subject): Unmodelled {
+  const tree = s.catalog.treeSymbols();
+  const functions = rig.k.unmodelled.by(s.infoName).map((f) => {
+    const t = f.where.startsWith('declared in') ? tree(f.name) : undefined;
+    return t ? { ...f, where: `${t.file}:${t.line}` } : f;
+  });
+  const variables = rig.k.unmodelled.variablesOf(s.infoName);
+  return { calls: functions.reduce((n, f) => n + f.calls, 0), functions, ...(variables.length ? { variables } : {}) };
 }
 
 /** What the module printed while failing, which often says why: ` (console: "…")`. */

@@ -6,7 +6,7 @@
  * empty), and records for every output line the file and line it came from. Every position in
  * the parsed unit therefore maps back to the real source, header lines included.
  */
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CompileError, type CompileWarning } from '../errors.ts';
 import { evaluateIf, IfExprError } from './if-expr.ts';
 import type { GeneratedHeader } from './config-headers.ts';
@@ -330,7 +330,7 @@ class Preprocessor {
     const found = findInclude(name, this.opts.includeDirs, Math.max(0, from));
     if (!found) {
       const where = this.opts.includeDirs.map(describeDir).join(', ');
-      throw new CompileError(site, `cannot find include file ${m[0]} (searched ${where})`);
+      throw new CompileError(site, `cannot find include file ${m[0]} (searched ${where})${this.otherPort(site.file)}`);
     }
     const generated = this.opts.includeDirs[found.index]!.generated?.byPath(found.path);
     if (generated) {
@@ -341,6 +341,17 @@ class Preprocessor {
       return;
     }
     this.include(found.path, found.index, site);
+  }
+
+  /** A hint when the including file belongs to another port's arch/ folder than the machine's. */
+  private otherPort(file: string): string {
+    const machine = this.opts.includeDirs.find((d) => d.as === 'machine');
+    if (!machine) return '';
+    const arch = dirname(dirname(machine.dir)) + '/';
+    if (!file.startsWith(arch)) return '';
+    const port = file.slice(arch.length).split('/')[0]!;
+    const current = basename(dirname(machine.dir));
+    return port && port !== current ? `; ${file.slice(arch.length)} is ${port} code: compile it with --machine ${port}` : '';
   }
 
   private exists(path: string): boolean {

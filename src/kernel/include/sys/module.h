@@ -78,6 +78,18 @@ typedef struct module {
 } module_t;
 
 /*
+ * A module converted in a tree older than link sets (NetBSD before 1.6) includes this header
+ * over the tree's own <sys/cdefs.h>, which has no __link_set_add_rodata: the entry is made the
+ * way later cdefs.h make it.
+ */
+#ifndef __link_set_add_rodata
+#define __module_link_set_entry(set, sym) \
+	static __attribute__((__section__("link_set_" #set))) __attribute__((__used__)) \
+	    void const * const __link_set_##set##_sym_##sym = &sym
+#define __link_set_add_rodata(set, sym)	__module_link_set_entry(set, sym)
+#endif
+
+/*
  * MODULE(class, name, required): the module's modinfo record and its entry in the
  * link_set_modules section. The author supplies
  * `static int <name>_modcmd(modcmd_t cmd, void *arg)'.

@@ -1,0 +1,164 @@
+/**
+ * Where the kernel tree being validated defines a symbol, outside the modules: what lets the
+ * simulated kernel tell "a function the real kernel has and the model lacks" (linked to an
+ * unmodelled stand-in, counted) from "a symbol defined nowhere" (the load fails, as kobj's
+ * would). The tree's C files are read once, on the first symbol the kernel cannot find, and
+ * scanned for definitions in the kernel's own style (KNF puts a function's name at the start
+ * of a line): a full parse of a few thousand files would cost more than every module's checks.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TreeSymbol } from '../kernel/unmodelled.ts';
+
+/** Directories of a kernel tree that hold modules, not the kernel: never the kernel's definitions. */
+const MODULE_DIRS = new Set(['lkm', 'modules']);
+
+export class TreeIndex {
+  private index: Map<string, TreeSymbol> | null = null;
+
+  constructor(
+    /** The trees' `sys` directories. */
+    private readonly roots: readonly string[],
+    /** Files that belong to modules (their own sources, wherever .PATH found them). */
+    private readonly moduleFiles: ReadonlySet<string>,
+  ) {}
+
+  lookup(name: string): TreeSymbol | undefined {
+    return (this.index ??= this.build()).get(name);
+  }
+
+  private build(): Map<string, TreeSymbol> {
+    const out = new Map<string, TreeSymbol>();
+    for (const root of this.roots) {
+      for (const file of cFiles(root)) {
+        if (this.moduleFiles.has(file)) continue;
+        let text: string;
+        try {
+          text = fs.readFileSync(file, 'latin1');
+        } catch {
+          continue;
+        }
+        const defs = file.endsWith('.c') ? definitions(text) : asmDefinitions(text);
+        for (const d of defs) if (!out.has(d.name)) out.set(d.name, { file, line: d.line, kind: d.kind });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Entry points of the tree's assembly (locore.s, icu.s): `ENTRY(x)`, `NENTRY(x)`, `IDTVEC(x)`
+ * (which defines Xx), `_C_LABEL(x):` and `_x:` labels. Taken as functions.
+ */
+export function asmDefinitions(text: string): { name: string; line: number; kind: 'func' }[] {
+  const out: { name: string; line: number; kind: 'func' }[] = [];
+  text.split('\n').forEach((l, i) => {
+    const m = /^(?:(?:ENTRY|NENTRY|ALTENTRY|ENTRY_NOPROFILE)\((\w+)\)|IDTVEC\((\w+)\)|_C_LABEL\((\w+)\):|_(\w+):)/.exec(l);
+    if (!m) return;
+    const name = m[1] ?? (m[2] !== undefined ? `X${m[2]}` : (m[3] ?? m[4]!));
+    out.push({ name, line: i + 1, kind: 'func' });
+  });
+  return out;
+}
+
+function cFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, top: boolean): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!(top && MODULE_DIRS.has(e.name))) walk(p, false);
+      } else if (e.isFile() && /\.[cSs]$/.test(e.name)) out.push(p);
+    }
+  };
+  walk(root, true);
+  // The machine-independent kernel first: a port's copy of a variable is one of many.
+  const arch = path.join(root, 'arch') + path.sep;
+  return out.sort((a, b) => Number(a.startsWith(arch)) - Number(b.startsWith(arch)) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Global definitions in KNF C: `name(` at the start of a line followed by a body or K&R
+ * parameter declarations (not `;`), whose type line above is not `static`; and file-scope
+ * variables, `type name = …;` or `type name[…];` starting at column 0.
+ */
+export function definitions(text: string): { name: string; line: number; kind: 'func' | 'object' }[] {
+  const out: { name: string; line: number; kind: 'func' | 'object' }[] = [];
+  const lines = text.split('\n');
+  let depth = 0;
+  let inComment = false;
+  for (let i = 0; i < lines.length; i++) {
+    // `__attribute__((…))` and `__P((…))` say nothing about what a line defines.
+    const raw = lines[i]!.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*(?:\([^()]*\))?[^()]*\))*\)\)/g, '');
+    const atTop = depth === 0 && !inComment;
+    if (atTop) {
+      const fn = /^([A-Za-z_]\w*)\s*\(/.exec(raw);
+      if (fn && !/^(if|while|for|switch|return|sizeof|__KERNEL_RCSID|__RCSID|int|void|char|short|long|unsigned|signed|u_int|u_long|struct|const|volatile)$/.test(fn[1]!) && isDefinition(lines, i) && !isStatic(lines, i)) {
+        out.push({ name: fn[1]!, line: i + 1, kind: 'func' });
+      } else {
+        const v = /^(?!static\b|extern\b|typedef\b|return\b)(?:(?:const|volatile|unsigned|signed|register)\s+)*(?:(?:struct|union|enum)\s+\w+|[A-Za-z_]\w*)[\s*]+(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(=|;|,)/.exec(raw);
+        const fp = /^(?!static\b|extern\b|typedef\b)[A-Za-z_][\w\s]*\(\s*\*+\s*([A-Za-z_]\w*)\s*\)\s*(?:__P\s*)?\(.*\)\s*(=|;)/.exec(raw);
+        if (fp) out.push({ name: fp[1]!, line: i + 1, kind: 'object' });
+        else if (v && !raw.includes('(')) {
+          out.push({ name: v[1]!, line: i + 1, kind: 'object' });
+          // `char *kmembase, *kmemlimit;`: the other declarators of the line.
+          if (v[2] !== ';') {
+            const rest = raw.slice(v[0].length - 1).replace(/=[^,;]*/g, '');
+            for (const m of rest.matchAll(/,\s*\**\s*([A-Za-z_]\w*)/g)) out.push({ name: m[1]!, line: i + 1, kind: 'object' });
+          }
+        }
+      }
+    }
+    // Track braces outside comments and strings, roughly: enough to know file scope.
+    for (let j = 0; j < raw.length; j++) {
+      const ch = raw[j];
+      if (inComment) {
+        if (ch === '*' && raw[j + 1] === '/') {
+          inComment = false;
+          j++;
+        }
+      } else if (ch === '/' && raw[j + 1] === '*') {
+        inComment = true;
+        j++;
+      } else if (ch === '/' && raw[j + 1] === '/') break;
+      else if (ch === '"' || ch === "'") {
+        const close = raw.indexOf(ch, j + 1);
+        j = close < 0 ? raw.length : close;
+      } else if (ch === '{') depth++;
+      else if (ch === '}') depth = Math.max(0, depth - 1);
+    }
+  }
+  return out;
+}
+
+/** After the parameter list closes: `{` or K&R declarations, not `;` or `,` (a prototype or a macro call). */
+function isDefinition(lines: string[], i: number): boolean {
+  let parens = 0;
+  for (let k = i; k < Math.min(lines.length, i + 40); k++) {
+    const l = lines[k]!;
+    for (let j = k === i ? l.indexOf('(') : 0; j < l.length; j++) {
+      const ch = l[j];
+      if (ch === '(') parens++;
+      else if (ch === ')') {
+        parens--;
+        if (parens === 0) {
+          const rest = `${l.slice(j + 1)} ${lines[k + 1] ?? ''}`.replace(/\/\*.*?\*\//g, '').trim();
+          return rest.startsWith('{') || /^[A-Za-z_]/.test(rest);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** KNF: the return type is on the line above the name. */
+function isStatic(lines: string[], i: number): boolean {
+  const above = (lines[i - 1] ?? '').trim();
+  return /\bstatic\b/.test(above) || /^static\b/.test(lines[i]!);
+}
