@@ -76,7 +76,8 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
   }
   const total = report.passed + report.failed;
   out.push('');
-  const apart = t && !t.ok ? '; they fail when loaded all together' : t && !t.skipped ? '; all together too' : '';
+  // The summary line stays what scripts match; only a failure together changes it.
+  const apart = t && !t.ok ? '; they fail when loaded all together' : '';
   out.push(
     report.failed
       ? c.red(`${report.failed} of ${total} module(s) failed validation, ${report.passed} passed${apart}`)
