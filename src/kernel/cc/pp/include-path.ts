@@ -6,10 +6,10 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../../runtime.ts';
 
 /** The simulated kernel's own headers. */
-export const BUNDLED_INCLUDE = resolve(dirname(fileURLToPath(import.meta.url)), '../../include');
+export const BUNDLED_INCLUDE = sourcePath(import.meta.url, '../../include');
 
 /** One directory on the search path; `machine` maps `<machine/x.h>` to `<dir>/x.h`. */
 export interface IncludeDir {
