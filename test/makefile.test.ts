@@ -90,17 +90,81 @@ test('.if defined()/.else/.endif, .ifdef and .ifndef are decided from the Makefi
   assert.deepEqual(info.problems, [], 'a condition inside a dead branch is not evaluated');
 });
 
-test('a condition on ${MACHINE} cannot be decided: both branches are taken and a note says so', () => {
+test('${MACHINE} and the variables derived from it come from the machine named (default i386)', () => {
   const root = tree({
-    Makefile: 'SRCS=\tcommon.c\n.if ${MACHINE} == "i386"\nSRCS+=\ti386.c\n.else\nSRCS+=\tother.c\n.endif\n',
+    Makefile:
+      'SRCS=\tcommon.c\n.if ${MACHINE} == "i386"\nSRCS+=\ti386.c\n.else\nSRCS+=\tother.c\n.endif\n' +
+      'SRCS+=\t${MACHINE_ARCH}_md.c ${MACHINE_CPU}_cpu.c\n',
+  });
+  const file = path.join(root, 'Makefile');
+  const i386 = parseMakefile(file);
+  assert.deepEqual(i386.srcs, ['common.c', 'i386.c', 'i386_md.c', 'i386_cpu.c']);
+  assert.deepEqual(i386.problems, []);
+  const mac = parseMakefile(file, { machine: { machine: 'pmax', arch: 'mipsel' } });
+  assert.deepEqual(mac.srcs, ['common.c', 'other.c', 'mipsel_md.c', 'mips_cpu.c'], 'bsd.own.mk folds mipsel into MACHINE_CPU mips');
+});
+
+test('a condition on a value a shell command computes cannot be decided: both branches are taken and a note says so', () => {
+  const root = tree({
+    Makefile: 'V!=\tuname -r\nSRCS=\tcommon.c\n.if ${V} == "1.4"\nSRCS+=\told.c\n.else\nSRCS+=\tnew.c\n.endif\n',
   });
   const info = parseMakefile(path.join(root, 'Makefile'));
-  assert.deepEqual(info.srcs, ['common.c', 'i386.c', 'other.c']);
+  assert.deepEqual(info.srcs, ['common.c', 'old.c', 'new.c']);
   const p = info.problems.find((x) => x.code === 'makefile-undecided-condition');
   assert.ok(p);
-  assert.equal(p.line, 2);
+  assert.equal(p.line, 3);
   assert.equal(p.severity, 'note');
-  assert.match(p.message, /MACHINE/);
+  const sh = info.problems.find((x) => x.code === 'makefile-shell-assignment');
+  assert.ok(sh);
+  assert.equal(sh.line, 1);
+  assert.match(sh.message, /uname is neither cd nor pwd/);
+});
+
+test('the directory idioms of != are evaluated without a shell: cd DIR; pwd, cd DIR && pwd, pwd', () => {
+  const root = tree({
+    'src/sys/lkm/compat/Makefile.inc': 'S!=\tcd ${.CURDIR}/../../..;pwd\n',
+    'src/sys/lkm/compat/emul/Makefile':
+      '.include "../Makefile.inc"\nHERE!=\tpwd\nUP!=\tcd .. && pwd\nQ!=\tcd "${.CURDIR}/../.." ; /bin/pwd\n' +
+      'GONE!=\tcd ${.CURDIR}/nowhere; pwd\n.PATH:\t$S/compat/emul\nKMOD=\temul\nSRCS=\temul_misc.c emul_machdep.o\n',
+    'src/sys/compat/emul/emul_misc.c': '',
+    'src/sys/compat/emul/emul_machdep.c': '',
+  });
+  const info = parseMakefile(path.join(root, 'src/sys/lkm/compat/emul/Makefile'));
+  const real = fs.realpathSync(root);
+  assert.equal(info.vars.get('S'), path.join(root, 'src/sys'));
+  assert.equal(info.vars.get('HERE'), path.join(root, 'src/sys/lkm/compat/emul'));
+  assert.equal(info.vars.get('UP'), path.join(root, 'src/sys/lkm/compat'));
+  assert.equal(info.vars.get('Q'), path.join(real, 'src/sys/lkm'), '/bin/pwd prints the physical path');
+  assert.deepEqual(resolveSources(info, info.curdir), {
+    found: [path.join(root, 'src/sys/compat/emul/emul_misc.c'), path.join(root, 'src/sys/compat/emul/emul_machdep.c')],
+    missing: [],
+  }, 'an object in SRCS is made from the source of its name on the search path');
+  const sh = info.problems.filter((p) => p.code === 'makefile-shell-assignment');
+  assert.deepEqual(sh.map((p) => [p.line, p.severity]), [[5, 'warning']], 'only the cd to a missing directory');
+  assert.match(sh[0]!.message, /nowhere/);
+});
+
+test('NETBSDSRCDIR is found as bsd.own.mk finds it: the directory with build.sh and tools/, else the one above the kernel tree', () => {
+  const full = tree({
+    'usr/src/build.sh': '',
+    'usr/src/tools/README': '',
+    'usr/src/sys/conf/files': '',
+    'usr/src/sys/kern/kern_lkm.c': '',
+    'usr/src/sys/sys/lkm.h': '',
+    'usr/src/sys/lkm/misc/m/Makefile': '.PATH:\t${NETBSDSRCDIR}/sys/kern\nKMOD=\tm\nSRCS=\tkern_lkm.c\n',
+  });
+  const a = parseMakefile(path.join(full, 'usr/src/sys/lkm/misc/m/Makefile'));
+  assert.deepEqual(a.searchPath, [path.join(full, 'usr/src/sys/kern')]);
+  const alone = tree({
+    'netbsd-sys/conf/files': '',
+    'netbsd-sys/kern/kern_lkm.c': '',
+    'netbsd-sys/sys/lkm.h': '',
+    'netbsd-sys/lkm/misc/m/Makefile': '.PATH:\t${NETBSDSRCDIR}/netbsd-sys/kern $S/sys\nKMOD=\tm\nSRCS=\tkern_lkm.c lkm.h\n',
+  });
+  const b = parseMakefile(path.join(alone, 'netbsd-sys/lkm/misc/m/Makefile'));
+  assert.deepEqual(b.searchPath, [path.join(alone, 'netbsd-sys/kern'), path.join(alone, 'netbsd-sys/sys')],
+    'a kernel tree not named sys/ is still found by what it holds');
+  assert.deepEqual(b.problems, []);
 });
 
 test('modifiers: :S, :C, :M, :N, :R, :T, :H, :E, :tu, SysV :.c=.o, :U and .for loops', () => {

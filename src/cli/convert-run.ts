@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_PENDING, UserError } from './errors.ts';
 import type { ConvertFlags } from './convert.ts';
-import { parseSlots } from './options.ts';
+import { parseMachineFlag, parseSlots } from './options.ts';
 import { applyChanges } from '../migrate/apply.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
@@ -20,6 +20,7 @@ import { treeRoot } from '../source/tree-root.ts';
 export async function runConvert(paths: string[], flags: ConvertFlags): Promise<number> {
   if (flags.write && flags.out) throw new UserError('--write and --out exclude each other: change the tree, or write a copy');
   const slots = parseSlots(flags.syscallSlot);
+  const machine = parseMachineFlag(flags.machine);
   for (const k of flags.kernelSrc) {
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
@@ -31,7 +32,7 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
   const rel = (p: string) => path.relative(cwd, p) || '.';
   const packs = await loadRulePacks(flags.rules, rel);
 
-  const scan = await discover(abs, { rules: packs.rules });
+  const scan = await discover(abs, { rules: packs.rules, machine });
   const set = await convertPlans(scan, { root, kernelSrc: flags.kernelSrc, syscallSlots: slots, rules: packs.rules });
   // A pack that failed leaves its modules unconverted: nothing is printed or written then.
   packs.assertNoFailures(set, rel);

@@ -16,6 +16,7 @@ export interface ConvertFlags {
   kernelSrc: string[];
   syscallSlot: string[];
   rules: string[];
+  machine?: string;
 }
 
 export function registerConvert(program: Command): void {

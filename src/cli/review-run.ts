@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { createColors } from 'picocolors';
 import { UserError } from './errors.ts';
-import { parseSlots } from './options.ts';
+import { parseMachineFlag, parseSlots } from './options.ts';
 import type { MigrationFlags, ReviewFlags } from './review.ts';
 import { Progress } from '../report/progress.ts';
 import { relativeTo } from '../report/relative.ts';
@@ -28,7 +28,7 @@ export function validateOptions(flags: MigrationFlags): ValidateOptions {
     jobs = Number(flags.jobs);
     if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${flags.jobs}: expected a whole number of at least 1`);
   }
-  return { jobs, cc: flags.cc, kernelSrc: flags.kernelSrc, syscallSlots: parseSlots(flags.syscallSlot) };
+  return { jobs, cc: flags.cc, kernelSrc: flags.kernelSrc, syscallSlots: parseSlots(flags.syscallSlot), machine: parseMachineFlag(flags.machine) };
 }
 
 /** `--rules DIR`, as convert and validate load it: a pack that does not check out is refused before anything runs. */
@@ -49,6 +49,7 @@ export function migrationOptions(flags: MigrationFlags, cwd: string, packs: Rule
     cwd,
     kernelSrc: opts.kernelSrc,
     syscallSlots: opts.syscallSlots,
+    machine: opts.machine,
     rules: packs.rules,
     // The conversion the reviewer sees is the one validated: the tree is converted once.
     validate: flags.validate

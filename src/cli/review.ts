@@ -15,6 +15,7 @@ export interface MigrationFlags {
   kernelSrc: string[];
   syscallSlot: string[];
   rules: string[];
+  machine?: string;
 }
 
 export interface ReviewFlags extends MigrationFlags {

@@ -4,24 +4,27 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from './errors.ts';
-import { collect } from './options.ts';
+import { addMachineOption, collect, parseMachineFlag } from './options.ts';
 
 interface ScanFlags {
   json?: boolean;
   jobs?: string;
   rules: string[];
+  machine?: string;
 }
 
 export function registerScan(program: Command): void {
-  program
+  const cmd = program
     .command('scan')
     .description('list every LKM under the paths: kind, entry, handlers, files, and what a conversion must take care of')
     .argument('[paths...]', 'directories or files to scan', ['.'])
     .option('--json', 'print one JSON document (schema in the README) instead of the table')
     .option('--jobs <n>', 'parse with N threads (default: the number of cores)')
-    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it), so its declaration shapes are recognised (repeatable)', collect, [])
+    .option('--rules <dir>', 'load the rule pack in DIR (every *.ts in it), so its declaration shapes are recognised (repeatable)', collect, []);
+  addMachineOption(cmd)
     .action(async (paths: string[], flags: ScanFlags) => {
       const jobs = parseJobs(flags.jobs);
+      const machine = parseMachineFlag(flags.machine);
       const rel = (p: string) => path.relative(process.cwd(), p) || '.';
       const packs = flags.rules.length ? await (await import('../rules/pack.ts')).loadRulePacks(flags.rules, rel) : null;
       // Loaded here, not at start-up: other commands need not pay for tree-sitter.
@@ -31,7 +34,7 @@ export function registerScan(program: Command): void {
       const progress = !flags.json && process.stderr.isTTY ? new Progress('lkm2mod: scanning') : null;
       let result;
       try {
-        result = await discover(paths, { jobs, rules: packs?.rules, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
+        result = await discover(paths, { jobs, machine, rules: packs?.rules, onProgress: progress ? (d, t) => progress.update(d, t) : undefined });
       } finally {
         progress?.done();
       }

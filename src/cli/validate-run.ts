@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_PENDING, UserError } from './errors.ts';
 import { PACKAGE_ROOT } from '../runtime.ts';
-import { parseSlots } from './options.ts';
+import { parseMachineFlag, parseSlots } from './options.ts';
 import type { ValidateFlags } from './validate.ts';
 import { Progress } from '../report/progress.ts';
 import { writeSarif } from '../report/sarif.ts';
@@ -19,6 +19,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
   const jobs = positive('--jobs', flags.jobs);
   const repeat = positive('--repeat', flags.repeat);
   const syscallSlots = parseSlots(flags.syscallSlot);
+  const machine = parseMachineFlag(flags.machine);
   for (const k of flags.kernelSrc) {
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
@@ -34,6 +35,7 @@ export async function runValidate(paths: string[], flags: ValidateFlags): Promis
       cc: flags.cc,
       kernelSrc: flags.kernelSrc,
       syscallSlots,
+      machine,
       rules: packs.rules,
       onProgress: progress ? (done, total, name) => progress.update(done, total, name) : undefined,
     });

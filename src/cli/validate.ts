@@ -20,6 +20,7 @@ export interface ValidateFlags {
   repeat?: string;
   verbose?: boolean;
   rules: string[];
+  machine?: string;
 }
 
 export function registerValidate(program: Command): void {

@@ -21,6 +21,7 @@ import type { FileChange } from '../report/diff.ts';
 import { walkPaths } from '../source/files.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
+import { DEFAULT_MACHINE, type Machine } from '../source/make-env.ts';
 import { builtinRules } from './builtin-rules.ts';
 import { lkmCommands, lkmConditions, makefileIncludeDirs, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
@@ -114,7 +115,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     convertible.push({ plan, name: n.name, renamedFrom: n.renamedFrom, reason: n.reason });
   }
 
-  const kernel = kernelTree(convertible.map((c) => c.plan), opts.kernelSrc ?? []);
+  const machine = scan.machine ?? DEFAULT_MACHINE;
+  const kernel = kernelTree(convertible.map((c) => c.plan), opts.kernelSrc ?? [], machine);
   const moduleFileSet = new Set(convertible.flatMap((c) => c.plan.files));
   // A whole kernel tree is big: its files are read one at a time for this, not kept.
   const emulations = findEmulations(
@@ -149,7 +151,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     const job = new ModuleJob(c.plan, c.name, files, cache, emulations, slots);
     const checkpoints = new Map(cache.all().map((s) => [s, s.edits.size]));
     try {
-      const p = prepare(job, moduleRules);
+      const p = prepare(job, moduleRules, machine);
       if (c.renamedFrom) {
         job.finding({
           file: c.plan.declaration!.file,
@@ -250,7 +252,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   return assemble(cache, plans, prepared, failed, findings, opts.root);
 }
 
-function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
+function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
   const plan = job.plan;
   // What no configuration compiles (`#if 0`) is the author's archive: nothing in it is converted or marked.
   for (const src of job.files) {
@@ -289,7 +291,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[]): Omit<Prepared, 'renamedFr
 
   job.rewriteAssigned();
   removeLkmexists(job);
-  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile).cppflags, plan.dir) : [];
+  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile, { machine }).cppflags, plan.dir) : [];
   job.headers = treeHeaders(job, sysDirOf(plan.dir), (f) => readable(job.cache, f)[0] ?? null, includeDirs);
 
   // Handlers, named by the plan or read from DISPATCH, or from the switch of an entry that
@@ -570,7 +572,7 @@ interface KernelTree {
  * are providers in their own right, so converting one LKM of a tree still finds the modules of
  * that tree it depends on.
  */
-function kernelTree(plans: ModulePlan[], kernelSrc: string[]): KernelTree {
+function kernelTree(plans: ModulePlan[], kernelSrc: string[], machine: Machine): KernelTree {
   const roots = new Set<string>();
   for (const p of plans) {
     const sys = sysDirOf(p.dir);
@@ -589,7 +591,7 @@ function kernelTree(plans: ModulePlan[], kernelSrc: string[]): KernelTree {
       continue;
     }
     if (!/^\s*KMOD\s*[?:]?=/m.test(text)) continue;
-    const info = parseMakefile(mf, { text });
+    const info = parseMakefile(mf, { text, machine });
     if (!info.kmod) continue;
     const { found } = resolveSources(info, path.dirname(mf));
     const files = found.filter((f) => f.endsWith('.c'));

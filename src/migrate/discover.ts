@@ -20,6 +20,7 @@ import {
   walkPaths, FileReader, decodeSource, isBinary, binaryProblem, readSource, isCSourceName, type FileProblem,
 } from '../source/files.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
+import { DEFAULT_MACHINE, type Machine } from '../source/make-env.ts';
 import { headerDefines, type MacroDefine, type SourceFacts } from './discover-facts.ts';
 import { assembleModule, sortFindings, type AssembleContext, type ModuleSources } from './discover-assemble.ts';
 import { mayMentionLkm, hasLkmConstruct, neededByModule } from './discover-prefilter.ts';
@@ -45,6 +46,8 @@ export interface DiscoverOptions {
   parallelThreshold?: number;
   /** Rule packs' rules: those that declare a shape of their own (a vendor macro) are recognised too. */
   rules?: readonly Rule[];
+  /** The machine whose Makefiles are read (`--machine`): MACHINE, MACHINE_ARCH. Default i386. */
+  machine?: Machine;
 }
 
 const DEFAULT_PARALLEL_THRESHOLD = 2 * 1024 * 1024;
@@ -55,7 +58,9 @@ export async function discover(paths: string[], opts: DiscoverOptions = {}): Pro
   const parser = new Parser(jobs, opts.parallelThreshold ?? DEFAULT_PARALLEL_THRESHOLD);
   try {
     const shapes = new ShapeMatcher(opts.rules ?? []);
-    return await new Discovery(walk.problems, parser, shapes, opts.onProgress).run(walk.cFiles, walk.makefiles, walk.namedFiles);
+    const machine = opts.machine ?? DEFAULT_MACHINE;
+    const result = await new Discovery(walk.problems, parser, shapes, machine, opts.onProgress).run(walk.cFiles, walk.makefiles, walk.namedFiles);
+    return { ...result, machine };
   } finally {
     await parser.close();
   }
@@ -125,6 +130,7 @@ class Discovery {
     problems: FileProblem[],
     private parser: Parser,
     private shapes: ShapeMatcher,
+    private machine: Machine,
     private onProgress?: (done: number, total: number) => void,
   ) {
     this.problems = [...problems];
@@ -248,7 +254,7 @@ class Discovery {
         continue;
       }
       if (buf.indexOf('KMOD') < 0) continue;
-      const info = parseMakefile(file, { text: decodeSource(buf), includeCache: this.includeCache });
+      const info = parseMakefile(file, { text: decodeSource(buf), includeCache: this.includeCache, machine: this.machine });
       if (!info.kmod) continue;
       const { found, missing } = resolveSources(info, info.curdir);
       out.push({ dir: info.curdir, makefile: info, files: found.filter((f) => isCSourceName(f)), missing });

@@ -4,6 +4,7 @@
  * scan prints it, convert's rules read it, validate uses it to find the original LKM. Paths
  * are absolute inside the pipeline; the report layer makes them relative for the user.
  */
+import type { Machine } from '../source/make-env.ts';
 
 /** LKM kinds, in the words of sys/lkm.h (MODTYPE without the LM_ prefix). */
 export type LkmKind = 'syscall' | 'vfs' | 'dev' | 'exec' | 'compat' | 'misc' | 'drv' | 'strmod';
@@ -187,4 +188,6 @@ export interface ScanResult {
    * (Module findings are in each ModulePlan; unreadable and binary files in parseErrors.)
    */
   findings?: Finding[];
+  /** The machine the Makefiles were read for (MACHINE, MACHINE_ARCH); conversion reads them the same way. */
+  machine?: Machine;
 }

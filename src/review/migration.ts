@@ -12,6 +12,7 @@ import { treeRoot } from '../source/tree-root.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
 import type { ScanResult } from '../migrate/plan.ts';
+import type { Machine } from '../source/make-env.ts';
 import type { Rule } from '../migrate/rule-api.ts';
 import type { ModuleResult, ValidationReport } from '../validate/result.ts';
 import { Kernel } from '../kernel/kernel.ts';
@@ -29,6 +30,8 @@ export interface MigrationOptions {
   syscallSlots?: Map<string, number>;
   /** Rule packs' rules (`--rules DIR`), for discovery and conversion. */
   rules?: readonly Rule[];
+  /** The machine whose Makefiles are read (`--machine`); default i386. */
+  machine?: Machine;
   /** null: do not validate (the report and the review say so). */
   validate: Validator | null;
   /** The directory paths are shown relative to; default process.cwd(). */
@@ -72,7 +75,7 @@ export async function loadMigration(paths: string[], opts: MigrationOptions): Pr
   }
   const abs = given.map((p) => path.resolve(cwd, p));
   const root = treeRoot(abs, cwd);
-  const scan = await discover(abs, { rules: opts.rules });
+  const scan = await discover(abs, { rules: opts.rules, machine: opts.machine });
   const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
   let validation: ValidationReport | null = null;
   let validationError: string | null = null;

@@ -3,9 +3,11 @@
  * kernel Makefiles use (:H :T :R :E :M :N :S :C :Q :tl :tu :O :u :U :D :ts and the SysV
  * `:old=new`).
  *
- * Expansion also answers whether its result is *known*. make sets some variables itself
- * (MACHINE, MACHINE_ARCH) and `VAR!= command` runs a shell; lkm2mod knows neither, so a value
- * built from them is unknown, and a conditional that tests it cannot be decided.
+ * Expansion also answers whether its result is *known*. `VAR!= command` runs a shell; lkm2mod
+ * evaluates the directory idioms of make-shell.ts and nothing else, so a value built from any
+ * other command is unknown, and a conditional that tests it cannot be decided. The variables make
+ * sets from the machine (MACHINE, MACHINE_ARCH ...) come from the machine the user names
+ * (make-env.ts); without one they are unknown too.
  */
 
 export type AssignOp = '=' | ':=' | '+=' | '?=' | '!=';
@@ -35,8 +37,12 @@ export class MakeVars {
   /** Fallbacks consulted when a name is not defined (e.g. `S`, which bsd.kmod.mk sets). */
   fallback: (name: string) => string | undefined = () => undefined;
 
-  constructor() {
-    for (const v of MACHINE_VARS) this.vars.set(v, { value: '', unknown: true });
+  /** `machine`: MACHINE and the variables derived from it; those absent stay unknown. */
+  constructor(machine: Record<string, string> = {}) {
+    for (const v of MACHINE_VARS) {
+      const value = machine[v];
+      this.vars.set(v, value === undefined ? { value: '', unknown: true } : { value, unknown: false });
+    }
   }
 
   has(name: string): boolean {
@@ -54,6 +60,11 @@ export class MakeVars {
   /** Sets a variable make itself provides (.CURDIR, .PARSEDIR ...). */
   setBuiltin(name: string, value: string): void {
     this.vars.set(name, { value, unknown: false });
+  }
+
+  /** `VAR!= command` once the command's output is known (or known to be unknowable). */
+  assignOutput(name: string, output: string, unknown: boolean): void {
+    this.vars.set(name, { value: output.replace(/\$/g, '$$$$'), unknown });
   }
 
   undefine(name: string): void {

@@ -5,9 +5,11 @@
  * Real kernel Makefiles reach their sources through variables (`S=${.CURDIR}/../../..`,
  * `.include "../Makefile.inc"`, `.PATH: ${S}/miscfs/kernfs`), so this follows quoted includes,
  * expands variables with their modifiers, runs `.for` loops and evaluates `.if` where it can.
- * System includes (`<bsd.kmod.mk>`) are not read: they add build rules, not sources. Their one
- * contribution modules rely on, `S?= /sys`, is supplied as a fallback: the `sys` directory above
- * the Makefile.
+ * System includes (`<bsd.kmod.mk>`) are not read: they add build rules, not sources. What modules
+ * rely on from them is supplied instead (make-env.ts): `S?= /sys` as a fallback (the kernel tree
+ * above the Makefile), NETBSDSRCDIR found the way bsd.own.mk finds it, MACHINE and the variables
+ * derived from it from the machine the user names. `S!= cd ${.CURDIR}/../../..;pwd` and the other
+ * directory idioms of `!=` are evaluated without a shell (make-shell.ts).
  *
  * No BSD make parser is maintained on npm (the few Makefile parsers there handle GNU make's
  * syntax), hence this one.
@@ -17,6 +19,8 @@ import path from 'node:path';
 import { readSource } from './files.ts';
 import { MakeVars, matchingClose, type AssignOp } from './make-vars.ts';
 import { evalCondition, not, CondSyntaxError, type Tri } from './make-cond.ts';
+import { DEFAULT_MACHINE, kernelTreeOf, machineVars, netbsdSrcDir, sysDirAbove, type Machine } from './make-env.ts';
+import { evalShellIdiom } from './make-shell.ts';
 
 export interface MakefileProblem {
   file: string;
@@ -67,6 +71,8 @@ export interface ParseMakefileOptions {
   text?: string;
   /** Texts of included files by absolute path, shared between Makefiles of one scan. */
   includeCache?: Map<string, string | null>;
+  /** The machine make builds for (MACHINE, MACHINE_ARCH); default i386. */
+  machine?: Machine;
 }
 
 const DIRECTIVES = new Set([
@@ -122,7 +128,7 @@ export function parseMakefile(file: string, opts: ParseMakefileOptions = {}): Ma
     }
     text = r.text;
   }
-  const parser = new MakefileReader(info, opts.includeCache ?? new Map());
+  const parser = new MakefileReader(info, opts.includeCache ?? new Map(), opts.machine ?? DEFAULT_MACHINE);
   parser.readFile(abs, text, 'yes', 0);
   parser.finish();
   return info;
@@ -142,6 +148,18 @@ export function resolveSources(info: MakefileInfo, dir: string): { found: string
 }
 
 function findSource(info: MakefileInfo, dir: string, src: string): string | null {
+  const found = findFile(info, dir, src);
+  if (found || path.extname(src) !== '.o') return found;
+  // An object in SRCS (`SRCS+= svr4_machdep.o`) is built by make's suffix rules from the source
+  // of the same name its search path finds, in the order of bsd.sys.mk's .SUFFIXES.
+  for (const ext of ['.c', '.S', '.s']) {
+    const p = findFile(info, dir, src.slice(0, -2) + ext);
+    if (p) return p;
+  }
+  return null;
+}
+
+function findFile(info: MakefileInfo, dir: string, src: string): string | null {
   if (src.includes('/')) {
     const p = path.resolve(dir, src);
     return isFile(p) ? p : null;
@@ -163,29 +181,29 @@ function isFile(p: string): boolean {
   }
 }
 
-/** The directory a tree's `$S` means: bsd.kmod.mk sets `S?= /sys`, i.e. the tree's sys/. */
-function sysDirAbove(dir: string): string | undefined {
-  const parts = dir.split(path.sep);
-  const i = parts.lastIndexOf('sys');
-  return i > 0 ? parts.slice(0, i + 1).join(path.sep) : undefined;
-}
-
 class MakefileReader {
-  private vars = new MakeVars();
+  private vars: MakeVars;
   private conds: CondFrame[] = [];
   private reportedUndecided = new Set<string>();
 
   constructor(
     private info: MakefileInfo,
     private includeCache: Map<string, string | null>,
+    machine: Machine,
   ) {
+    this.vars = new MakeVars(machineVars(machine));
     this.vars.setBuiltin('.CURDIR', info.curdir);
     this.vars.setBuiltin('.OBJDIR', info.curdir);
     this.vars.setBuiltin('.MAKE', 'make');
-    const sys = sysDirAbove(info.curdir);
+    // bsd.kmod.mk's `S?= /sys` means the kernel tree; bsd.own.mk's NETBSDSRCDIR the tree above it.
+    const sys = kernelTreeOf(info.curdir) ?? sysDirAbove(info.curdir);
+    let srcdir: string | undefined | null = null;
     this.vars.fallback = (name) => {
       if (name === 'S') return sys;
-      if (name === 'NETBSDSRCDIR' && sys) return path.dirname(sys);
+      if (name === 'NETBSDSRCDIR' || name === 'BSDSRCDIR') {
+        if (srcdir === null) srcdir = netbsdSrcDir(info.curdir);
+        return srcdir;
+      }
       return undefined;
     };
   }
@@ -260,16 +278,33 @@ class MakefileReader {
 
   private assign(file: string, line: number, rawName: string, op: AssignOp, raw: string, act: Tri): void {
     const name = this.vars.expand(rawName).value.trim();
-    // Inside an undecided branch a plain assignment must not overwrite what the other branch set.
-    const effective: AssignOp = act === 'maybe' && (op === '=' || op === ':=') && this.vars.isSetByUser(name) ? '+=' : op;
-    this.vars.assign(name, effective, raw);
     const sites = this.info.assignments.get(name) ?? [];
     sites.push({ file, line, op, raw });
     this.info.assignments.set(name, sites);
     if (op === '!=') {
-      this.problem(file, line, 'note', 'makefile-shell-assignment',
-        `${name} is set by running a shell command, which lkm2mod does not do; anything built from ${name} is unknown`);
+      this.shellAssign(file, line, name, raw, act);
+      return;
     }
+    // Inside an undecided branch a plain assignment must not overwrite what the other branch set.
+    const effective: AssignOp = act === 'maybe' && (op === '=' || op === ':=') && this.vars.isSetByUser(name) ? '+=' : op;
+    this.vars.assign(name, effective, raw);
+  }
+
+  /** `NAME!= command`: the directory idioms are evaluated, any other command leaves NAME unknown. */
+  private shellAssign(file: string, line: number, name: string, raw: string, act: Tri): void {
+    const cmd = this.vars.expand(raw);
+    const r = cmd.unknown
+      ? { unknown: 'its command is built from a value lkm2mod cannot know' }
+      : evalShellIdiom(cmd.value, this.info.curdir);
+    if ('value' in r) {
+      if (act === 'maybe' && this.vars.isSetByUser(name)) this.vars.assign(name, '+=', r.value.replace(/\$/g, '$$$$'));
+      else this.vars.assignOutput(name, r.value, false);
+      return;
+    }
+    this.vars.assignOutput(name, '', true);
+    this.problem(file, line, r.warning ? 'warning' : 'note', 'makefile-shell-assignment',
+      `${name} is set by the shell command "${cmd.value}"; lkm2mod evaluates only cd and pwd without a shell, ` +
+        `and ${r.unknown}, so anything built from ${name} is unknown. Write the value with = if it is fixed`);
   }
 
   /** `targets: sources`, including the special targets .PATH and .PATH.<suffix>. */

@@ -14,6 +14,7 @@ import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
 import { discover } from '../migrate/discover.ts';
 import type { ScanResult } from '../migrate/plan.ts';
+import type { Machine } from '../source/make-env.ts';
 import type { Rule } from '../migrate/rule-api.ts';
 import { PathNotFoundError } from '../source/files.ts';
 import { Catalog } from './catalog.ts';
@@ -39,6 +40,8 @@ export interface ValidateOptions {
   repeat?: number;
   /** Rule packs' rules (`--rules DIR`), for discovery and conversion. */
   rules?: readonly Rule[];
+  /** The machine whose Makefiles are read (`--machine`); default i386. */
+  machine?: Machine;
 }
 
 /** Threads or processes for --jobs: see bench/validate.bench.ts for why threads are the default. */
@@ -66,7 +69,7 @@ export async function validatePaths(paths: string[], opts: ValidateOptions & Val
   // Workers warm up while this thread discovers and converts.
   const pool = startPool(opts);
   try {
-    const scan = await discover(abs, { jobs: opts.jobs, rules: opts.rules });
+    const scan = await discover(abs, { jobs: opts.jobs, rules: opts.rules, machine: opts.machine });
     const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
     return await run(set, scan, opts, pool);
   } finally {
