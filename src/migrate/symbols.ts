@@ -7,10 +7,11 @@
  * Kernel sources are many and mostly irrelevant, so they are parsed only when their text
  * mentions a symbol some module wants from another module.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
-import type { CSource, SourceCache } from './csource.ts';
+import { readSource } from '../source/text-encoding.ts';
+import { CSource, type SourceCache } from './csource.ts';
+import { maskCode } from './discover-text.ts';
 
 export interface FileSymbols {
   /** Functions and variables with external linkage defined here. */
@@ -37,13 +38,23 @@ const memo = new WeakMap<CSource, FileSymbols>();
 export function fileSymbols(src: CSource): FileSymbols {
   const cached = memo.get(src);
   if (cached) return cached;
+  const out = symbolsOf(src, true);
+  memo.set(src, out);
+  return out;
+}
+
+/**
+ * What a file defines, and with `withUses` what it refers to: walking every function body for
+ * its uses costs far more than reading the definitions, which are all at the top level.
+ */
+function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
   const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set() };
   const visitTop = (node: SyntaxNode) => {
     for (const n of node.namedChildren) {
       if (n.type === 'function_definition') {
         const name = declaredName(n.childForFieldName('declarator'));
         if (name) (isStatic(n) ? out.statics : out.globals).add(name);
-        collectUses(n, out.uses);
+        if (withUses) collectUses(n, out.uses);
       } else if (n.type === 'declaration') {
         const extern = n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'extern');
         for (const d of n.childrenForFieldName('declarator')) {
@@ -51,19 +62,18 @@ export function fileSymbols(src: CSource): FileSymbols {
           if (!inner || inner.type === 'function_declarator') continue;
           const name = declaredName(inner);
           if (name && !extern) (isStatic(n) ? out.statics : out.globals).add(name);
-          const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+          const value = withUses && d.type === 'init_declarator' ? d.childForFieldName('value') : null;
           if (value) collectIdentifiers(value, out.uses);
         }
       } else if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type) || n.type === 'linkage_specification') {
         visitTop(n);
-      } else if (n.type === 'expression_statement' || n.type === 'ERROR') {
+      } else if (withUses && (n.type === 'expression_statement' || n.type === 'ERROR')) {
         // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too.
         collectIdentifiers(n, out.uses);
       }
     }
   };
   visitTop(src.root);
-  memo.set(src, out);
   return out;
 }
 
@@ -198,21 +208,65 @@ export class SymbolIndex {
       return known === undefined;
     });
     if (todo.length === 0) return out;
-    for (const file of this.kernelFiles) {
-      // Most kernel files mention none of the symbols: read them without keeping them.
-      let text: string;
-      try {
-        text = this.cache.has(file) ? this.cache.get(file).text : readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
-      if (!todo.some((s) => text.includes(s))) continue;
-      const g = fileSymbols(this.cache.get(file)).globals;
-      for (const s of todo) if (g.has(s)) out.add(s);
+    const found = this.kernelDefining(new Set(todo));
+    for (const s of todo) {
+      this.kernelDone.set(s, found.has(s));
+      if (found.has(s)) out.add(s);
     }
-    for (const s of todo) this.kernelDone.set(s, out.has(s));
     return out;
   }
+
+  /** The globals of each kernel file parsed so far: a file is parsed once per conversion. */
+  private kernelGlobals = new Map<string, Set<string>>();
+
+  /**
+   * Which of `symbols` some kernel file defines. A file is parsed only when one of the symbols
+   * still open stands in its code (not a comment) as a whole word, and only its top level is
+   * read; the scan ends once every symbol is found. Files the conversion does not otherwise
+   * open are not kept, only their globals.
+   */
+  private kernelDefining(symbols: Set<string>): Set<string> {
+    const found = new Set<string>();
+    const open = new Set(symbols);
+    let mentions = mentionTest(open);
+    for (const file of this.kernelFiles) {
+      if (!open.size) break;
+      const cached = this.cache.has(file) ? this.cache.get(file) : null;
+      let globals = cached ? null : this.kernelGlobals.get(file);
+      if (!globals) {
+        let text: string;
+        let encoding: ReturnType<typeof readSource>['encoding'] | undefined;
+        try {
+          ({ text, encoding } = cached ?? readSource(file));
+        } catch {
+          continue;
+        }
+        if (!mentions(text) || !mentions(maskCode(text))) continue;
+        if (cached) globals = fileSymbols(cached).globals;
+        else this.kernelGlobals.set(file, (globals = symbolsOf(new CSource(file, text, encoding), false).globals));
+      }
+      let shrunk = false;
+      for (const s of open) {
+        if (!globals.has(s)) continue;
+        found.add(s);
+        open.delete(s);
+        shrunk = true;
+      }
+      if (shrunk) mentions = mentionTest(open);
+    }
+    return found;
+  }
+}
+
+/**
+ * Whether a text holds one of `symbols` as a whole word: one regular expression for them all
+ * (a substring test per symbol grows with their number, and `s` is in every file).
+ */
+function mentionTest(symbols: Set<string>): (text: string) => boolean {
+  const words = [...symbols].filter((s) => /^\w+$/.test(s));
+  const others = [...symbols].filter((s) => !/^\w+$/.test(s));
+  const re = words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`) : null;
+  return (text) => (re !== null && re.test(text)) || others.some((s) => text.includes(s));
 }
 
 function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {
