@@ -15,7 +15,7 @@ import { loadRulePacks } from '../rules/pack.ts';
 import type { Finding, ScanResult } from '../migrate/plan.ts';
 import { colorizePatch, renderPatch, type FileChange } from '../report/diff.ts';
 import { sarifLog, writeSarif } from '../report/sarif.ts';
-import { treeRoot } from '../source/tree-root.ts';
+import { commonRoot, treeRoot } from '../source/tree-root.ts';
 
 export async function runConvert(paths: string[], flags: ConvertFlags): Promise<number> {
   if (flags.write && flags.out) throw new UserError('--write and --out exclude each other: change the tree, or write a copy');
@@ -28,11 +28,11 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
   if (missing.length) throw new UserError(`${missing.join(', ')}: no such file or directory`);
   const cwd = process.cwd();
   const abs = paths.map((p) => path.resolve(p));
-  const root = treeRoot(abs, cwd);
   const rel = (p: string) => path.relative(cwd, p) || '.';
   const packs = await loadRulePacks(flags.rules, rel);
 
   const scan = await discover(abs, { rules: packs.rules, machine });
+  const root = treeRoot(abs, cwd, scan.sysDirs);
   const set = await convertPlans(scan, { root, kernelSrc: flags.kernelSrc, syscallSlots: slots, rules: packs.rules });
   // A pack that failed leaves its modules unconverted: nothing is printed or written then.
   packs.assertNoFailures(set, rel);
@@ -52,9 +52,12 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
   if (flags.json) {
     process.stdout.write(JSON.stringify(toJson(set, rel), null, 2) + '\n');
   } else if (!flags.write && !flags.out) {
-    const patch = renderPatch(set.changes, root);
+    const patch = renderPatch(set.changes, root) + renderOutside(set.outside ?? [], root);
     process.stdout.write(process.stdout.isTTY ? colorizePatch(patch) : patch);
     printFindings(set, rel);
+    if (set.changes.length && path.resolve(root) !== path.resolve(cwd)) {
+      process.stderr.write(`patch paths are relative to the tree root ${rel(root)}: apply it there (git -C ${rel(root)} apply)\n`);
+    }
   } else {
     printFindings(set, rel);
   }
@@ -70,7 +73,7 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
       );
     }
   }
-  if (flags.check && set.changes.length > 0) return EXIT_PENDING;
+  if (flags.check && set.changes.length + (set.outside?.length ?? 0) > 0) return EXIT_PENDING;
   return 0;
 }
 
@@ -87,6 +90,24 @@ function sayWhatIsLeftAlone(scan: ScanResult, paths: string[], rel: (p: string) 
   } else if (done.length) {
     process.stderr.write(`left as they are: ${n} already converted (${done.map((m) => m.name).join(', ')})\n`);
   }
+}
+
+/**
+ * Edits to files outside the tree root, after the tree's patch: every line starts with "#| ", so
+ * `git apply` and `patch` pass over them, and a user who wants them extracts them on purpose.
+ */
+function renderOutside(outside: FileChange[], root: string): string {
+  if (!outside.length) return '';
+  const files = outside.map((c) => c.oldPath ?? c.path);
+  const dir = commonRoot(files, path.dirname(files[0]!));
+  const lines = [
+    `# lkm2mod: ${files.length} file(s) outside the tree root ${root} need an edit that lkm2mod did not make:`,
+    ...files.map((f) => `#   ${f}`),
+    '# To make it deliberately (only if those files are yours):',
+    `#   sed -n 's/^#| //p' THIS.patch | patch -d ${dir} -p1`,
+    ...renderPatch(outside, dir).replace(/\n$/, '').split('\n').map((l) => `#| ${l}`),
+  ];
+  return lines.join('\n') + '\n';
 }
 
 function allFindings(set: ConversionSet): Finding[] {
@@ -137,5 +158,6 @@ function toJson(set: ConversionSet, rel: (p: string) => string) {
       .filter((f) => !moduleFindings.has(f))
       .map(finding),
     changes: set.changes.length,
+    outside: (set.outside ?? []).map((c) => ({ path: c.oldPath ?? c.path, hunk: renderPatch([c], path.dirname(c.oldPath ?? c.path)) })),
   };
 }

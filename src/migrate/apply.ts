@@ -17,7 +17,11 @@ export interface ApplyOptions {
   root: string;
   /** Write a converted copy here instead of changing the tree; must not exist or be empty. */
   out?: string;
-  /** With `out`: the input paths (under root) copied before the changes; default the root. */
+  /**
+   * With `out`: the input paths (under root) copied before the changes; default the root. The
+   * files the changes read elsewhere in the root (a module's sources through .PATH) are copied
+   * too, so the copy holds, at the same places under DIR, every file the patch names.
+   */
   paths?: string[];
 }
 
@@ -137,6 +141,13 @@ async function writeCopy(changes: FileChange[], root: string, out: string, paths
       const rel = inside(p);
       await fs.cp(p, path.join(staging, rel), { recursive: true, errorOnExist: true, force: false });
     }
+    for (const c of changes) {
+      const from = c.oldPath ?? c.path;
+      if (c.before === null || paths.some((p) => within(p, from))) continue;
+      const to = path.join(staging, inside(from));
+      await fs.mkdir(path.dirname(to), { recursive: true });
+      await fs.copyFile(from, to);
+    }
     const moved = changes.map((c) => ({
       ...c,
       path: path.join(staging, inside(c.path)),
@@ -151,6 +162,11 @@ async function writeCopy(changes: FileChange[], root: string, out: string, paths
     if (err instanceof UserError) throw err;
     throw new UserError(`could not write ${out}, nothing was written: ${(err as Error).message}`);
   }
+}
+
+function within(dir: string, p: string): boolean {
+  const r = path.relative(dir, p);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
 }
 
 async function readIfExists(file: string, encoding: SourceEncoding = 'utf8'): Promise<string | null> {

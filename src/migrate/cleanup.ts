@@ -4,6 +4,7 @@
  * into `_MODULE`, `LKM_E_*` commands into `MODULE_CMD_*`, and a last look for anything of the
  * LKM interface still standing — each one marked and reported, never left silently.
  */
+import { contains } from '../source/tree-root.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { walk } from '../source/cparse.ts';
@@ -111,7 +112,10 @@ export function treeHeaders(
       const candidates = m[1] === '"' ? [path.resolve(path.dirname(src.path), m[2])] : [];
       // The Makefile's -I directories (CPPFLAGS+=-I${.CURDIR}/../include), then the kernel tree.
       candidates.push(...includeDirs.map((d) => path.join(d, m[2])));
-      if (sysDir && !m[2].startsWith('sys/')) candidates.push(path.join(sysDir, m[2]));
+      // `-isystem $S`: a name that climbs out of the kernel tree (kdump's "../../sys/...") is not
+      // the tree's, whatever happens to lie there.
+      const inSys = sysDir ? path.join(sysDir, m[2]) : null;
+      if (inSys && !m[2].startsWith('sys/') && contains(sysDir!, inSys)) candidates.push(inSys);
       for (const c of candidates) {
         if (out.has(c) || job.files.some((f) => f.path === c) || !existsSync(c)) continue;
         const h = read(c);

@@ -17,7 +17,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { FileChange } from '../report/diff.ts';
+import { renderPatch, type FileChange } from '../report/diff.ts';
+import { contains } from '../source/tree-root.ts';
 import { walkPaths } from '../source/files.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
@@ -69,8 +70,13 @@ export interface ModuleConversion {
 
 export interface ConversionSet {
   modules: ModuleConversion[];
-  /** All changes, in path order. */
+  /** All changes inside the tree root, in path order: what --write and --out write. */
   changes: FileChange[];
+  /**
+   * Edits to files outside the tree root (a .PATH that leads out of the kernel tree): never
+   * written; each is an outside-tree-root finding carrying its hunk, and the preview shows them.
+   */
+  outside?: FileChange[];
   findings: Finding[];
 }
 
@@ -739,7 +745,16 @@ function assemble(
     if (after !== before) changes.set(subdir, { path: subdir, before, after });
   }
 
-  const all = [...changes.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const sorted = [...changes.values()].sort((a, b) => a.path.localeCompare(b.path));
+  const inRoot = (c: FileChange) => contains(root, c.path) && (!c.oldPath || contains(root, c.oldPath));
+  const all = sorted.filter(inRoot);
+  const outside = sorted.filter((c) => !inRoot(c));
+  for (const c of outside) {
+    const plan = [...perModule].find(([, keys]) => keys.has(c.path))?.[0];
+    const f = outsideFinding(c, root);
+    if (plan && prepared.get(plan)) prepared.get(plan)!.job.finding(f);
+    else treeFindings.push(f);
+  }
   const modules: ModuleConversion[] = [];
   const allFindings: Finding[] = [];
   for (const plan of plans) {
@@ -778,8 +793,30 @@ function assemble(
   // Scan's parse errors also sit in the plans' findings: report each once.
   const known = new Set(allFindings.map((f) => `${f.code}\0${f.file}\0${f.line}`));
   const rest = treeFindings.filter((f) => !known.has(`${f.code}\0${f.file}\0${f.line}`));
-  return { modules, changes: all, findings: [...rest, ...allFindings] };
+  return { modules, changes: all, outside, findings: [...rest, ...allFindings] };
 }
+
+/** A change lkm2mod will not write, because its file is outside the tree root: said, with its hunk. */
+function outsideFinding(c: FileChange, root: string): Finding {
+  const file = c.oldPath ?? c.path;
+  const hunk = renderPatch([c], path.dirname(file));
+  const before = (c.before ?? '').split('\n');
+  const after = (c.after ?? '').split('\n');
+  let line = 0;
+  while (line < before.length && before[line] === after[line]) line++;
+  return {
+    file,
+    line: Math.min(line, before.length - 1) + 1,
+    severity: 'warning',
+    code: 'outside-tree-root',
+    message:
+      `${path.basename(file)} needs an edit for the conversion, but it is outside the tree root ${root}, ` +
+      'where lkm2mod never writes (a .PATH leads there). The edit is in the preview patch, after the tree\'s, ' +
+      'on lines starting "#| "; apply it there deliberately if the file is yours, or move the file into the tree.',
+    hunk,
+  };
+}
+
 
 /** Where a statement of an entry that dispatched by hand ran. */
 const WHEN: Record<'load' | 'unload' | 'stat' | 'after', string> = {

@@ -123,6 +123,8 @@ class Discovery {
   /** C files outside any Makefile's module that hold a MODULE() line. */
   private modinfoFiles: string[] = [];
   private read = new Set<string>();
+  /** What the Makefiles' `S` named: the kernel tree, for a tree too partial to be recognised. */
+  private sysDirs = new Set<string>();
   private done = 0;
   private total = 0;
 
@@ -161,6 +163,7 @@ class Discovery {
       filesParsed: this.parsing.size,
       parseErrors: sortFindings(dedupe(parseErrors)),
       findings: sortFindings(treeFindings),
+      sysDirs: [...this.sysDirs].sort(),
     };
   }
 
@@ -256,6 +259,8 @@ class Discovery {
       if (buf.indexOf('KMOD') < 0) continue;
       const info = parseMakefile(file, { text: decodeSource(buf), includeCache: this.includeCache, machine: this.machine });
       if (!info.kmod) continue;
+      const s = info.vars.get('S');
+      if (s && path.isAbsolute(s) && fs.existsSync(s)) this.sysDirs.add(path.resolve(s));
       const { found, missing } = resolveSources(info, info.curdir);
       out.push({ dir: info.curdir, makefile: info, files: found.filter((f) => isCSourceName(f)), missing });
     }

@@ -33,6 +33,7 @@ const CONVERT_CODES: Record<string, string> = {
   'conversion-failed': 'a rule failed; the module was not converted',
   'rule-failed': 'a tree rule failed',
   'syscall-slot-answered': 'slot -1 was answered with --syscall-slot',
+  'outside-tree-root': 'a file outside the tree root needs an edit; it is not written, the hunk is in the finding and the preview',
 };
 
 export function findingCodes(rules: readonly Rule[] = builtinRules): Record<string, string> {

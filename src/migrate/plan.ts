@@ -22,6 +22,8 @@ export interface Finding {
   code: string;
   /** One or two sentences: what is there and what to do about it. */
   message: string;
+  /** The edit a file needs, as a patch, when lkm2mod could not make it (a file outside the tree root). */
+  hunk?: string;
 }
 
 /** A byte range in one file: [start, end) as string indices of the text as read. */
@@ -190,4 +192,6 @@ export interface ScanResult {
   findings?: Finding[];
   /** The machine the Makefiles were read for (MACHINE, MACHINE_ARCH); conversion reads them the same way. */
   machine?: Machine;
+  /** The directories the Makefiles' `S` named (the kernel tree they build against), for treeRoot. */
+  sysDirs?: string[];
 }

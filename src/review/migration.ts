@@ -74,8 +74,8 @@ export async function loadMigration(paths: string[], opts: MigrationOptions): Pr
     if (!existsSync(k) || !statSync(k).isDirectory()) throw new UserError(`--kernel-src ${k}: no such directory`);
   }
   const abs = given.map((p) => path.resolve(cwd, p));
-  const root = treeRoot(abs, cwd);
   const scan = await discover(abs, { rules: opts.rules, machine: opts.machine });
+  const root = treeRoot(abs, cwd, scan.sysDirs);
   const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
   let validation: ValidationReport | null = null;
   let validationError: string | null = null;

@@ -1,20 +1,41 @@
 /**
- * The root a set of paths is reported and patched against: the current directory when every
- * path is inside it (so `git apply` and `patch -p1` work from there), else the paths' deepest
- * common ancestor. convert, validate and review agree on it, so a finding, a patch and a
- * validation result name the same file the same way.
+ * The root a set of paths is reported and patched against. convert, validate and review agree
+ * on it, so a finding, a patch and a validation result name the same file the same way, and
+ * nothing outside it is ever written.
+ *
+ * A user types the folder of the modules (`sys/lkm`), but a module's sources live elsewhere in
+ * the same kernel tree (`.PATH: $S/miscfs/kernfs`), and a converted module moves to
+ * `sys/modules`. So the root is the kernel source tree the paths are in: the nearest ancestor
+ * holding conf/files, kern/ and sys/ (make-env.ts), or, for a tree too partial for that, the
+ * directory its Makefiles' `S` names. When the current directory holds that tree (or the paths,
+ * when they are in no kernel tree), the root is the current directory, so `git apply` and
+ * `patch -p1` work from where the user is; else the paths' deepest common ancestor.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { kernelTreeOf } from './make-env.ts';
 
-export function treeRoot(paths: string[], cwd: string): string {
-  const inside = (p: string) => {
-    const r = path.relative(cwd, p);
-    return !r.startsWith('..') && !path.isAbsolute(r);
-  };
-  if (paths.every(inside)) return cwd;
+/**
+ * `sysDirs`: the directories the Makefiles' `S` named (discovery's ScanResult.sysDirs), for a
+ * kernel tree without conf/files.
+ */
+export function treeRoot(paths: string[], cwd: string, sysDirs: readonly string[] = []): string {
+  const base = commonRoot(paths, cwd);
+  const kernel = kernelTreeOf(base) ?? sysDirs.filter((s) => contains(s, base)).sort((a, b) => a.length - b.length)[0];
+  return kernel && !contains(base, kernel) ? kernel : base;
+}
+
+/** Whether `dir` is `p` or an ancestor of it. */
+export function contains(dir: string, p: string): boolean {
+  const r = path.relative(dir, p);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+}
+
+/** `cwd` when it holds every path, else the paths' deepest common ancestor. */
+export function commonRoot(paths: string[], cwd: string): string {
+  if (paths.every((p) => contains(cwd, p))) return cwd;
   const dirs = paths.map((p) => (existsSync(p) && statSync(p).isDirectory() ? p : path.dirname(p)));
-  let common = dirs[0].split(path.sep);
+  let common = dirs[0]!.split(path.sep);
   for (const d of dirs.slice(1)) {
     const parts = d.split(path.sep);
     let i = 0;

@@ -65,11 +65,11 @@ export async function validatePaths(paths: string[], opts: ValidateOptions & Val
   const missing = list.filter((p) => !fs.existsSync(p));
   if (missing.length) throw new PathNotFoundError(missing);
   const abs = list.map((p) => path.resolve(p));
-  const root = treeRoot(abs, process.cwd());
   // Workers warm up while this thread discovers and converts.
   const pool = startPool(opts);
   try {
     const scan = await discover(abs, { jobs: opts.jobs, rules: opts.rules, machine: opts.machine });
+    const root = treeRoot(abs, process.cwd(), scan.sysDirs);
     const set = await convertPlans(scan, { root, kernelSrc: opts.kernelSrc, syscallSlots: opts.syscallSlots, rules: [...(opts.rules ?? [])] });
     return await run(set, scan, opts, pool);
   } finally {

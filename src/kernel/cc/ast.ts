@@ -37,6 +37,12 @@ export type Expr = Node & { type: CType } & (
   | { op: 'call'; fn: Expr; args: Expr[]; fnType: CType | undefined }
   | { op: 'cast'; e: Expr }
   | { op: 'compound'; init: Initializer }
+  /** GNU `({ ...; e; })`: the statements run, then `result` (null: the value is void). */
+  | { op: 'stmts'; body: Stmt[]; result: Expr | null }
+  /** `__builtin_va_start(ap, last)`: `ap` designates the call's arguments after the named ones. */
+  | { op: 'va_start'; ap: Expr }
+  /** `__builtin_va_arg(ap, T)`: the next variable argument as a T. */
+  | { op: 'va_arg'; ap: Expr }
   | { op: 'error'; message: string }
 );
 

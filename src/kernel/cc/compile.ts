@@ -10,7 +10,9 @@ import { CompileError, type CompileWarning } from './errors.ts';
 import { getStepLimit } from './interp/runtime.ts';
 import { Image } from './image.ts';
 import { link, nameStatics } from './link.ts';
+import type { GeneratedHeader } from './pp/config-headers.ts';
 import { findKernelTree, searchPath } from './pp/include-path.ts';
+import { machineFamilies } from './pp/machine-line.ts';
 import { archInfo, DEFAULT_ARCH, knownArches, predefines } from './pp/predefines.ts';
 import { preprocess } from './pp/preprocess.ts';
 import { Unit, type Definition } from './unit.ts';
@@ -37,6 +39,8 @@ export interface CompileOptions {
 /** A ModuleObject with what the compiler tolerated and noted on the way. */
 export interface CompiledModule extends ModuleObject {
   warnings: CompileWarning[];
+  /** Headers config(8) would have written that the sources include, synthesised (see config-headers.ts). */
+  configHeaders: GeneratedHeader[];
   kernelTree: string | undefined;
   arch: string;
   mode: 'module' | 'lkm';
@@ -45,20 +49,26 @@ export interface CompiledModule extends ModuleObject {
 export function compileModule(sources: string[], opts: CompileOptions = {}): CompiledModule {
   if (sources.length === 0) throw new CompileError({ file: opts.origin ?? '<module>', line: 0 }, 'no source files to compile');
   const arch = opts.arch ?? DEFAULT_ARCH;
-  const info = archInfo(arch);
-  if (!info) throw new CompileError({ file: opts.origin ?? sources[0], line: 0 }, `unknown architecture ${arch} (known: ${knownArches().join(', ')})`);
-  const mode = opts.mode ?? 'module';
-  const dm: DataModel = { lp64: info.lp64 };
   const files = sources.map((s) => resolve(s));
   const moduleDirs = [...new Set(files.map((f) => dirname(f)))];
   const kernelTree = opts.kernelTree ?? findKernelTree(moduleDirs[0]);
-  const includeDirs = searchPath({ moduleDirs, includeDirs: opts.includeDirs, kernelTree, arch: info.name });
+  // A port (mac68k, macppc) compiles as its CPU family, which the tree's config files name.
+  const info = archInfo(arch) ?? (kernelTree ? machineFamilies(kernelTree, arch).map(archInfo).find((i) => i !== undefined) : undefined);
+  if (!info) throw new CompileError({ file: opts.origin ?? sources[0], line: 0 }, `unknown architecture ${arch} (known: ${knownArches().join(', ')}, or a port whose conf/std.<port> names one of them)`);
+  const machine = archInfo(arch)?.name ?? arch;
+  const mode = opts.mode ?? 'module';
+  const dm: DataModel = { lp64: info.lp64 };
+  const includeDirs = searchPath({ moduleDirs, includeDirs: opts.includeDirs, kernelTree, arch: machine });
   const defines = predefines(info, mode);
+  // The kernel's Makefile.<port> defines the port's name (-Dmac68k) for `#ifdef mac68k`.
+  if (kernelTree && /^\w+$/.test(machine)) defines.set(machine, '1');
   for (const [k, v] of Object.entries(opts.defines ?? {})) defines.set(k, v === '' ? '1' : v);
 
   const strings = { next: 0 };
+  const generated = new Map<string, GeneratedHeader>();
   const units = files.map((file) => {
     const pp = preprocess(file, { includeDirs, defines, undefines: opts.undefines });
+    for (const g of pp.generated) generated.set(g.name, g);
     const u = new Unit(file, pp, dm, strings);
     u.collect();
     return u;
@@ -83,6 +93,7 @@ export function compileModule(sources: string[], opts: CompileOptions = {}): Com
     relocations: linked.relocations,
     size: linked.size,
     warnings: linked.warnings,
+    configHeaders: [...generated.values()],
     kernelTree,
     arch,
     mode,

@@ -5,7 +5,7 @@
 import type { CType } from '../machine/memory.ts';
 import type { SyntaxNode } from '../../source/cparse.ts';
 import { charLiteralValue, parseIntegerLiteral } from './pp/if-expr.ts';
-import { CHAR, INT, arrayOf, findMember, pointee, sizeOf, type DataModel } from './ctypes.ts';
+import { CHAR, INT, arrayOf, findMember, offsetOf, pointee, sizeOf, type DataModel } from './ctypes.ts';
 import type { Scope } from './scope.ts';
 
 export class NotConstant extends Error {}
@@ -95,6 +95,13 @@ export function constValue(node: SyntaxNode, scope: Scope, b: Builder): bigint {
     }
     case 'alignof_expression':
       return BigInt(b.ctx.dm.lp64 ? 8 : 4);
+    case 'offsetof_expression': {
+      const t = b.typeName(node.childForFieldName('type')!, scope);
+      const m = node.childForFieldName('member')?.text ?? '';
+      const off = t.kind === 'struct' ? offsetOf(t, m, b.ctx.dm) : undefined;
+      if (off === undefined) throw new NotConstant(`offsetof: ${m} is not a member of this type`);
+      return BigInt(off);
+    }
   }
   throw new NotConstant(`${node.type.replace(/_/g, ' ')} '${node.text.slice(0, 40)}' is not constant`);
 }

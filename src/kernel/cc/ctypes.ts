@@ -131,3 +131,42 @@ export function typeName(t: CType): string {
 export function sameStruct(a: CType, b: CType): boolean {
   return a.kind === 'struct' && b.kind === 'struct' && (a === b || (a.tag !== '' && a.tag === b.tag && a.union === b.union));
 }
+
+/**
+ * Byte offset of member `name` (found through anonymous members as findMember does) in `t`, laid
+ * out as layout.ts sizes the struct: offsetof(), and `&((T *)0)->m` that spells it by hand.
+ * Undefined for a bit-field or a member `t` does not have.
+ */
+export function offsetOf(t: StructType, name: string, dm: DataModel): number | undefined {
+  if (!t.members) return undefined;
+  let off = 0;
+  let bitOffset = 0;
+  for (const m of t.members) {
+    const size = sizeOf(m.type, dm);
+    const align = alignOf(m.type, dm);
+    if (m.bits !== undefined) {
+      if (m.name === name) return undefined;
+      if (t.union) continue;
+      if (m.bits === 0 || bitOffset + m.bits > size * 8) {
+        if (bitOffset > 0) off += Math.ceil(bitOffset / 8);
+        bitOffset = 0;
+        off = Math.ceil(off / align) * align;
+      }
+      if (bitOffset === 0) off = Math.ceil(off / align) * align;
+      bitOffset += m.bits;
+      continue;
+    }
+    if (bitOffset > 0) {
+      off += Math.ceil(bitOffset / 8);
+      bitOffset = 0;
+    }
+    const here = t.union ? 0 : Math.ceil(off / align) * align;
+    if (m.name === name) return here;
+    if (isAnonymousMember(m) && m.type.kind === 'struct') {
+      const inner = offsetOf(m.type, name, dm);
+      if (inner !== undefined) return here + inner;
+    }
+    if (!t.union) off = here + size;
+  }
+  return undefined;
+}

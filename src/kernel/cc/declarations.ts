@@ -140,9 +140,18 @@ export class TypeBuilder {
       case 'enum_specifier':
         this.enumType(node, scope);
         return { type: INT, isConst: false };
-      case 'macro_type_specifier':
+      case 'macro_type_specifier': {
+        // GCC's typeof (also spelled __typeof__): of a type, or of an object named here.
+        const td = node.childForFieldName('type');
+        if (node.childForFieldName('name')?.text === 'typeof' && td) {
+          const only = td.namedChildren.length === 1 ? td.namedChildren[0]! : undefined;
+          const o = only?.type === 'type_identifier' || only?.type === 'identifier' ? scope.lookup(only.text) : undefined;
+          if (o && (o.kind === 'local' || o.kind === 'global')) return { type: o.type, isConst: false };
+          return { type: this.typeName(td, scope), isConst: false };
+        }
         this.ctx.warn(node, `unknown type macro ${node.text}, taken as int`);
         return { type: INT, isConst: false };
+      }
       default:
         this.ctx.warn(node, `unsupported type ${node.type}, taken as int`);
         return { type: INT, isConst: false };
@@ -206,7 +215,8 @@ export class TypeBuilder {
       const spec = this.specifiers(f, scope);
       const declarators = f.childrenForFieldName('declarator');
       const bitfield = f.namedChildren.find((c) => c.type === 'bitfield_clause');
-      if (declarators.length === 0) {
+      // `int :32;` — an unnamed bit-field (padding): tree-sitter reads a MISSING name there.
+      if (declarators.length === 0 || (bitfield && declarators.length === 1 && declarators[0]!.isMissing)) {
         if (spec.type.kind === 'struct') members.push({ name: `${ANON_PREFIX}${anon++}`, type: spec.type });
         else if (bitfield) members.push({ name: `${ANON_PREFIX}${anon++}`, type: spec.type, bits: this.bitWidth(bitfield, scope) });
         continue;

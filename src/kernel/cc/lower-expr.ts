@@ -3,9 +3,9 @@
  * cannot be typed or run becomes an `error` expression carrying its site and reason.
  */
 import type { CType } from '../machine/memory.ts';
-import type { SyntaxNode } from '../../source/cparse.ts';
+import { parseC, walk, type SyntaxNode } from '../../source/cparse.ts';
 import { int } from '../machine/memory.ts';
-import type { BinaryOp, Expr, Initializer } from './ast.ts';
+import type { BinaryOp, Expr, Initializer, Stmt } from './ast.ts';
 import {
   arrayOf,
   BOOL,
@@ -14,6 +14,8 @@ import {
   findMember,
   INT,
   intType,
+  offsetOf,
+  type DataModel,
   isFloating,
   isInteger,
   pointee,
@@ -32,10 +34,16 @@ import { lowerInitializer } from './lower-init.ts';
 import { charLiteralValue, parseIntegerLiteral } from './pp/if-expr.ts';
 import type { Scope } from './scope.ts';
 
+/** What running an asm statement says: the validation failure names its file:line. */
+export const ASM_MESSAGE = 'inline assembly needs machine code: the simulated kernel cannot run it (reached at run time)';
+
 const BINARY_OPS = new Set(['+', '-', '*', '/', '%', '<<', '>>', '&', '|', '^', '==', '!=', '<', '>', '<=', '>=']);
 const COMPARISONS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 
 export class ExprLowerer {
+  /** Lowers the compound statement of a statement expression (set inside a function body). */
+  statements?: (compound: SyntaxNode) => { body: Stmt[]; result: Expr | null };
+
   constructor(
     readonly ctx: LowerContext,
     public scope: Scope,
@@ -51,7 +59,11 @@ export class ExprLowerer {
       case 'parenthesized_expression': {
         const inner = node.namedChildren.find((c) => c.type !== 'comment');
         if (!inner) return this.err(node, 'empty parentheses');
-        if (inner.type === 'compound_statement') return this.err(node, 'statement expressions ({ ... }) are not supported');
+        if (inner.type === 'compound_statement') {
+          if (!this.statements) return this.err(node, 'a statement expression ({ ... }) outside a function');
+          const { body, result } = this.statements(inner);
+          return { op: 'stmts', body, result, type: result?.type ?? VOID, site };
+        }
         return this.lower(inner);
       }
       case 'number_literal':
@@ -131,9 +143,14 @@ export class ExprLowerer {
       case 'alignof_expression':
         return { op: 'const', value: int(this.ctx.dm.lp64 ? 8 : 4), type: sizeType(this.ctx.dm), site };
       case 'offsetof_expression':
-        return this.err(node, 'offsetof is not supported by the interpreter');
+        try {
+          return { op: 'const', value: int(Number(constValue(node, this.scope, this.ctx.types))), type: sizeType(this.ctx.dm), site };
+        } catch (e) {
+          if (!(e instanceof NotConstant)) throw e;
+          return this.err(node, e.message);
+        }
       case 'gnu_asm_expression':
-        return this.err(node, 'inline assembly cannot run in the simulated kernel');
+        return this.err(node, ASM_MESSAGE);
       case 'initializer_list':
         return this.err(node, 'a brace-enclosed list is only valid as an initialiser');
       case 'ERROR':
@@ -216,6 +233,9 @@ export class ExprLowerer {
     const o = node.childForFieldName('operator')?.text ?? node.children[0].text;
     const arg = this.lower(node.childForFieldName('argument')!);
     if (o === '&') {
+      // `&((struct foo *)0)->member`: offsetof written out, a constant.
+      const off = nullOffset(arg, this.ctx.dm);
+      if (off !== undefined) return { op: 'const', value: int(off), type: ptr(arg.type), site };
       if (arg.op === 'global' && arg.type.kind === 'func') return { op: 'addr', lvalue: arg, type: ptr(arg.type), site };
       if (!isLvalue(arg)) return this.err(node, `cannot take the address of '${clip(node.text)}'`);
       return { op: 'addr', lvalue: arg, type: ptr(arg.type), site };
@@ -325,12 +345,56 @@ export class ExprLowerer {
           return { op: 'const', value: int(0), type: INT, site };
         }
       case '__builtin_va_start':
-      case '__builtin_va_arg':
+      case '__builtin_stdarg_start': {
+        const ap = args[0] && this.lower(args[0]);
+        if (!ap || !isLvalue(ap)) return this.err(node, `${name} needs a va_list object`);
+        return { op: 'va_start', ap, type: VOID, site };
+      }
+      case '__builtin_va_arg': {
+        // tree-sitter reads the type argument as an expression or a type_descriptor.
+        const ap = args[0] && this.lower(args[0]);
+        const tn = args[1];
+        if (!ap || !isLvalue(ap) || !tn) return this.err(node, '__builtin_va_arg needs a va_list object and a type');
+        const type = tn.type === 'type_descriptor' ? this.ctx.types.typeName(tn, this.scope) : (typedefNamed(tn, this.scope) ?? this.typeFromText(tn));
+        if (!type) return this.err(node, `__builtin_va_arg: cannot read the type '${clip(tn.text)}'`);
+        return { op: 'va_arg', ap, type, site };
+      }
       case '__builtin_va_end':
-      case '__builtin_va_copy':
-        return this.err(node, 'variable argument lists (va_start/va_arg) are not supported');
+        return { op: 'const', value: int(0), type: VOID, site };
+      case '__builtin_va_copy': {
+        const d = args[0] && this.lower(args[0]);
+        const s = args[1] && this.lower(args[1]);
+        if (!d || !s || !isLvalue(d)) return this.err(node, '__builtin_va_copy needs two va_list objects');
+        return { op: 'assign', o: '=', lvalue: d, r: s, opType: d.type, type: d.type, site };
+      }
+      case '__builtin_next_arg':
+        return this.err(node, '__builtin_next_arg: old-style varargs address the stack, which the simulated kernel does not lay out');
+    }
+    // GCC expands these itself or calls the library function of the same name.
+    const plain = /^__builtin_(memcpy|memmove|memset|memcmp|strlen|strcmp|strncmp|strcpy|strncpy|strcat|abs|labs|bzero|bcopy|bcmp|ffs|printf|alloca)$/.exec(name);
+    if (plain) {
+      const ref = this.scope.lookup(plain[1]!);
+      const target = ref?.kind === 'global' ? ref : this.ctx.implicitFunction(plain[1]!, site);
+      this.ctx.reference(target, site);
+      const fn: Expr = { op: 'global', symbol: target.symbol, type: target.type, site };
+      const fnType = target.type.kind === 'func' ? target.type : undefined;
+      return { op: 'call', fn, args: args.map((a) => this.lower(a)), fnType, type: fnType?.ret ?? INT, site };
     }
     return undefined;
+  }
+
+  /**
+   * A type written where tree-sitter expected an expression (`va_arg(ap, struct foo *)`): read
+   * again as the operand of sizeof, where a type name parses as one.
+   */
+  private typeFromText(n: SyntaxNode): CType | undefined {
+    const root = parseC(`int __t = sizeof(${n.text});`).rootNode;
+    let found: SyntaxNode | undefined;
+    walk(root, (c) => {
+      if (found) return false;
+      if (c.type === 'sizeof_expression') found = c.childForFieldName('type') ?? undefined;
+    });
+    return found && !found.hasError ? this.ctx.types.typeName(found, this.scope) : undefined;
   }
 
   private field(node: SyntaxNode): Expr {
@@ -368,6 +432,33 @@ export function isLvalue(e: Expr): boolean {
     default:
       return false;
   }
+}
+
+/** The offset `e` designates if it is a member chain over a null pointer constant cast to a struct pointer. */
+function nullOffset(e: Expr, dm: DataModel): number | undefined {
+  if (e.op !== 'member') return undefined;
+  let base: number | undefined;
+  let st: CType | undefined;
+  if (e.arrow) {
+    let p = e.base;
+    while (p.op === 'cast' && p.e.op === 'cast') p = p.e;
+    if (p.op !== 'cast' || p.e.op !== 'const' || p.e.value.k !== 'int' || p.e.value.n !== 0) return undefined;
+    base = 0;
+    st = pointee(p.type);
+  } else {
+    base = nullOffset(e.base, dm);
+    st = e.base.type;
+  }
+  if (base === undefined || !st || st.kind !== 'struct') return undefined;
+  let off = base;
+  for (const name of e.path) {
+    if (!st || st.kind !== 'struct') return undefined;
+    const o = offsetOf(st, name, dm);
+    if (o === undefined) return undefined;
+    off += o;
+    st = st.members?.find((m) => m.name === name)?.type;
+  }
+  return off;
 }
 
 function asInt(t: CType): IntType {

@@ -10,7 +10,7 @@ import { constValue, NotConstant } from './const-eval.ts';
 import { adjustParam } from './declarations.ts';
 import { INT, type FuncType } from './ctypes.ts';
 import type { LowerContext } from './lower-context.ts';
-import { ExprLowerer } from './lower-expr.ts';
+import { ASM_MESSAGE, ExprLowerer } from './lower-expr.ts';
 import { lowerInitializer } from './lower-init.ts';
 import { Scope } from './scope.ts';
 
@@ -32,6 +32,21 @@ export class FunctionLowerer {
     private readonly name: string,
   ) {
     this.lx = new ExprLowerer(ctx, new Scope(fileScope));
+    this.lx.statements = (n) => this.statementExpression(n);
+  }
+
+  /** `({ a; b; e; })`: the statements in a scope of their own, the last expression the value. */
+  private statementExpression(n: SyntaxNode): { body: Stmt[]; result: Expr | null } {
+    const saved = this.lx.scope;
+    this.lx.scope = new Scope(saved);
+    const children = n.namedChildren.filter((c) => c.type !== 'comment');
+    const last = children[children.length - 1];
+    const tail = last?.type === 'expression_statement' ? last.namedChildren.find((c) => c.type !== 'comment') : undefined;
+    const body: Stmt[] = [];
+    for (const c of tail ? children.slice(0, -1) : children) body.push(...this.statements(c));
+    const result = tail ? this.expr(tail) : null;
+    this.lx.scope = saved;
+    return { body, result };
   }
 
   /** Lower a function_definition whose declarator has been resolved to `type` and parameter names. */
@@ -198,7 +213,7 @@ export class FunctionLowerer {
       }
       case 'gnu_asm_expression':
       case 'asm_statement':
-        return { s: 'error', message: 'inline assembly cannot run in the simulated kernel', site };
+        return { s: 'error', message: ASM_MESSAGE, site };
       case 'ERROR':
         return { s: 'error', message: `cannot parse '${clip(n.text)}' (a macro the compiler does not know?)`, site };
       case 'declaration':

@@ -15,6 +15,7 @@ import type { LowerContext } from './lower-context.ts';
 import { ExprLowerer } from './lower-expr.ts';
 import { initializerLength, lowerInitializer } from './lower-init.ts';
 import { FunctionLowerer } from './lower-stmt.ts';
+import { prepareForParse } from './pre-parse.ts';
 import type { PreprocessResult } from './pp/preprocess.ts';
 import { Scope, type GlobalRef } from './scope.ts';
 
@@ -71,7 +72,7 @@ export class Unit {
   ) {
     this.strings = strings;
     this.types = new TypeBuilder({ dm, warn: (n, m) => this.warn(n, m) }, this.scope);
-    this.root = parseC(pp.text).rootNode;
+    this.root = parseC(prepareForParse(pp.text)).rootNode;
     for (const w of pp.warnings) this.warnings.push(w);
     this.scope.lazy = (name) => this.readPrototype(name);
   }
@@ -178,6 +179,10 @@ export class Unit {
         case 'expression_statement':
           // A lone `;` after a macro that ends with its own (`MOD_MISC("x");`) is harmless.
           if (node.text.trim() === ';') break;
+          if (node.namedChildren[0]?.type === 'gnu_asm_expression') {
+            this.warn(node, 'file-scope asm ignored: assembly the simulated kernel cannot run or link');
+            break;
+          }
           this.warn(node, `ignored at file scope: '${clip(node.text)}' (a macro the compiler does not know?)`);
           break;
         case 'ERROR':
@@ -226,7 +231,9 @@ export class Unit {
       this.warn(node, `cannot read this function definition's name or parameters: '${clip(node.text.split('{')[0])}'`);
       return;
     }
-    if (spec.storage === 'static') this.staticNames.add(decl.name);
+    // GNU C's `extern inline` (gcc before -std=gnu99, NetBSD's kernel headers): an inline body
+    // only, no symbol emitted; each unit that calls it runs its own copy, as a static inline.
+    if (spec.storage === 'static' || (spec.storage === 'extern' && spec.inline)) this.staticNames.add(decl.name);
     const ref = this.ref(decl.name, decl.type);
     const prior = this.definitions.find((d) => d.ref === ref);
     if (prior) throw new CompileError(this.site(node), `redefinition of ${decl.name}() (first defined at ${prior.site.file}:${prior.site.line})`);

@@ -23,12 +23,18 @@ import type { Expr, Initializer } from '../ast.ts';
 import { isInteger, type IntType } from '../ctypes.ts';
 import { CRuntimeError } from '../errors.ts';
 import { ArithmeticFault, convert, intBinary, intUnary, truth } from './arith.ts';
+import { runStatements } from './execute.ts';
 import type { Runtime } from './runtime.ts';
 
 export interface Frame {
   cells: Cell[];
   rt: Runtime;
+  /** The arguments after the named ones, in a variadic function. */
+  varargs?: Value[];
 }
+
+/** What a variable argument is held as until va_arg reads it as its type. */
+const INT_ARG: CType = { kind: 'int', name: 'long', size: 8, unsigned: false };
 
 function fault(site: SourceSite, e: unknown): never {
   if (e instanceof MemoryFault || e instanceof ArithmeticFault) throw new CRuntimeError(site, e.message);
@@ -245,6 +251,26 @@ export function value(e: Expr, f: Frame): Value {
     case 'call':
       budget.used++;
       return call(e, f);
+    case 'stmts': {
+      runStatements(e.body, f, e.site);
+      return e.result ? value(e.result, f) : ZERO;
+    }
+    case 'va_start': {
+      const rest = f.varargs;
+      if (!rest) throw new CRuntimeError(e.site, 'va_start in a function that takes no variable arguments');
+      const cells = rest.map((v) => new ScalarCell(v.k === 'ptr' ? { kind: 'ptr', to: v.type } : INT_ARG, v));
+      const list = new ArrayCell({ kind: 'array', of: INT_ARG, length: cells.length }, cells);
+      return store(address(e.ap, f), { k: 'ptr', target: list, index: 0, type: INT_ARG }, e.ap.type, e.site);
+    }
+    case 'va_arg': {
+      const p = address(e.ap, f);
+      const cur = load(p, e.ap.type, e.site);
+      if (cur.k !== 'ptr' || !(cur.target instanceof ArrayCell)) throw new CRuntimeError(e.site, 'va_arg on a va_list that va_start did not set');
+      const cell = cur.target.items[cur.index];
+      if (!(cell instanceof ScalarCell)) throw new CRuntimeError(e.site, 'va_arg past the last variable argument');
+      store(p, { ...cur, index: cur.index + 1 }, e.ap.type, e.site);
+      return convert(cell.value, e.type);
+    }
     case 'error':
       throw new CRuntimeError(e.site, e.message);
   }

@@ -6,6 +6,7 @@
 import { ScalarCell, ZERO, allocate, type Callable, type Cell, type Value } from '../../machine/memory.ts';
 import { copyInto } from '../../machine/cells.ts';
 import type { FunctionCode, Stmt } from '../ast.ts';
+import type { SourceSite } from '../../object.ts';
 import { CRuntimeError, formatSite } from '../errors.ts';
 import { convert, truth } from './arith.ts';
 import { initialize, value, type Frame } from './evaluate.ts';
@@ -92,6 +93,12 @@ function exec(s: Stmt, f: RunFrame, seek: string | null): Completion {
   }
 }
 
+/** The statements of a statement expression; control may not leave it. */
+export function runStatements(body: Stmt[], f: Frame, site: SourceSite): void {
+  const c = block(body, f as RunFrame, null);
+  if (c !== NORMAL) throw new CRuntimeError(site, 'break, continue, return or goto out of a statement expression');
+}
+
 /** A break ends the switch; continue and return go on to the enclosing statement. */
 function afterSwitch(c: Completion, f: RunFrame): Completion {
   void f;
@@ -160,6 +167,7 @@ export function callFunction(code: FunctionCode, args: Value[], rt: Runtime): Va
     else if (a.k === 'agg') initializeFromAgg(cell, a);
   }
   const f: RunFrame = { cells, rt, ret: ZERO, target: null, code };
+  if (code.type.variadic) f.varargs = args.slice(code.nparams);
   const outermost = budget.depth === 0;
   if (outermost) budget.used = 0;
   budget.depth++;

@@ -1,20 +1,28 @@
 /**
- * Where `#include` looks, in the order a kernel build uses: the module's own folder, then — when
- * the module lives in a kernel source tree — that tree (`$S`, and `$S/arch/<arch>/include` as
- * `machine/`), whose headers win because the module was written against them; the bundled
- * headers last, filling in what the tree lacks.
+ * Where `#include` looks, in the order a kernel build uses: the module's own folder and its
+ * Makefile's -I, then — when the module lives in a kernel source tree — that tree (`$S`), the
+ * links the build makes in its object directory (`machine/` to `$S/arch/$MACHINE/include`, and
+ * one per CPU family config(8)'s `machine` line names: `m68k/`, `x86/`, `powerpc/` ...), `$S/arch`;
+ * the bundled headers after those, filling in what the tree lacks; last the headers config(8)
+ * would have written (`opt_*.h`, `locators.h`, device counts), synthesised.
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { sourcePath } from '../../../runtime.ts';
+import { configHeaders, type ConfigHeaders } from './config-headers.ts';
+import { machineFamilies } from './machine-line.ts';
 
 /** The simulated kernel's own headers. */
 export const BUNDLED_INCLUDE = sourcePath(import.meta.url, '../../include');
 
-/** One directory on the search path; `machine` maps `<machine/x.h>` to `<dir>/x.h`. */
+/**
+ * One place on the search path. `as` makes it a link of the build directory: `<as/x.h>` maps to
+ * `<dir>/x.h` and nothing else is found there. `generated` is config(8)'s output, synthesised.
+ */
 export interface IncludeDir {
   dir: string;
-  machine?: boolean;
+  as?: string;
+  generated?: ConfigHeaders;
 }
 
 function isDir(p: string): boolean {
@@ -47,6 +55,16 @@ export function findKernelTree(from: string): string | undefined {
   }
 }
 
+/** The links a kernel build makes for `machine`: `machine/` and each family, with their targets. */
+export function machineLinks(kernelTree: string, machine: string): { name: string; dir: string }[] {
+  const S = resolve(kernelTree);
+  const links = [{ name: 'machine', dir: join(S, 'arch', machine, 'include') }];
+  for (const f of [machine, ...machineFamilies(S, machine)]) {
+    if (!links.some((l) => l.name === f)) links.push({ name: f, dir: join(S, 'arch', f, 'include') });
+  }
+  return links.filter((l) => isDir(l.dir));
+}
+
 export function searchPath(opts: {
   moduleDirs: string[];
   includeDirs?: string[];
@@ -55,27 +73,39 @@ export function searchPath(opts: {
 }): IncludeDir[] {
   const dirs: IncludeDir[] = [];
   const add = (d: IncludeDir) => {
-    if (isDir(d.dir) && !dirs.some((x) => x.dir === d.dir && !!x.machine === !!d.machine)) dirs.push(d);
+    if (isDir(d.dir) && !dirs.some((x) => x.dir === d.dir && x.as === d.as)) dirs.push(d);
   };
   for (const d of opts.moduleDirs) add({ dir: resolve(d) });
   for (const d of opts.includeDirs ?? []) add({ dir: resolve(d) });
   if (opts.kernelTree) {
     const S = resolve(opts.kernelTree);
     add({ dir: S });
-    add({ dir: join(S, 'arch', opts.arch, 'include'), machine: true });
+    for (const l of machineLinks(S, opts.arch)) add({ dir: l.dir, as: l.name });
+    add({ dir: join(S, 'arch') });
   }
   add({ dir: BUNDLED_INCLUDE });
+  if (opts.kernelTree) dirs.push({ dir: '<config>', generated: configHeaders(resolve(opts.kernelTree), opts.arch) });
   return dirs;
+}
+
+/** How a search-path entry reads in a message. */
+export function describeDir(d: IncludeDir): string {
+  if (d.generated) return 'headers config(8) generates';
+  return d.as ? `${d.dir} (as ${d.as}/)` : d.dir;
 }
 
 /** Resolve an include name against the search path; `from` is the index to start at (#include_next). */
 export function findInclude(name: string, dirs: IncludeDir[], from = 0): { path: string; index: number } | undefined {
   for (let i = from; i < dirs.length; i++) {
-    const d = dirs[i];
+    const d = dirs[i]!;
+    if (d.generated) {
+      if (d.generated.has(name)) return { path: d.generated.pathOf(name), index: i };
+      continue;
+    }
     let p: string;
-    if (d.machine) {
-      if (!name.startsWith('machine/')) continue;
-      p = join(d.dir, name.slice('machine/'.length));
+    if (d.as) {
+      if (!name.startsWith(`${d.as}/`)) continue;
+      p = join(d.dir, name.slice(d.as.length + 1));
     } else p = join(d.dir, name);
     if (existsSync(p) && !isDir(p)) return { path: p, index: i };
   }

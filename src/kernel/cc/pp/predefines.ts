@@ -61,5 +61,25 @@ export function predefines(arch: ArchInfo, mode: 'module' | 'lkm'): Map<string, 
   for (const name of arch.defines) d.set(name, '1');
   d.set('_KERNEL', '1');
   d.set(mode === 'lkm' ? '_LKM' : '_MODULE', '1');
+  for (const [k, v] of GNU_SPELLINGS) d.set(k, v);
   return d;
 }
+
+/**
+ * GCC's alternate keywords, which its parser knows and tree-sitter does not: spelled as the
+ * keyword they stand for (`__extension__` only silences warnings). `__builtin_offsetof` is C's
+ * offsetof, which the compiler evaluates.
+ */
+const GNU_SPELLINGS: [string, string][] = [
+  ['__const', 'const'],
+  ['__const__', 'const'],
+  ['__volatile', 'volatile'],
+  ['__signed', 'signed'],
+  ['__signed__', 'signed'],
+  ['__restrict', 'restrict'],
+  ['__typeof', 'typeof'],
+  ['__typeof__', 'typeof'],
+  ['__alignof', '__alignof__'],
+  ['__extension__', ''],
+  ['__builtin_offsetof(type, member)', 'offsetof(type, member)'],
+];

@@ -9,9 +9,10 @@
 import { dirname, join } from 'node:path';
 import { CompileError, type CompileWarning } from '../errors.ts';
 import { evaluateIf, IfExprError } from './if-expr.ts';
-import { findInclude, type IncludeDir } from './include-path.ts';
+import type { GeneratedHeader } from './config-headers.ts';
+import { describeDir, findInclude, type IncludeDir } from './include-path.ts';
 import { expand, MacroError, mentionsMacro, parseDefine, sameDefinition, type Macro } from './macros.ts';
-import { loadSource, type LogicalLine, type SourceFile } from './source-file.ts';
+import { loadSource, sourceFromText, type LogicalLine, type SourceFile } from './source-file.ts';
 import { spell, tokenize, type Token } from './tokens.ts';
 
 export interface PreprocessOptions {
@@ -38,6 +39,8 @@ export interface PreprocessResult {
   warnings: CompileWarning[];
   /** Every file read, in order (the unit's dependencies). */
   included: string[];
+  /** Headers config(8) would have written, synthesised because the unit includes them. */
+  generated: GeneratedHeader[];
 }
 
 interface Cond {
@@ -64,6 +67,7 @@ class Preprocessor {
   private readonly fileIndex = new Map<string, number>();
   private readonly warnings: CompileWarning[] = [];
   private readonly included: string[] = [];
+  private readonly generated: GeneratedHeader[] = [];
   /** Files whose whole text is guarded by a macro (#ifndef X / #define X ... #endif) or #pragma once. */
   private readonly guards = new Map<string, string>();
   private readonly once = new Set<string>();
@@ -85,6 +89,7 @@ class Preprocessor {
       macros: this.macros,
       warnings: this.warnings,
       included: this.included,
+      generated: this.generated,
     };
   }
 
@@ -112,13 +117,18 @@ class Preprocessor {
     if (this.once.has(path)) return;
     const guard = this.guards.get(path);
     if (guard && this.macros.has(guard)) return;
-    if (++this.depth > MAX_INCLUDE_DEPTH) throw new CompileError(from, `#include nested too deeply (${MAX_INCLUDE_DEPTH} levels): recursive include of ${path}?`);
     let src: SourceFile;
     try {
       src = this.load(path);
     } catch (e) {
       throw new CompileError(from, `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
+    this.includeSource(src, dirIndex, from);
+  }
+
+  private includeSource(src: SourceFile, dirIndex: number, from: { file: string; line: number }): void {
+    const path = src.path;
+    if (++this.depth > MAX_INCLUDE_DEPTH) throw new CompileError(from, `#include nested too deeply (${MAX_INCLUDE_DEPTH} levels): recursive include of ${path}?`);
     this.included.push(path);
     let fi = this.fileIndex.get(path);
     if (fi === undefined) {
@@ -319,8 +329,16 @@ class Preprocessor {
     }
     const found = findInclude(name, this.opts.includeDirs, Math.max(0, from));
     if (!found) {
-      const where = this.opts.includeDirs.map((d) => d.dir + (d.machine ? ' (as machine/)' : '')).join(', ');
+      const where = this.opts.includeDirs.map(describeDir).join(', ');
       throw new CompileError(site, `cannot find include file ${m[0]} (searched ${where})`);
+    }
+    const generated = this.opts.includeDirs[found.index]!.generated?.byPath(found.path);
+    if (generated) {
+      if (this.once.has(found.path)) return;
+      this.once.add(found.path);
+      if (!this.generated.some((g) => g.name === generated.name)) this.generated.push(generated);
+      this.includeSource(sourceFromText(found.path, generated.text), found.index, site);
+      return;
     }
     this.include(found.path, found.index, site);
   }
