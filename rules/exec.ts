@@ -20,17 +20,21 @@ export default defineRule({
     kind: 'exec',
     summary: 'MOD_EXEC becomes exec_add/exec_remove of the execsw entry, with es_emul pointing at the emulation, class EXEC.',
     docs: [
-      'Matches `MOD_EXEC(name, slot, &execsw, "emulation")` and hand-built `struct lkm_exec` descriptors.',
+      'Matches `MOD_EXEC(name, slot, &execsw, "emulation")`, the three-argument `MOD_EXEC(name, slot, &execsw)` of',
+      'NetBSD before 1.6 (whose execsw probe chose the emulation), and hand-built `struct lkm_exec` descriptors.',
       '',
       'INIT calls `exec_add(execsw, 1)` and FINI `exec_remove(execsw, 1)` (one entry, as the LKM registered).',
       'The emulation the LKM named is found as a `struct emul` whose e_name matches, in the converted tree and',
       '`--kernel-src` trees (`emul_<name>` by convention otherwise, reported), and written into the entry\'s',
-      '`es_emul` (positional or designated initialiser); the module defining it becomes a requisite.',
+      '`es_emul` (positional or designated initialiser); the module defining it becomes a requisite. The',
+      'three-argument form names no emulation: the one whose e_name is the LKM\'s name is taken (reported), or',
+      'es_emul is marked to be set by hand.',
     ].join('\n'),
     emits: ['exec_add', 'exec_remove'],
     findings: {
       'exec-emulation-guessed': 'no struct emul with that name was found; es_emul uses the conventional emul_<name>',
-      'exec-emulation-unset': 'the execsw initialiser could not be found or read; es_emul must be set by hand',
+      'exec-emulation-unset': 'the execsw initialiser could not be found or read, or no emulation is known; es_emul must be set by hand',
+      'exec-emulation-from-name': 'a three-argument MOD_EXEC named no emulation; the one named like the LKM was taken',
     },
   },
   convert(ctx: RuleContext) {
@@ -38,7 +42,25 @@ export default defineRule({
     ctx.setClass('EXEC');
     const execsw = fields.get('lkm_execsw') ?? ctx.plan.tables.execsw?.execsw ?? 'NULL';
     ctx.register({ attach: `exec_add(${execsw}, 1)`, detach: `exec_remove(${execsw}, 1)` });
-    const emulName = stringValue(fields.get('lkm_emul') ?? '') ?? ctx.plan.tables.execsw?.emulName ?? null;
+    let emulName = stringValue(fields.get('lkm_emul') ?? '') ?? ctx.plan.tables.execsw?.emulName ?? null;
+    if (!emulName && decl.macro === 'MOD_EXEC' && decl.args.length === 3) {
+      // Before 1.6 the execsw's probe set the emulation itself; module(9)'s exec_add needs es_emul.
+      const lkmName = stringValue(fields.get('lkm_name') ?? '');
+      const found = lkmName ? ctx.emulation(lkmName) : null;
+      if (!found) {
+        ctx.marker(decl.file, decl.start, 'exec-emulation-unset', 'error',
+          `This three-argument MOD_EXEC names no emulation (before NetBSD 1.6 the execsw's probe chose it), and no struct emul is named "${lkmName ?? decl.args[0]}": set es_emul in ${execsw} by hand, module(9)'s exec_add needs it.`);
+        return;
+      }
+      emulName = lkmName;
+      ctx.finding({
+        file: decl.file,
+        line: decl.line,
+        severity: 'note',
+        code: 'exec-emulation-from-name',
+        message: `This three-argument MOD_EXEC names no emulation (before NetBSD 1.6 the execsw's probe chose it); es_emul is set to &${found.symbol}, the emulation named "${lkmName}" like the LKM. Check that the probe chose it.`,
+      });
+    }
     if (!emulName) return;
     // The native emulation is the kernel's own, declared by <sys/proc.h>.
     const native = emulName === 'netbsd' ? { symbol: 'emul_netbsd', declaration: '' } : null;

@@ -702,6 +702,7 @@ function assemble(
         oldDir: plan.dir,
         newDir: placement.dir,
         sysDir: placement.sysDir,
+        addSources: (plan.unlistedSources ?? []).map((f) => path.basename(moves.get(f) ?? f)),
       });
       if (plan.kmod && plan.kmod !== p.job.name) {
         p.job.finding({

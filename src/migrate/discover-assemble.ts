@@ -16,6 +16,7 @@ import { chooseEntry, resolveHandlers } from './discover-entry.ts';
 import { describeTables } from './discover-tables.ts';
 import { declaredEntry, declaredFinding, declaredHandlers } from './discover-declared.ts';
 import type { MakefileInfo } from '../source/makefile.ts';
+import { releaseName, type LkmInterface } from '../source/lkm-header.ts';
 
 export interface ModuleSources {
   dir: string;
@@ -30,14 +31,20 @@ export interface AssembleContext {
   facts(file: string): SourceFacts | undefined;
   /** Macro definitions from the local headers a module file includes. */
   headerDefines(file: string): MacroDefine[];
+  /** The LKM interface of the kernel tree the module is built against (its sys/lkm.h), if it has one. */
+  lkmInterface?(): LkmInterface | null;
 }
 
-/** The arguments each MOD_* macro takes (the six-argument MOD_DEV, or the historic four). */
-const MACRO_ARITY: Record<string, { n: number[]; text: string }> = {
+/**
+ * The arguments each MOD_* macro takes in some release of 1.3 to 4.0, for a tree without its
+ * own sys/lkm.h: the six-argument MOD_DEV or the historic four, MOD_EXEC with the emulation
+ * name (1.6 on) or without (before).
+ */
+export const MACRO_ARITY: Record<string, { n: number[]; text: string }> = {
   MOD_SYSCALL: { n: [3], text: '3 arguments (name, slot, sysent)' },
   MOD_VFS: { n: [3], text: '3 arguments (name, slot, vfsops)' },
   MOD_DEV: { n: [6, 4], text: '6 arguments (name, devname, bdevsw, bmajor, cdevsw, cmajor), or the old 4' },
-  MOD_EXEC: { n: [4], text: '4 arguments (name, slot, execsw, emulation name)' },
+  MOD_EXEC: { n: [4, 3], text: '4 arguments (name, slot, execsw, emulation name), or the old 3' },
   MOD_COMPAT: { n: [3], text: '3 arguments (name, slot, emul)' },
   MOD_MISC: { n: [1], text: '1 argument (name)' },
   MOD_DRV: { n: [4], text: '4 arguments (name, cfdrivers, cfattachlkminit, cfdata)' },
@@ -72,7 +79,7 @@ export function assembleModule(src: ModuleSources, ctx: AssembleContext): Module
   const tables: InstalledTables = {};
   for (const d of registrations) describeTables(d, tables, all, defines, out);
   out.push(
-    ...registrationFindings(registrations, alternatives, entryFact, alwaysTrue(mk)),
+    ...registrationFindings(registrations, alternatives, entryFact, alwaysTrue(mk), ctx.lkmInterface?.() ?? null),
     ...handlerFindings(handlers, functions),
     ...sourceFindings(all, kind, [entryFact, ...Object.values(handlers).map((h) => h && functions.find((g) => g.file === h.file && g.start === h.start))]),
     ...(mk ? makefileFindings(mk, src.missing, name) : []),
@@ -103,12 +110,12 @@ function registrationFindings(
   alternatives: [DescriptorFact, DescriptorFact][],
   entry: FunctionFact | null,
   always: Set<string>,
+  iface: LkmInterface | null,
 ): Finding[] {
   const out: Finding[] = [];
   for (const d of registrations) {
-    const { file, line, macro, args } = d.declaration;
-    const arity = MACRO_ARITY[macro];
-    if (arity && !arity.n.includes(args.length)) out.push(findings.declarationArgs(file, line, macro, args.length, arity.text));
+    out.push(...formFindings(d.declaration, iface));
+    const { file, line } = d.declaration;
     const conds = significant(d.frames, always);
     if (conds.length) out.push(findings.conditionalDeclaration(file, line, describe(d), conds));
   }
@@ -126,6 +133,33 @@ function registrationFindings(
     if (conds.length) out.push(findings.conditionalDeclaration(site.file, site.line, site.macro, conds));
   }
   return out;
+}
+
+/**
+ * The declaration against the tree's own sys/lkm.h when it has one (that is what the LKM compiled
+ * against), else against every form lkm2mod knows.
+ */
+function formFindings(decl: Declaration, iface: LkmInterface | null): Finding[] {
+  const { file, line, macro, args } = decl;
+  const known = MACRO_ARITY[macro];
+  if (!known) return []; // a hand-built descriptor, or a rule pack's shape
+  const form = iface?.macros.get(macro);
+  if (!iface || !form) {
+    const out: Finding[] = [];
+    if (iface) out.push(findings.formNotInTree(file, line, macro, iface.file, release(iface), known.text));
+    if (!known.n.includes(args.length)) out.push(findings.declarationArgs(file, line, macro, args.length, known.text));
+    return out;
+  }
+  const where = `${iface.file}:${form.line}${iface.version ? ` (${releaseName(iface.version)})` : ''}`;
+  const expected = `${form.params.length} argument${form.params.length === 1 ? '' : 's'} (${form.params.join(', ')}) in this tree's ${where}`;
+  if (!known.n.includes(form.params.length)) {
+    return [findings.formUnknown(file, line, macro, form.params, where, known.text)];
+  }
+  return args.length === form.params.length ? [] : [findings.declarationArgs(file, line, macro, args.length, expected)];
+}
+
+function release(iface: LkmInterface): string | null {
+  return iface.version ? releaseName(iface.version) : null;
 }
 
 function handlerFindings(handlers: Handlers, functions: FunctionFact[]): Finding[] {

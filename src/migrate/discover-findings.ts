@@ -18,7 +18,9 @@ export const FINDING_CODES: Record<string, { severity: Severity; summary: string
   'several-entries': { severity: 'warning', summary: 'more than one function dispatches' },
   'handler-not-found': { severity: 'error', summary: 'DISPATCH names a handler no file of the module defines' },
   'dispatch-args': { severity: 'error', summary: 'DISPATCH/LKM_DISPATCH does not have its six arguments' },
-  'declaration-args': { severity: 'error', summary: 'a MOD_* macro has the wrong number of arguments' },
+  'declaration-args': { severity: 'error', summary: 'a MOD_* macro has the wrong number of arguments (for the tree\'s sys/lkm.h when it has one)' },
+  'declaration-form-unknown': { severity: 'error', summary: 'the tree\'s sys/lkm.h defines a MOD_* macro in a form lkm2mod does not know' },
+  'declaration-not-in-tree': { severity: 'warning', summary: 'the tree\'s sys/lkm.h does not define the MOD_* macro a module uses' },
   'unknown-kind': { severity: 'error', summary: 'a hand-built struct lkm_any descriptor whose LM_ type cannot be read' },
   'missing-source': { severity: 'warning', summary: 'SRCS names a file the tree lacks (generated or missing)' },
   'old-mod-dev': { severity: 'note', summary: 'the historic four-argument MOD_DEV(name, LM_DT_*, slot, devsw)' },
@@ -27,6 +29,7 @@ export const FINDING_CODES: Record<string, { severity: Severity; summary: string
   'preprocessor-unbalanced': { severity: 'warning', summary: '#if/#endif do not balance in a file' },
   'name-differs-from-kmod': { severity: 'note', summary: 'the declared module name and the Makefile KMOD differ' },
   'no-makefile': { severity: 'note', summary: 'a module found from its source alone, with no Makefile' },
+  'glue-not-in-srcs': { severity: 'warning', summary: 'the file beside a Makefile that declares its LKM is not in SRCS; it is taken as part of the module' },
   'no-declaration': { severity: 'warning', summary: 'a Makefile builds a KMOD whose sources declare no LKM' },
   'modinfo-not-read': { severity: 'warning', summary: 'a Makefile builds a module(9) module (bsd.kmodule.mk) whose MODULE() line lkm2mod cannot read' },
   'modcmd-not-found': { severity: 'warning', summary: 'a module(9) module\'s MODULE() points at a modcmd no file of the module defines' },
@@ -102,6 +105,14 @@ export const findings = {
   declarationArgs: (file: string, line: number, macro: string, n: number, expected: string) =>
     finding('declaration-args', file, line,
       `${macro} has ${n} argument${n === 1 ? '' : 's'}; it takes ${expected}. Check the declaration against sys/lkm.h.`),
+  formUnknown: (file: string, line: number, macro: string, params: string[], where: string, known: string) =>
+    finding('declaration-form-unknown', file, line,
+      `${where} defines ${macro}(${params.join(', ')}), a form lkm2mod does not know (it knows ${known}), so it cannot tell ` +
+        'what each argument registers. Convert this registration by hand, or write a rule pack for the form (lkm2mod rules docs).'),
+  formNotInTree: (file: string, line: number, macro: string, header: string, release: string | null, known: string) =>
+    finding('declaration-not-in-tree', file, line,
+      `${header}${release ? ` (${release})` : ''} does not define ${macro}, so this tree could not build the LKM as it is; ` +
+        `lkm2mod reads it in the form of the releases that have it (${known}). Check that the module belongs to this tree.`),
   unknownKind: (file: string, line: number, variable: string) =>
     finding('unknown-kind', file, line,
       `cannot tell what ${variable} registers (no LM_ type in its initialiser); treated as misc — check it.`),
@@ -130,6 +141,11 @@ export const findings = {
   nameDiffers: (file: string, line: number, name: string, kmod: string) =>
     finding('name-differs-from-kmod', file, line,
       `the LKM is declared as "${name}" but the Makefile builds KMOD=${kmod}; the module(9) name must be one of them (modload looks for the KMOD).`),
+  glueNotInSrcs: (file: string, line: number, kmod: string, glue: string[], declared: string) =>
+    finding('glue-not-in-srcs', file, line,
+      `SRCS omits ${glue.join(', ')}, beside this Makefile, which declares the LKM (${declared}): make builds ${kmod} without ` +
+        `its declaration and entry, so modload could not load it. lkm2mod takes ${glue.length > 1 ? 'them' : 'it'} as part of ${kmod} ` +
+        'and the converted Makefile lists it in SRCS; check that it belongs there.'),
   noMakefile: (file: string, line: number, files: string[]) =>
     finding('no-makefile', file, line,
       `no Makefile builds this module; its files were taken as ${files.join(', ')}. Write a Makefile if it needs more.`),

@@ -20,7 +20,8 @@ import {
   walkPaths, FileReader, decodeSource, isBinary, binaryProblem, readSource, isCSourceName, type FileProblem,
 } from '../source/files.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
-import { DEFAULT_MACHINE, type Machine } from '../source/make-env.ts';
+import { DEFAULT_MACHINE, kernelTreeOf, sysDirAbove, type Machine } from '../source/make-env.ts';
+import { lkmInterface } from '../source/lkm-header.ts';
 import { headerDefines, localIncludes, type MacroDefine, type SourceFacts } from './discover-facts.ts';
 import { assembleModule, sortFindings, type AssembleContext, type ModuleSources } from './discover-assemble.ts';
 import { mayMentionLkm, hasLkmConstruct, neededByModule } from './discover-prefilter.ts';
@@ -207,7 +208,7 @@ class Discovery {
     const module9: Module9[] = [];
     const treeFindings: Finding[] = [];
     for (const m of modules) {
-      const plan = assembleModule(m, this.context(m));
+      const plan = assembleModule(m, this.context(m)) ?? this.withUnlistedGlue(m);
       if (plan) {
         plans.push(plan);
         continue;
@@ -234,6 +235,32 @@ class Discovery {
       );
     }
     return { plans, module9, treeFindings };
+  }
+
+  /**
+   * A Makefile whose SRCS declare no LKM, beside a C file that declares one and is not in SRCS
+   * (NetBSD 1.4's compat/svr4 lists its sources and forgets lkminit_emul.c): that file is the
+   * module's glue, not a module of its own.
+   */
+  private withUnlistedGlue(m: ModuleSources): ModulePlan | null {
+    const mk = m.makefile;
+    if (!mk?.kmod) return null;
+    const glue = [...this.facts]
+      .filter(([f, facts]) => path.dirname(f) === m.dir && !m.files.includes(f) && facts.descriptors.length > 0)
+      .map(([f]) => f)
+      .sort();
+    if (!glue.length) return null;
+    const joined: ModuleSources = { ...m, files: [...glue, ...m.files] };
+    const plan = assembleModule(joined, this.context(joined));
+    if (!plan) return null;
+    m.files = joined.files;
+    const d = plan.declaration!;
+    const site = mk.assignments.get('SRCS')?.[0] ?? { file: mk.file, line: 1 };
+    plan.findings.push(findings.glueNotInSrcs(site.file, site.line, mk.kmod, glue.map((f) => path.basename(f)),
+      `${d.macro} at ${path.basename(d.file)}:${d.line}`));
+    plan.findings = sortFindings(plan.findings);
+    plan.unlistedSources = glue;
+    return plan;
   }
 
   private progress(): void {
@@ -339,6 +366,10 @@ class Discovery {
     return {
       facts: (file: string) => this.facts.get(file),
       headerDefines: (file: string) => this.localHeaders(file, this.facts.get(file)?.localIncludes ?? [], dirs).flatMap((h) => h.defines),
+      lkmInterface: () => {
+        const sys = kernelSysDir(m);
+        return sys ? lkmInterface(sys) : null;
+      },
     };
   }
 
@@ -496,6 +527,12 @@ function headerDirs(m: ModuleSources): string[] {
     .filter(Boolean)
     .map((d) => path.resolve(m.dir, d));
   return [m.dir, ...(mk?.searchPathBySuffix.get('.h') ?? []), ...(mk?.searchPath ?? []), ...includes];
+}
+
+/** The kernel tree a module builds against: the one it sits in, else the one its Makefile's S names. */
+function kernelSysDir(m: ModuleSources): string | undefined {
+  const s = m.makefile?.vars.get('S');
+  return kernelTreeOf(m.dir) ?? (s && path.isAbsolute(s) ? s : undefined) ?? sysDirAbove(m.dir);
 }
 
 function dedupe(list: Finding[]): Finding[] {

@@ -18,6 +18,8 @@ export interface MakefileRewrite {
   oldDir: string;
   newDir: string;
   sysDir: string | null;
+  /** Sources the module needs that SRCS omitted (its glue), as they are named now: listed after the last SRCS line. */
+  addSources?: string[];
 }
 
 /** Split into logical lines: a line ending in `\` continues on the next. */
@@ -45,7 +47,10 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
   let pathDone = false;
   const newPaths = r.moved ? searchPathLines(r) : null;
   const lines = logicalLines(text);
+  const lastSrcs = lines.map((l) => ASSIGN.exec(l)?.[1]).lastIndexOf('SRCS');
+  const added = r.addSources?.length ? `SRCS+=\t${r.addSources.join(' ')}\n` : '';
   for (let [i, line] of lines.entries()) {
+    if (i === lastSrcs + 1 && added) out.push(added);
     let body = line.replace(/\n$/, '');
     const nl = line.endsWith('\n') ? '\n' : '';
     if (/^\s*\.include\s+<bsd\.kmod\.mk>/.test(body)) {
@@ -92,6 +97,7 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
     }
     out.push(line);
   }
+  if (lastSrcs === lines.length - 1 && added) out.push((out.at(-1)?.endsWith('\n') ? '' : '\n') + added);
   return out.join('');
 }
 

@@ -135,6 +135,8 @@ export interface ModulePlan {
   files: string[];
   /** SRCS entries the Makefile names that the tree does not have (generated, or missing). */
   missingSources: string[];
+  /** Module files beside the Makefile that its SRCS omits (the glue, glue-not-in-srcs): the converted Makefile lists them. */
+  unlistedSources?: string[];
   /** `.PATH` directories after variable expansion. */
   searchPath: string[];
   declaration: Declaration | null;

@@ -1,0 +1,81 @@
+/**
+ * The LKM interface a kernel tree declares: the MOD_* macros its own sys/lkm.h defines, with
+ * their parameters, and the release its sys/param.h names (__NetBSD_Version__).
+ *
+ * The forms changed over the LKM era: MOD_EXEC took three arguments until NetBSD 1.6 (the
+ * emulation came with the execsw's probe) and four after; MOD_DEV took (name, type, slot, devsw)
+ * until the 2002 devsw rework and six arguments after; MOD_COMPAT and MOD_DRV came later. The
+ * tree's header says which form its LKMs are written against; lkm2mod's bundled knowledge (every
+ * form of 1.3 to 4.0) is the fallback for a tree that has no sys/lkm.h.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { logicalLines } from './makefile.ts';
+
+export interface MacroForm {
+  /** The parameters as the header names them. */
+  params: string[];
+  /** Where it is defined (1-based). */
+  line: number;
+}
+
+export interface LkmInterface {
+  /** The header read: `<tree>/sys/lkm.h`. */
+  file: string;
+  /** MOD_* (and DISPATCH) macros it defines, by name. */
+  macros: Map<string, MacroForm>;
+  /** __NetBSD_Version__ from the tree's sys/param.h, when it has one. */
+  version: number | null;
+}
+
+const cache = new Map<string, LkmInterface | null>();
+
+/** The interface of the kernel tree `sysDir` (the directory holding sys/lkm.h), read once per process. */
+export function lkmInterface(sysDir: string): LkmInterface | null {
+  const key = path.resolve(sysDir);
+  if (!cache.has(key)) cache.set(key, read(key));
+  return cache.get(key)!;
+}
+
+function read(sysDir: string): LkmInterface | null {
+  const file = path.join(sysDir, 'sys', 'lkm.h');
+  const text = readText(file);
+  if (text === null) return null;
+  const macros = new Map<string, MacroForm>();
+  // Continued lines are joined, as cpp does, so a definition spread over lines is one line.
+  for (const l of logicalLines(text)) {
+    const m = /^\s*#\s*define\s+((?:MOD|LKM)_[A-Z0-9_]+|DISPATCH)\(([^)]*)\)/.exec(l.text);
+    if (!m || macros.has(m[1]!)) continue;
+    const params = m[2]!.split(',').map((p) => p.trim()).filter(Boolean);
+    macros.set(m[1]!, { params, line: l.line });
+  }
+  return { file, macros, version: netbsdVersion(sysDir) };
+}
+
+/** `__NetBSD_Version__` of sys/param.h (MMmmrrpp00), or null. */
+export function netbsdVersion(sysDir: string): number | null {
+  const text = readText(path.join(sysDir, 'sys', 'param.h'));
+  const m = text && /^\s*#\s*define\s+__NetBSD_Version__\s+(\d+)/m.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/** 104200000 -> "NetBSD 1.4T", 400000000 -> "NetBSD 4.0", 299002300 -> "NetBSD 2.99.23". */
+export function releaseName(version: number): string {
+  const major = Math.floor(version / 100000000);
+  const minor = Math.floor(version / 1000000) % 100;
+  const rel = Math.floor(version / 10000) % 100;
+  const patch = Math.floor(version / 100) % 100;
+  let s = `NetBSD ${major}.${minor}`;
+  // Before 2.0 the third field is the -current letter (1.4T); after it, a number (2.99.23).
+  if (rel) s += major < 2 ? String.fromCharCode(64 + rel) : `.${rel}`;
+  if (patch) s += `.${patch}`;
+  return s;
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'latin1');
+  } catch {
+    return null;
+  }
+}

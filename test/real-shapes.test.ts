@@ -1,0 +1,137 @@
+/**
+ * The shapes real kernel trees taught lkm2mod, each in a small tree written for the case: the
+ * sys/lkm Makefile.inc that sets S with a shell command, the tree's own sys/lkm.h deciding the
+ * MOD_* forms, a Makefile whose SRCS forget the glue, a .PATH that leads out of the tree.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { discover } from '../src/migrate/discover.ts';
+import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
+import { treeRoot } from '../src/source/tree-root.ts';
+import { runCli } from './helpers.ts';
+
+function tree(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-shapes-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+const only = (r: ScanResult): ModulePlan => {
+  assert.equal(r.modules.length, 1, `expected one module, got ${r.modules.map((m) => m.name).join(', ')}`);
+  return r.modules[0]!;
+};
+const codes = (m: ModulePlan) => m.findings.map((f) => f.code).sort();
+
+/** A kernel tree as NetBSD's sys/ is recognised: conf/files, kern/, sys/ (with the lkm.h given). */
+function kernelTree(lkmH: string | null, extra: Record<string, string>): string {
+  return tree({
+    'sys/conf/files': 'file\tkern/kern_lkm.c\tlkm\n',
+    'sys/kern/kern_lkm.c': 'int lkm_state;\n',
+    'sys/sys/param.h': '#define __NetBSD_Version__  104200000\t/* NetBSD 1.4T */\n',
+    ...(lkmH === null ? { 'sys/sys/systm.h': '/* no lkm.h in this tree */\n' } : { 'sys/sys/lkm.h': lkmH }),
+    'sys/lkm/Makefile.inc': '.include <bsd.own.mk>\n',
+    'sys/lkm/compat/Makefile.inc': 'S!=\tcd ${.CURDIR}/../../..;pwd\n\n.include "../Makefile.inc"\n',
+    ...extra,
+  });
+}
+
+const LKM_H_14 =
+  '#define\tMOD_EXEC(name,execslot,execsw)\t\t\\\n\tstatic struct lkm_exec _module = {\t\\\n\t\tLM_EXEC,\t\t\t\\\n' +
+  '\t\tLKM_VERSION,\t\t\t\\\n\t\tname,\t\t\t\t\\\n\t\texecslot,\t\t\t\\\n\t\texecsw\t\t\t\t\\\n\t};\n\n' +
+  '#define\tMOD_MISC(name)\t\t\t\t\\\n\tstatic struct lkm_misc _module = { LM_MISC, LKM_VERSION, name };\n';
+
+const glue = (decl: string) =>
+  `#include <sys/lkm.h>\nstruct execsw emu_execsw = { 36, exec_emu_makecmds };\n${decl}\n` +
+  'int\ncompat_emu_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)\n{\n\tDISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, lkm_nofunc);\n}\n';
+
+const emuModule = (decl: string) => ({
+  'sys/lkm/compat/emu/Makefile': '.include "../Makefile.inc"\n\n.PATH:\t$S/compat/emu\n\nKMOD=\tcompat_emu\nSRCS=\tlkminit_emul.c emu_exec.c\n\n.include <bsd.kmod.mk>\n',
+  'sys/lkm/compat/emu/lkminit_emul.c': glue(decl),
+  'sys/compat/emu/emu_exec.c': 'struct emul emul_emu = { "emu" };\nint exec_emu_makecmds(void *p, void *epp) { return 0; }\n',
+});
+
+test('S!= cd ${.CURDIR}/../../..;pwd in Makefile.inc: the sources reached through $S are found, nothing is reported', async () => {
+  const root = kernelTree(LKM_H_14, emuModule('MOD_EXEC("emu", -1, &emu_execsw);'));
+  const m = only(await discover([path.join(root, 'sys/lkm')], { jobs: 1 }));
+  assert.deepEqual(m.files.map((f) => path.relative(root, f)), ['sys/lkm/compat/emu/lkminit_emul.c', 'sys/compat/emu/emu_exec.c']);
+  assert.deepEqual(m.missingSources, []);
+  assert.deepEqual(codes(m), ['name-differs-from-kmod']);
+});
+
+test('the tree\'s sys/lkm.h decides the MOD_* form: 3-argument MOD_EXEC in a 1.4 tree is right, 4 arguments are not', async () => {
+  const three = kernelTree(LKM_H_14, emuModule('MOD_EXEC("emu", -1, &emu_execsw);'));
+  assert.ok(!codes(only(await discover([three], { jobs: 1 }))).includes('declaration-args'));
+
+  const four = kernelTree(LKM_H_14, emuModule('MOD_EXEC("emu", -1, &emu_execsw, "emu");'));
+  const m = only(await discover([four], { jobs: 1 }));
+  const f = m.findings.find((x) => x.code === 'declaration-args');
+  assert.ok(f, 'the 4-argument form is wrong for this tree');
+  assert.equal(f.line, 3);
+  assert.match(f.message, /3 arguments \(name, execslot, execsw\) in this tree's .*sys\/lkm\.h:1 \(NetBSD 1\.4T\)/);
+});
+
+test('without a sys/lkm.h in the tree, every form lkm2mod knows is accepted (3 or 4 argument MOD_EXEC)', async () => {
+  for (const decl of ['MOD_EXEC("emu", -1, &emu_execsw);', 'MOD_EXEC("emu", -1, &emu_execsw, "emu");']) {
+    const m = only(await discover([kernelTree(null, emuModule(decl))], { jobs: 1 }));
+    assert.ok(!codes(m).includes('declaration-args'), decl);
+  }
+  const five = only(await discover([kernelTree(null, emuModule('MOD_EXEC("emu", -1, &emu_execsw, "emu", 0);'))], { jobs: 1 }));
+  assert.match(five.findings.find((x) => x.code === 'declaration-args')!.message, /4 arguments .*or the old 3/);
+});
+
+test('a form of the tree\'s sys/lkm.h lkm2mod does not know, and a macro the header lacks, are reported where they are used', async () => {
+  const odd = kernelTree(
+    '#define\tMOD_EXEC(name,execslot,execsw,emul,flags)\t\\\n\tstatic struct lkm_exec _module = { LM_EXEC };\n',
+    emuModule('MOD_EXEC("emu", -1, &emu_execsw, "emu", 0);'),
+  );
+  const a = only(await discover([odd], { jobs: 1 }));
+  const unknown = a.findings.find((x) => x.code === 'declaration-form-unknown');
+  assert.ok(unknown);
+  assert.equal(unknown.severity, 'error');
+  assert.match(unknown.message, /MOD_EXEC\(name, execslot, execsw, emul, flags\)/);
+
+  const lacking = kernelTree('#define\tMOD_MISC(name)\tstatic struct lkm_misc _module = { LM_MISC };\n', emuModule('MOD_EXEC("emu", -1, &emu_execsw);'));
+  const b = only(await discover([lacking], { jobs: 1 }));
+  assert.deepEqual(codes(b).filter((c) => c.startsWith('declaration')), ['declaration-not-in-tree']);
+});
+
+test('SRCS that forget the glue beside the Makefile: the glue is the module\'s, and the converted Makefile lists it', async () => {
+  const root = kernelTree(LKM_H_14, {
+    'sys/lkm/compat/emu/Makefile': '.include "../Makefile.inc"\n\n.PATH:\t$S/compat/emu\n\nKMOD=\tcompat_emu\nSRCS=\temu_exec.c emu_machdep.o\n\n.include <bsd.kmod.mk>\n',
+    'sys/lkm/compat/emu/lkminit_emul.c': glue('MOD_EXEC("emu", -1, &emu_execsw);'),
+    'sys/compat/emu/emu_exec.c': 'struct emul emul_emu = { "emu" };\nint exec_emu_makecmds(void *p, void *epp) { return 0; }\n',
+    'sys/compat/emu/emu_machdep.c': 'int emu_machdep;\n',
+  });
+  const scan = await discover([path.join(root, 'sys/lkm')], { jobs: 1 });
+  const m = only(scan);
+  assert.equal(m.kmod, 'compat_emu');
+  assert.deepEqual(m.files.map((f) => path.basename(f)), ['lkminit_emul.c', 'emu_exec.c', 'emu_machdep.c'], 'an object in SRCS is built from its source');
+  const f = m.findings.find((x) => x.code === 'glue-not-in-srcs');
+  assert.ok(f);
+  assert.equal(path.basename(f.file), 'Makefile');
+  assert.equal(f.line, 6);
+  assert.ok(!codes(m).includes('no-makefile'));
+
+  const r = runCli(['convert', 'sys/lkm'], { cwd: root });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /\+SRCS\+=\temu_mod\.c\n/);
+});
+
+test('the tree root is the kernel tree: the one the paths are in, or where S points when it lacks conf/files', () => {
+  const root = kernelTree(LKM_H_14, {});
+  const sys = path.join(root, 'sys');
+  assert.equal(treeRoot([path.join(sys, 'lkm')], '/nonexistent'), sys, 'typed sys/lkm, sources all over sys/');
+  assert.equal(treeRoot([path.join(sys, 'lkm')], root), root, 'the current directory holds the tree: patch from there');
+  assert.equal(treeRoot(['.'].map((p) => path.resolve(sys, 'lkm/compat', p)), path.join(sys, 'lkm/compat')), sys, 'run inside the tree');
+  const partial = tree({ 'src/sys/lkm/misc/m/Makefile': 'KMOD=\tm\n' });
+  const lkm = path.join(partial, 'src/sys/lkm');
+  assert.equal(treeRoot([lkm], '/nonexistent'), lkm, 'no kernel tree: the paths');
+  assert.equal(treeRoot([lkm], '/nonexistent', [path.join(partial, 'src/sys')]), path.join(partial, 'src/sys'), 'S names the tree');
+  assert.equal(treeRoot([lkm], '/nonexistent', [path.join(partial, 'elsewhere')]), lkm, 'an S that does not hold the paths is not their tree');
+});
