@@ -21,7 +21,8 @@ export function maskCode(text: string, strings = true): string {
   let i = 0;
   const blank = (from: number, to: number) => {
     if (to <= from) return;
-    out.push(text.slice(copied, from), text.slice(from, to).replace(NOT_NEWLINE, ' '));
+    const gap = text.slice(from, to);
+    out.push(text.slice(copied, from), gap.includes('\n') ? gap.replace(NOT_NEWLINE, ' ') : ' '.repeat(gap.length));
     copied = to;
   };
   while (i < n) {
