@@ -222,40 +222,93 @@ export class SymbolIndex {
   /**
    * Which of `symbols` some kernel file defines. A file is parsed only when one of the symbols
    * still open stands in its code (not a comment) as a whole word, and only its top level is
-   * read; the scan ends once every symbol is found. Files the conversion does not otherwise
-   * open are not kept, only their globals.
+   * read; the search ends once every symbol is found. Files where a symbol stands outside any
+   * braces, where a definition would, are parsed first: a name as common as `s` is then found
+   * in the first files parsed rather than after hundreds. Files the conversion does not
+   * otherwise open are not kept, only their globals.
    */
   private kernelDefining(symbols: Set<string>): Set<string> {
     const found = new Set<string>();
     const open = new Set(symbols);
-    let mentions = mentionTest(open);
-    for (const file of this.kernelFiles) {
-      if (!open.size) break;
-      const cached = this.cache.has(file) ? this.cache.get(file) : null;
-      let globals = cached ? null : this.kernelGlobals.get(file);
-      if (!globals) {
-        let text: string;
-        let encoding: ReturnType<typeof readSource>['encoding'] | undefined;
-        try {
-          ({ text, encoding } = cached ?? readSource(file));
-        } catch {
-          continue;
-        }
-        if (!mentions(text) || !mentions(maskCode(text))) continue;
-        if (cached) globals = fileSymbols(cached).globals;
-        else this.kernelGlobals.set(file, (globals = symbolsOf(new CSource(file, text, encoding), false).globals));
-      }
-      let shrunk = false;
+    const take = (globals: Set<string>) => {
       for (const s of open) {
         if (!globals.has(s)) continue;
         found.add(s);
         open.delete(s);
-        shrunk = true;
       }
-      if (shrunk) mentions = mentionTest(open);
+    };
+    const mentions = mentionTest(open);
+    const candidates: { file: string; named: string[]; topLevel: boolean }[] = [];
+    for (const file of this.kernelFiles) {
+      if (!open.size) break;
+      const known = this.cache.has(file) ? null : this.kernelGlobals.get(file);
+      if (known) {
+        take(known);
+        continue;
+      }
+      const text = this.kernelText(file);
+      if (text === null || !mentions(text)) continue;
+      const named = namedIn(maskCode(text), open);
+      if (named.names.length) candidates.push({ file, named: named.names, topLevel: named.topLevel });
+    }
+    const ordered = [...candidates.filter((c) => c.topLevel), ...candidates.filter((c) => !c.topLevel)];
+    for (const c of ordered) {
+      if (!open.size) break;
+      if (!c.named.some((s) => open.has(s))) continue;
+      const globals = this.kernelFileGlobals(c.file);
+      if (globals) take(globals);
     }
     return found;
   }
+
+  private kernelText(file: string): string | null {
+    if (this.cache.has(file)) return this.cache.get(file).text;
+    try {
+      return readSource(file).text;
+    } catch {
+      return null;
+    }
+  }
+
+  private kernelFileGlobals(file: string): Set<string> | null {
+    if (this.cache.has(file)) return fileSymbols(this.cache.get(file)).globals;
+    let globals = this.kernelGlobals.get(file);
+    if (!globals) {
+      let read: ReturnType<typeof readSource>;
+      try {
+        read = readSource(file);
+      } catch {
+        return null;
+      }
+      globals = symbolsOf(new CSource(file, read.text, read.encoding), false).globals;
+      this.kernelGlobals.set(file, globals);
+    }
+    return globals;
+  }
+}
+
+/**
+ * Which of `symbols` the code (`masked`: comments and strings blanked) names as whole words, and
+ * whether one of them stands outside every brace, as a file-scope definition does.
+ */
+function namedIn(masked: string, symbols: Set<string>): { names: string[]; topLevel: boolean } {
+  const names = new Set<string>();
+  let topLevel = false;
+  const words = [...symbols].filter((s) => /^\w+$/.test(s));
+  for (const s of symbols) if (!/^\w+$/.test(s) && masked.includes(s)) names.add(s);
+  if (!words.length) return { names: [...names], topLevel };
+  let depth = 0;
+  let at = 0;
+  for (const m of masked.matchAll(new RegExp(`\\b(?:${words.join('|')})\\b`, 'g'))) {
+    names.add(m[0]);
+    for (; at < m.index; at++) {
+      const c = masked.charCodeAt(at);
+      if (c === 123 /* { */) depth++;
+      else if (c === 125 /* } */ && depth > 0) depth--;
+    }
+    if (depth === 0) topLevel = true;
+  }
+  return { names: [...names], topLevel };
 }
 
 /**
