@@ -11,6 +11,7 @@ import path from 'node:path';
 import { discover } from '../src/migrate/discover.ts';
 import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
 import { treeRoot } from '../src/source/tree-root.ts';
+import { spawnSync } from 'node:child_process';
 import { runCli } from './helpers.ts';
 
 function tree(files: Record<string, string>): string {
@@ -127,11 +128,66 @@ test('the tree root is the kernel tree: the one the paths are in, or where S poi
   const root = kernelTree(LKM_H_14, {});
   const sys = path.join(root, 'sys');
   assert.equal(treeRoot([path.join(sys, 'lkm')], '/nonexistent'), sys, 'typed sys/lkm, sources all over sys/');
-  assert.equal(treeRoot([path.join(sys, 'lkm')], root), root, 'the current directory holds the tree: patch from there');
+  assert.equal(treeRoot([path.join(sys, 'lkm')], root), sys, 'the current directory holds the tree: still the tree');
   assert.equal(treeRoot(['.'].map((p) => path.resolve(sys, 'lkm/compat', p)), path.join(sys, 'lkm/compat')), sys, 'run inside the tree');
   const partial = tree({ 'src/sys/lkm/misc/m/Makefile': 'KMOD=\tm\n' });
   const lkm = path.join(partial, 'src/sys/lkm');
   assert.equal(treeRoot([lkm], '/nonexistent'), lkm, 'no kernel tree: the paths');
   assert.equal(treeRoot([lkm], '/nonexistent', [path.join(partial, 'src/sys')]), path.join(partial, 'src/sys'), 'S names the tree');
   assert.equal(treeRoot([lkm], '/nonexistent', [path.join(partial, 'elsewhere')]), lkm, 'an S that does not hold the paths is not their tree');
+});
+
+test('a glue file SRCS names through a variable (lkminit_${KMOD}.c) is renamed in SRCS too, so the converted tree is a module(9) module', async () => {
+  const root = kernelTree(null, {
+    'sys/lkm/vfs/lfs/Makefile': '.PATH:\t$S/ufs/lfs\nKMOD=\tlfs\nSRCS=\tlkminit_${KMOD}.c\nSRCS+=\tlfs_vfsops.c\n.include <bsd.kmod.mk>\n',
+    'sys/lkm/vfs/lfs/lkminit_lfs.c':
+      '#include <sys/lkm.h>\nextern struct vfsops lfs_vfsops;\nMOD_VFS("lfs", -1, &lfs_vfsops);\nint\nlfs_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)\n' +
+      '{\n\tDISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, lkm_nofunc);\n}\n',
+    'sys/ufs/lfs/lfs_vfsops.c': 'struct vfsops lfs_vfsops;\n',
+  });
+  const w = runCli(['convert', 'sys', '--write'], { cwd: root });
+  assert.equal(w.status, 0, w.stderr);
+  assert.match(fs.readFileSync(path.join(root, 'sys/modules/lfs/Makefile'), 'utf8'), /^SRCS=\tlfs_mod\.c$/m);
+  const again = await discover([path.join(root, 'sys')], { jobs: 1 });
+  assert.deepEqual(again.modules, []);
+  assert.deepEqual(again.module9?.map((m) => [m.name, m.findings.length]), [['lfs', 0]]);
+  assert.deepEqual(again.findings, []);
+  assert.equal(runCli(['convert', 'sys', '--check'], { cwd: root }).status, 0, 'a second run changes nothing');
+});
+
+test('a .PATH that climbs out of the kernel tree: a finding where it is written, and nothing outside the tree is ever written', () => {
+  const root = kernelTree(null, {
+    'sys/lkm/misc/esc/Makefile': '.PATH:\t${.CURDIR}/../../../../vendor\nKMOD=\tesc\nSRCS=\tesc_lkm.c esc_subr.c\n.include <bsd.kmod.mk>\n',
+    'sys/lkm/misc/esc/esc_lkm.c':
+      '#include <sys/lkm.h>\nMOD_MISC("esc");\nint\nesc_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)\n' +
+      '{\n\tDISPATCH(lkmtp, cmd, ver, lkm_nofunc, lkm_nofunc, lkm_nofunc);\n}\n',
+    'vendor/esc_subr.c': '#ifdef _LKM\nint esc_loaded;\n#endif\n',
+  });
+  const vendor = path.join(root, 'vendor/esc_subr.c');
+  const before = fs.readFileSync(vendor, 'utf8');
+
+  const scan = JSON.parse(runCli(['scan', '--json', 'sys/lkm'], { cwd: root }).stdout) as { modules: { findings: { code: string; file: string; line: number }[] }[] };
+  const esc = scan.modules[0]!.findings.find((f) => f.code === 'makefile-path-outside-tree');
+  assert.ok(esc, 'scan says where the .PATH leads out');
+  assert.equal(esc.line, 1);
+
+  const preview = runCli(['convert', 'sys/lkm'], { cwd: root });
+  assert.equal(preview.status, 0, preview.stderr);
+  assert.match(preview.stderr, /esc_subr\.c:1: warning: .*outside the tree root.* \[outside-tree-root\]/);
+  assert.match(preview.stderr, /apply it there \(git -C sys apply\)/);
+  assert.match(preview.stdout, /^#\| -#ifdef _LKM$/m, 'the edit it needs is shown, on lines git apply passes over');
+  // The tree's part of the patch applies at the tree root; the #| lines are passed over.
+  fs.writeFileSync(path.join(root, 'p.patch'), preview.stdout);
+  const check = spawnSync('git', ['apply', '--check', path.join(root, 'p.patch')], { cwd: path.join(root, 'sys'), encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+
+  const out = path.join(root, 'out');
+  assert.equal(runCli(['convert', 'sys/lkm', '--out', out], { cwd: root }).status, 0);
+  assert.ok(fs.existsSync(path.join(out, 'modules/esc/esc_mod.c')), '--out mirrors from the tree root');
+  assert.ok(!fs.existsSync(path.join(out, 'vendor')) && !fs.readdirSync(out).some((e) => e.startsWith('..')));
+
+  const w = runCli(['convert', 'sys/lkm', '--write'], { cwd: root });
+  assert.equal(w.status, 0, w.stderr);
+  assert.equal(fs.readFileSync(vendor, 'utf8'), before, '--write leaves the file outside the tree alone');
+  assert.match(fs.readFileSync(path.join(root, 'sys/modules/esc/esc_mod.c'), 'utf8'), /MODULE\(MODULE_CLASS_MISC, esc, NULL\)/);
 });

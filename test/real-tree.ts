@@ -10,7 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers.ts';
 
-export const REAL_TREE_ARCHIVE = path.resolve(ROOT, '..', 'shared', 'trees', 'netbsd-1.4T-sys.tar.xz');
+const ARCHIVE = path.join('shared', 'trees', 'netbsd-1.4T-sys.tar.xz');
+
+/** Beside the checkout, or, in a git worktree elsewhere, beside the main checkout it belongs to. */
+export const REAL_TREE_ARCHIVE = [path.resolve(ROOT, '..', ARCHIVE), path.resolve(mainCheckout(), '..', ARCHIVE)].find((a) => fs.existsSync(a)) ??
+  path.resolve(ROOT, '..', ARCHIVE);
+
+function mainCheckout(): string {
+  const r = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? path.dirname(r.stdout.trim()) : ROOT;
+}
 
 export type RealTree = { sys: string; lkm: string } | { skip: string };
 

@@ -30,7 +30,7 @@ import { readDescriptor } from './descriptor.ts';
 import { PreprocessorConditions } from './discover-conditions.ts';
 import { maskCode } from './discover-text.ts';
 import { EditConflict } from './edits.ts';
-import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, type EntryInfo } from './entry.ts';
+import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, removePrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
 import { movedInclude, placeModule, type Placement } from './layout.ts';
@@ -255,7 +255,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
-  return assemble(cache, plans, prepared, failed, findings, opts.root);
+  return assemble(cache, plans, prepared, failed, findings, opts.root, machine);
 }
 
 function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Prepared, 'renamedFrom' | 'required' | 'checkpoints'> {
@@ -268,9 +268,11 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
   if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
   // The whole prelude, an entry that dispatched by hand included, before the rules: a rule may
   // take part of it (vfs: vfs_attach builds the vnode-op vectors the entry built by hand).
-  const manual = entry?.handwritten ? handwrittenParts(entry, moduleFunctions(job)) : null;
-  if (entry) job.setPrelude(entry.src, [...entry.prelude, ...(manual?.prelude ?? [])]);
   const decls = [plan.declaration!, ...plan.extraDeclarations];
+  // Registrations each in a function of its own, which the entry called as it called lkmdispatch().
+  const dispatchers = new Set(decls.flatMap((d) => (d.enclosing && d.enclosing.name !== entry?.declaredName ? [d.enclosing.name] : [])));
+  const manual = entry?.handwritten ? handwrittenParts(entry, moduleFunctions(job), dispatchers) : null;
+  if (entry) job.setPrelude(entry.src, [...entry.prelude, ...(manual?.prelude ?? [])]);
   for (const decl of decls) {
     const kind = declKind(decl.macro) ?? plan.kind;
     const rule = rules.find((r) => claims(r, decl, plan, kind));
@@ -352,7 +354,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
       line,
       severity: plan.extraDeclarations.length ? 'warning' : 'error',
       code: plan.extraDeclarations.length ? 'two-registrations' : 'handwritten-dispatch',
-      message: `${entry.declaredName ?? 'The entry'}() called lkmdispatch() itself${plan.extraDeclarations.length ? ` for ${decls.length} registrations` : ''}. ${job.name}_modcmd makes the same registrations in the same order and undoes them in reverse; review it against the old function, which is gone.`,
+      message: `${entry.declaredName ?? 'The entry'}() ${dispatchers.size ? `registered through ${[...dispatchers].map((d) => `${d}()`).join(' and ')}, each with its own MOD_* and DISPATCH,` : 'called lkmdispatch() itself'}${plan.extraDeclarations.length ? ` for ${decls.length} registrations` : ''}. ${job.name}_modcmd makes the same registrations in the same order and undoes them in reverse; review it against the old function${dispatchers.size ? 's' : ''}, which ${dispatchers.size ? 'are' : 'is'} gone.`,
     });
     const lost = manual?.notCarried ?? [];
     if (lost.length) {
@@ -401,16 +403,21 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
     notes,
   });
   let modcmdPlaced = false;
-  if (entry) {
+  // MOD_* inside the entry itself: the entry is the declaration's site, where finish() puts both.
+  const entryHoldsDeclaration = !!entry && decls.some((d) => d.enclosing && d.enclosing.name === entry.declaredName);
+  if (entry && !entryHoldsDeclaration) {
     if (entry.src === moduleFile) {
       entry.src.edits.replace(entry.node.startIndex, entry.node.endIndex, modcmd, `${job.origin}: modcmd`);
       modcmdPlaced = true;
     } else {
       entry.src.removeNode(entry.node, `${job.origin}: entry function`);
     }
+  }
+  if (entry) {
     removeEntryPrototypes(job, entry);
     removeEntryMacro(job, entry);
   }
+  for (const d of dispatchers) removePrototypes(job, d);
   for (const d of job.descriptors) {
     const cond = mergeAlternativeDeclarations(job, d.src, d.site.start, d.site.end);
     if (cond) {
@@ -614,6 +621,7 @@ function assemble(
   failed: Map<ModulePlan, Finding[]>,
   treeFindings: Finding[],
   root: string,
+  scanMachine: Machine,
 ): ConversionSet {
   const placements = new Map<ModulePlan, Placement>();
   const moves = new Map<string, string>();
@@ -703,6 +711,7 @@ function assemble(
         newDir: placement.dir,
         sysDir: placement.sysDir,
         addSources: (plan.unlistedSources ?? []).map((f) => path.basename(moves.get(f) ?? f)),
+        vars: parseMakefile(plan.makefile, { text: before, machine: scanMachine }).vars,
       });
       if (plan.kmod && plan.kmod !== p.job.name) {
         p.job.finding({

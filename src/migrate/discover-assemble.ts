@@ -12,7 +12,7 @@ import { exclusive, type CondFrame } from './discover-conditions.ts';
 import { findings } from './discover-findings.ts';
 import { stringLiteral } from './discover-text.ts';
 import { ALWAYS, Defines } from './discover-macros.ts';
-import { chooseEntry, resolveHandlers } from './discover-entry.ts';
+import { chooseEntry, resolveHandlers, subDispatcherHandlers, subDispatchers } from './discover-entry.ts';
 import { describeTables } from './discover-tables.ts';
 import { declaredEntry, declaredFinding, declaredHandlers } from './discover-declared.ts';
 import type { MakefileInfo } from '../source/makefile.ts';
@@ -65,9 +65,14 @@ export function assembleModule(src: ModuleSources, ctx: AssembleContext): Module
   const { entry, entryFact } = byRule
     ? { entry: declaredEntry(byRule), entryFact: null }
     : chooseEntry(functions, descriptors, src, defines, out);
-  const handlers = byRule ? declaredHandlers(byRule, functions, out) : resolveHandlers(entryFact, functions, defines, out);
+  const subs = byRule ? [] : subDispatchers(entryFact, descriptors, functions);
+  const handlers = byRule
+    ? declaredHandlers(byRule, functions, out)
+    : subs.length
+      ? subDispatcherHandlers(subs, functions, defines, out)
+      : resolveHandlers(entryFact, functions, defines, out);
   if (byRule) out.push(declaredFinding(byRule));
-  const { primary, extras, alternatives } = orderDeclarations(descriptors, entryFact, functions);
+  const { primary, extras, alternatives } = orderDeclarations(descriptors, entryFact, functions, subs.map((s) => s.name));
   const registrations = [primary, ...extras];
   const declaration = primary.declaration;
   const kind: LkmKind = primary.kind ?? extras.find((e) => e.kind)?.kind ?? 'misc';
@@ -124,7 +129,9 @@ function registrationFindings(
   }
   if (registrations.length > 1) {
     const d = registrations[0]!.declaration;
-    out.push(findings.twoRegistrations(d.file, d.line, registrations.map(describe)));
+    const fns = registrations.flatMap((r) => (r.declaration.enclosing ? [`${r.declaration.enclosing.name}()`] : []));
+    const how = fns.length ? `each declared in a function of its own with its DISPATCH (${fns.join(', ')}), which the entry calls in turn` : undefined;
+    out.push(findings.twoRegistrations(d.file, d.line, registrations.map(describe), how));
   }
   for (const site of entry?.dispatch ?? []) {
     if (site.macro === 'lkmdispatch') continue;
@@ -240,10 +247,13 @@ function describe(d: DescriptorFact): string {
  * to lkmdispatch() through lkmtp->private. Descriptors in another branch of the same #if as an
  * earlier one are alternatives, not extra registrations.
  */
-function orderDeclarations(descriptors: DescriptorFact[], entry: FunctionFact | null, functions: FunctionFact[]) {
+function orderDeclarations(descriptors: DescriptorFact[], entry: FunctionFact | null, functions: FunctionFact[], subOrder: string[]) {
   const usesDispatchMacro = entry?.dispatch.some((d) => d.macro !== 'lkmdispatch') ?? false;
   const privateOrder = [entry, ...functions.filter((f) => f !== entry)].flatMap((f) => f?.privateDescriptors ?? []);
   const rank = (d: DescriptorFact) => {
+    // Each in a function of its own: in the order the entry calls those functions to load.
+    const sub = d.declaration.enclosing ? subOrder.indexOf(d.declaration.enclosing.name) : -1;
+    if (subOrder.length) return sub < 0 ? subOrder.length : sub;
     if (usesDispatchMacro && !d.handBuilt) return -1;
     const i = privateOrder.findIndex((p) => p === d.declaration.variable || p.startsWith(`${d.declaration.variable}[`));
     return i < 0 ? privateOrder.length : i;

@@ -43,19 +43,24 @@ export const LM_KINDS: Record<string, LkmKind> = {
   LM_STRMOD: 'strmod',
 };
 
-/** `MOD_xxx(...)` at file scope, found in the text (see discover-text.ts for why). */
+/**
+ * `MOD_xxx(...)` wherever C allows it, found in the text (see discover-text.ts for why): at file
+ * scope, or inside a function (its expansion is a static local descriptor, which the DISPATCH of
+ * the same function registers), recorded with that function.
+ */
 export function findModMacros(
   file: string,
   text: string,
   masked: string,
   lines: LineIndex,
   conds: PreprocessorConditions,
-  inFunction: (i: number) => string | null,
+  enclosingAt: (i: number) => { name: string; start: number; end: number; line: number } | null,
 ): DescriptorFact[] {
   const out: DescriptorFact[] = [];
   for (const m of masked.matchAll(/\b(MOD_(?:SYSCALL|VFS|DEV|EXEC|COMPAT|MISC|DRV|STRMOD))\s*\(/g)) {
     const start = m.index;
-    if (onPreprocessorLine(masked, start) || inFunction(start)) continue;
+    if (onPreprocessorLine(masked, start)) continue;
+    const enclosing = enclosingAt(start);
     const frames = conds.at(start);
     if (isDead(frames)) continue;
     const open = start + m[0].length - 1;
@@ -75,6 +80,7 @@ export function findModMacros(
         args: splitTopLevel(text, masked, open + 1, close).map((a) => a.text),
         variable: '_module',
         conditions: frames.map((f) => f.condition),
+        ...(enclosing ? { enclosing } : {}),
       },
       kind: MOD_MACRO_KINDS[macro]!,
       handBuilt: false,

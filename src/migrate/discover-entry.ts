@@ -23,7 +23,9 @@ export function chooseEntry(
 ): { entry: EntryFunction | null; entryFact: FunctionFact | null } {
   const byMacro = functions.filter((f) => f.dispatch.some((d) => d.macro !== 'lkmdispatch'));
   const byCall = functions.filter((f) => f.dispatch.length > 0);
-  let pool = byMacro.length ? byMacro : byCall;
+  // Registrations declared in functions of their own: the entry is the function that calls them.
+  const callers = subDispatcherCallers(functions, descriptors);
+  let pool = callers.length ? callers : byMacro.length ? byMacro : byCall;
   let dispatches = true;
   if (!pool.length) {
     // An entry that switches on cmd by hand: the lkm_table signature or a modload(8) name.
@@ -73,6 +75,51 @@ export function chooseEntry(
     }
   }
   return { entry, entryFact: chosen };
+}
+
+/** Functions holding a MOD_* of their own (with its DISPATCH), by name. */
+function holders(descriptors: DescriptorFact[]): Set<string> {
+  return new Set(descriptors.flatMap((d) => (d.declaration.enclosing ? [d.declaration.enclosing.name] : [])));
+}
+
+function subDispatcherCallers(functions: FunctionFact[], descriptors: DescriptorFact[]): FunctionFact[] {
+  const h = holders(descriptors);
+  return h.size ? functions.filter((f) => !h.has(f.name) && f.calls.some((c) => h.has(c))) : [];
+}
+
+/**
+ * The functions that hold a registration each, as the entry calls them on LKM_E_LOAD (or, when
+ * it does not switch on the command, as it calls them): the order the modcmd registers in.
+ * Empty when the entry is no such caller.
+ */
+export function subDispatchers(entry: FunctionFact | null, descriptors: DescriptorFact[], functions: FunctionFact[]): FunctionFact[] {
+  if (!entry) return [];
+  const h = holders(descriptors);
+  if (!h.size || h.has(entry.name)) return [];
+  const order = [...(entry.caseCalls.LKM_E_LOAD ?? []), ...entry.calls].filter((c) => h.has(c));
+  return [...new Set(order)].flatMap((n) => functions.filter((f) => f.name === n).slice(0, 1));
+}
+
+/**
+ * The handlers of registrations that dispatch each in their own function: each DISPATCH names
+ * load, unload and stat for its registration; the module's are the ones they name, the first
+ * in registration order for each role. A second, different handler for a role is reported.
+ */
+export function subDispatcherHandlers(subs: FunctionFact[], functions: FunctionFact[], defines: Defines, out: Finding[]): Handlers {
+  const handlers: Handlers = { load: null, unload: null, stat: null };
+  const roles = ['load', 'unload', 'stat'] as const;
+  for (const sub of subs) {
+    const site = sub.dispatch.find((d) => d.macro !== 'lkmdispatch');
+    if (!site || site.args.length < 6) continue;
+    roles.forEach((role, i) => {
+      const h = handlerNamed(role, defines.value(bareName(site.args[3 + i]!), sub.file), site, functions, out);
+      if (!h) return;
+      const had = handlers[role];
+      if (!had) handlers[role] = h;
+      else if (had.name !== h.name) out.push(findings.severalHandlerSets(site.file, site.line, role, had.name, h.name, sub.name));
+    });
+  }
+  return handlers;
 }
 
 function resolvedName(f: FunctionFact, defines: Defines): { name: string; viaMacro?: string } {

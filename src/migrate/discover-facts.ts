@@ -142,7 +142,10 @@ export function extractFacts(file: string, text: string): SourceFacts {
   const inFunction = (index: number) =>
     facts.functions.find((f) => f.start <= index && index < f.end)?.name ?? null;
   facts.descriptors = [
-    ...findModMacros(file, plain, masked, lines, conds, inFunction),
+    ...findModMacros(file, plain, masked, lines, conds, (i) => {
+      const f = facts.functions.find((g) => g.start <= i && i < g.end);
+      return f ? { name: f.name, start: f.start, end: f.end, line: f.line } : null;
+    }),
     ...findHandBuilt(file, plain, masked, lines, conds, inFunction),
   ].sort((a, b) => a.declaration.start - b.declaration.start);
   facts.sysents = findSysentInitialisers(plain, masked);

@@ -16,6 +16,7 @@ export const FINDING_CODES: Record<string, { severity: Severity; summary: string
   'entry-without-dispatch': { severity: 'warning', summary: 'the entry function switches on cmd by hand instead of DISPATCH' },
   'entry-dispatches-by-hand': { severity: 'note', summary: 'the entry calls lkmdispatch() itself; handlers read from its switch' },
   'several-entries': { severity: 'warning', summary: 'more than one function dispatches' },
+  'several-handler-sets': { severity: 'warning', summary: 'registrations dispatched in functions of their own name different handlers for one command' },
   'handler-not-found': { severity: 'error', summary: 'DISPATCH names a handler no file of the module defines' },
   'dispatch-args': { severity: 'error', summary: 'DISPATCH/LKM_DISPATCH does not have its six arguments' },
   'declaration-args': { severity: 'error', summary: 'a MOD_* macro has the wrong number of arguments (for the tree\'s sys/lkm.h when it has one)' },
@@ -52,9 +53,9 @@ export const findings = {
   slotUnknown: (file: string, line: number, slot: string) =>
     finding('syscall-slot-unknown', file, line,
       `the syscall slot ${slot} is a macro lkm2mod could not resolve from the module's files and local headers; check its value.`),
-  twoRegistrations: (file: string, line: number, what: string[]) =>
+  twoRegistrations: (file: string, line: number, what: string[], how = 'through hand-built descriptors and lkmdispatch()') =>
     finding('two-registrations', file, line,
-      `this module registers ${what.length} things (${what.join(', ')}) through hand-built descriptors and lkmdispatch(); ` +
+      `this module registers ${what.length} things (${what.join(', ')}) ${how}; ` +
         'the converted modcmd must attach them in the same order and detach in reverse, undoing the first if the second fails.'),
   handlerUsesLkmtp: (file: string, line: number, handler: string, text: string) =>
     finding('handler-uses-lkmtp', file, line,
@@ -146,6 +147,10 @@ export const findings = {
       `SRCS omits ${glue.join(', ')}, beside this Makefile, which declares the LKM (${declared}): make builds ${kmod} without ` +
         `its declaration and entry, so modload could not load it. lkm2mod takes ${glue.length > 1 ? 'them' : 'it'} as part of ${kmod} ` +
         'and the converted Makefile lists it in SRCS; check that it belongs there.'),
+  severalHandlerSets: (file: string, line: number, role: string, first: string, second: string, fn: string) =>
+    finding('several-handler-sets', file, line,
+      `${fn}() dispatches its registration with ${second} as the ${role} handler, but an earlier registration's DISPATCH ` +
+        `named ${first}; the converted modcmd calls one ${role} handler (${first}). Call ${second} from it by hand where it belongs.`),
   noMakefile: (file: string, line: number, files: string[]) =>
     finding('no-makefile', file, line,
       `no Makefile builds this module; its files were taken as ${files.join(', ')}. Write a Makefile if it needs more.`),

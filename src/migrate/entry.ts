@@ -60,6 +60,7 @@ function prelude(fn: SyntaxNode, handwritten: boolean): { kept: SyntaxNode[]; dr
   for (const child of body.namedChildren) {
     const text = child.text;
     if (DISPATCH_RE.test(text)) break;
+    if (/\bMOD_[A-Z]+\s*\(/.test(text)) continue; // a declaration written in the entry: it is the registration
     if (handwritten && /\b(cmd|lkmtp)\b/.test(text)) break;
     if (child.type === 'if_statement' && /\bLKM_VERSION\b/.test(child.childForFieldName('condition')?.text ?? '')) continue;
     // Looking at the command or the lkm_table is dispatching, which modcmd's switch now does.
@@ -93,8 +94,11 @@ function usesAny(node: SyntaxNode, names: string[]): boolean {
 
 /** `int kernfs_lkmentry(struct lkm_table *, int, int);` and the like, in every module file. */
 export function removeEntryPrototypes(job: ModuleJob, entry: EntryInfo): void {
-  const name = entry.declaredName;
-  if (!name) return;
+  if (entry.declaredName) removePrototypes(job, entry.declaredName);
+}
+
+/** Every prototype of the function `name` in the module's files (not its definition). */
+export function removePrototypes(job: ModuleJob, name: string): void {
   for (const src of job.files) {
     if (!src.text.includes(name)) continue;
     walk(src.root, (n) => {
@@ -180,7 +184,12 @@ const CASE_ROLE: Record<string, 'load' | 'unload' | 'stat'> = {
  * its per-command work is read from the switch, so that what it did besides registering is
  * carried into modcmd instead of vanishing with the function.
  */
-export function handwrittenParts(entry: EntryInfo, moduleFunctions: ReadonlySet<string>): HandwrittenParts {
+export function handwrittenParts(
+  entry: EntryInfo,
+  moduleFunctions: ReadonlySet<string>,
+  /** Functions that each hold a registration and its DISPATCH: called like lkmdispatch(). */
+  dispatchers: ReadonlySet<string> = new Set(),
+): HandwrittenParts {
   const out: HandwrittenParts = { handlers: {}, prelude: [], notCarried: [] };
   const body = entry.node.childForFieldName('body');
   if (!body) return out;
@@ -198,7 +207,7 @@ export function handwrittenParts(entry: EntryInfo, moduleFunctions: ReadonlySet<
           if (n.type !== 'call_expression') return true;
           const callee = n.childForFieldName('function')?.text ?? '';
           const args = n.childForFieldName('arguments')?.text ?? '';
-          if (callee === 'lkmdispatch' || callee === 'lkmexists') return false;
+          if (callee === 'lkmdispatch' || callee === 'lkmexists' || dispatchers.has(callee)) return false;
           if (moduleFunctions.has(callee) && /\b(lkmtp|cmd)\b/.test(args)) out.handlers[role] ??= callee;
           return false;
         });
@@ -209,7 +218,7 @@ export function handwrittenParts(entry: EntryInfo, moduleFunctions: ReadonlySet<
   }
   const handlers = new Set(Object.values(out.handlers));
   const carried = (stmt: SyntaxNode) =>
-    out.prelude.includes(stmt) || callees(stmt).some((c) => c === 'lkmdispatch' || c === 'lkmexists' || handlers.has(c));
+    out.prelude.includes(stmt) || callees(stmt).some((c) => c === 'lkmdispatch' || c === 'lkmexists' || handlers.has(c) || dispatchers.has(c));
   for (const { stmt, role } of cases) {
     if (!carried(stmt) && callees(stmt).length) out.notCarried.push({ node: stmt, when: role });
   }

@@ -266,6 +266,9 @@ export class ModuleJob {
       });
       return null;
     }
+    // A registration in a function of its own (with its DISPATCH): the whole function is the
+    // declaration, replaced by MODULE() or removed, never converted as code.
+    if (decl.enclosing) Object.assign(site, { start: decl.enclosing.start, end: decl.enclosing.end });
     this.descriptors.push({ decl, site, src });
     this.markDead(src.path, site.start, site.end);
     return {

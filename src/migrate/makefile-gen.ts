@@ -20,6 +20,8 @@ export interface MakefileRewrite {
   sysDir: string | null;
   /** Sources the module needs that SRCS omitted (its glue), as they are named now: listed after the last SRCS line. */
   addSources?: string[];
+  /** The Makefile's variables, expanded: a source named through one (`lkminit_${KMOD}.c`) is renamed too. */
+  vars?: Map<string, string>;
 }
 
 /** Split into logical lines: a line ending in `\` continues on the next. */
@@ -81,7 +83,8 @@ export function rewriteMakefile(text: string, r: MakefileRewrite): string {
         continue;
       }
       if (v === 'SRCS' && r.renamedSources.size) {
-        out.push(body.replace(/[^\s=+\\]+/g, (w) => (w === 'SRCS' ? w : (r.renamedSources.get(w) ?? w))) + nl);
+        const expand = (w: string) => w.replace(/\$[{(](\w+)[)}]/g, (all, n: string) => r.vars?.get(n) ?? all);
+        out.push(body.replace(/[^\s=+\\]+/g, (w) => (w === 'SRCS' ? w : (r.renamedSources.get(w) ?? r.renamedSources.get(expand(w)) ?? w))) + nl);
         continue;
       }
       if (v === 'CPPFLAGS' && /-D_LKM\b/.test(body)) {

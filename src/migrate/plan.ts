@@ -48,6 +48,11 @@ export interface Declaration extends Span {
   rule?: string;
   /** The descriptor fields the rule read from it, by sys/lkm.h member name. */
   fields?: Record<string, string>;
+  /**
+   * A MOD_* written inside a function (NetBSD 4's coda and puffs: each registration in its own
+   * small function with its own DISPATCH, which the entry calls in turn): that function.
+   */
+  enclosing?: { name: string; start: number; end: number; line: number };
 }
 
 /** The function the old loader called: the one whose body dispatches. */

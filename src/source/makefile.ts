@@ -183,6 +183,8 @@ function isFile(p: string): boolean {
 
 class MakefileReader {
   private vars: MakeVars;
+  /** The kernel tree the Makefile sits in (conf/files, kern/, sys/), when it is in one. */
+  private kernelTree: string | undefined;
   private conds: CondFrame[] = [];
   private reportedUndecided = new Set<string>();
 
@@ -196,7 +198,8 @@ class MakefileReader {
     this.vars.setBuiltin('.OBJDIR', info.curdir);
     this.vars.setBuiltin('.MAKE', 'make');
     // bsd.kmod.mk's `S?= /sys` means the kernel tree; bsd.own.mk's NETBSDSRCDIR the tree above it.
-    const sys = kernelTreeOf(info.curdir) ?? sysDirAbove(info.curdir);
+    this.kernelTree = kernelTreeOf(info.curdir);
+    const sys = this.kernelTree ?? sysDirAbove(info.curdir);
     let srcdir: string | undefined | null = null;
     this.vars.fallback = (name) => {
       if (name === 'S') return sys;
@@ -324,6 +327,7 @@ class MakefileReader {
       if (t === '.PATH' || t.startsWith('.PATH.')) {
         this.reportUndefined(file, line, t);
         const dirs = sources.map((s) => path.resolve(this.info.curdir, s));
+        this.reportEscaping(file, line, t, dirs);
         const suffix = t === '.PATH' ? null : t.slice('.PATH'.length);
         if (suffix === null) {
           if (sources.length === 0 && act === 'yes') this.info.searchPath = [];
@@ -487,6 +491,20 @@ class MakefileReader {
         return { ...b, text: t };
       });
       this.readLines(file, iteration, base, depth);
+    }
+  }
+
+  /** A .PATH that leads out of the kernel tree the Makefile is in: sources there are not the tree's to change. */
+  private reportEscaping(file: string, line: number, target: string, dirs: string[]): void {
+    const tree = this.kernelTree;
+    if (!tree) return;
+    for (const d of dirs) {
+      const r = path.relative(tree, d);
+      if (r !== '' && (r.startsWith('..') || path.isAbsolute(r))) {
+        this.problem(file, line, 'warning', 'makefile-path-outside-tree',
+          `${target} leads to ${d}, outside the kernel tree ${tree}; sources found there are read, but lkm2mod never writes ` +
+            'outside the tree (the edits they need are reported with their hunks). Move them into the tree, or point .PATH at the copy in it');
+      }
     }
   }
 

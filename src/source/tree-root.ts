@@ -6,10 +6,11 @@
  * A user types the folder of the modules (`sys/lkm`), but a module's sources live elsewhere in
  * the same kernel tree (`.PATH: $S/miscfs/kernfs`), and a converted module moves to
  * `sys/modules`. So the root is the kernel source tree the paths are in: the nearest ancestor
- * holding conf/files, kern/ and sys/ (make-env.ts), or, for a tree too partial for that, the
- * directory its Makefiles' `S` names. When the current directory holds that tree (or the paths,
- * when they are in no kernel tree), the root is the current directory, so `git apply` and
- * `patch -p1` work from where the user is; else the paths' deepest common ancestor.
+ * holding conf/files, kern/ and sys/ (make-env.ts), wherever the user runs lkm2mod from: so
+ * nothing outside the kernel tree is ever written, and the patch reads the same from anywhere.
+ * For paths in no recognisable kernel tree, the root is the current directory when it holds
+ * them all (so `git apply` and `patch -p1` work from where the user is), else the directory the
+ * Makefiles' `S` names when it holds them, else their deepest common ancestor.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -20,9 +21,12 @@ import { kernelTreeOf } from './make-env.ts';
  * kernel tree without conf/files.
  */
 export function treeRoot(paths: string[], cwd: string, sysDirs: readonly string[] = []): string {
+  const common = commonRoot(paths, paths.length ? path.dirname(paths[0]!) : cwd);
+  const kernel = kernelTreeOf(common);
+  if (kernel) return kernel;
+  // A tree too partial to be recognised is only a hint: where the user is decides first.
   const base = commonRoot(paths, cwd);
-  const kernel = kernelTreeOf(base) ?? sysDirs.filter((s) => contains(s, base)).sort((a, b) => a.length - b.length)[0];
-  return kernel && !contains(base, kernel) ? kernel : base;
+  return sysDirs.filter((s) => contains(s, base)).sort((a, b) => a.length - b.length)[0] ?? base;
 }
 
 /** Whether `dir` is `p` or an ancestor of it. */

@@ -21,7 +21,11 @@ export class Catalog {
   private readonly objects = new Map<string, ModuleObject | Error>();
   private readonly texts = new Map<string, string>();
 
-  constructor(specs: readonly ModuleSpec[]) {
+  constructor(
+    specs: readonly ModuleSpec[],
+    /** MACHINE the modules are compiled for (the compiler's default when absent). */
+    private readonly machine?: string,
+  ) {
     for (const s of specs) {
       if (!this.byName.has(s.name)) this.byName.set(s.name, s);
       const parent = path.dirname(s.moduleDir.dir);
@@ -102,7 +106,7 @@ export class Catalog {
     let o = this.objects.get(key);
     if (!o) {
       try {
-        o = compileModuleDir(md, { mode });
+        o = compileModuleDir(md, { mode, arch: this.machine });
       } catch (err) {
         // A module that does not compile fails the same way every time it is asked for.
         o = err instanceof Error ? err : new Error(String(err));

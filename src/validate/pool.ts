@@ -45,7 +45,7 @@ function serve(post: (r: Reply) => void): (msg: Message) => void {
 }
 
 function inlineValidator(job: ValidationJob): (index: number) => Promise<Reply> {
-  const catalog = new Catalog(job.catalog);
+  const catalog = new Catalog(job.catalog, job.settings.machine);
   return async (index) => {
     try {
       return { index, result: await validateModule(job.targets[index]!, catalog, job.settings, job.overlay) };

@@ -4,6 +4,7 @@
  * convert could not convert, still gets a result — failed, saying why — never a silent skip;
  * and a bug in lkm2mod itself fails that module's check, not the whole run.
  */
+import type { CompiledModule } from '../kernel/cc/compile.ts';
 import { Catalog } from './catalog.ts';
 import { compileCheck } from './checks/compile.ts';
 import { dependencies } from './checks/dependencies.ts';
@@ -43,8 +44,9 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
   } else {
     for (const [name, check] of KERNEL_CHECKS) checks.push(await guarded(name, () => check(subject)));
   }
-  if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display)));
+  if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display, settings.machine)));
 
+  const notes = [...spec.notes, ...(subject && !('error' in subject) ? headerNotes(subject.object) : [])].map(display);
   const result: ModuleResult = {
     name: spec.name,
     kind: spec.kind,
@@ -52,7 +54,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
     dir: spec.dir,
     ...(spec.lkm ? { lkm: spec.lkm.moduleDir.dir } : {}),
     ok: checks.every((c) => c.ok),
-    ...(spec.notes.length ? { notes: spec.notes } : {}),
+    ...(notes.length ? { notes } : {}),
     checks: checks.map((c) => showPaths(c, display)),
     timeMs: Math.round(performance.now() - started),
   };
@@ -76,6 +78,16 @@ function prepare(spec: ModuleSpec, catalog: Catalog, settings: CheckSettings): S
     return { error: `not a loadable module: ${(err as Error).message}` };
   }
   return { spec, catalog, object, infoName: info.name, required: info.required, settings };
+}
+
+/** The headers config(8) would have written that the module includes, synthesised: named. */
+function headerNotes(object: object): string[] {
+  const generated = (object as Partial<CompiledModule>).configHeaders ?? [];
+  if (!generated.length) return [];
+  const groups = new Map<string, string[]>();
+  for (const g of [...generated].sort((a, b) => a.name.localeCompare(b.name))) groups.set(g.why, [...(groups.get(g.why) ?? []), g.name]);
+  const parts = [...groups].map(([why, names]) => `${names.join(', ')} (${why})`);
+  return [`headers config(8) writes, synthesised: ${parts.join('; ')}`];
 }
 
 async function guarded(name: CheckName, check: () => Promise<CheckResult>): Promise<CheckResult> {

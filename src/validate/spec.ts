@@ -65,4 +65,6 @@ export interface CheckSettings {
   repeat: number;
   /** Run the converted sources through a real C compiler. */
   cc: boolean;
+  /** MACHINE (--machine): machine/ headers, CPU family and data model of both compilers. */
+  machine?: string;
 }

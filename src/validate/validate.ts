@@ -113,7 +113,7 @@ async function run(
     const targets = [...conversionSpecs(set, scan, overlay), ...validated].sort(byName);
     noteDuplicates(targets);
     const catalog = validated === found ? targets : [...targets, ...found];
-    const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false };
+    const settings: CheckSettings = { repeat: opts.repeat ?? DEFAULT_REPEAT, cc: opts.cc ?? false, ...(opts.machine ? { machine: opts.machine.machine } : {}) };
     const job: ValidationJob = { targets, catalog, overlay: overlay ? { dir: overlay.dir, root: overlay.root } : null, settings };
     const results = await validateJob(job, opts, pool);
     const unvalidated = (scan.findings ?? []).filter((f) => f.severity !== 'note').map(findingLine);
@@ -134,7 +134,7 @@ export async function validateJob(job: ValidationJob, opts: Pick<ValidateOptions
   let done = 0;
   const progress = (r: ModuleResult) => opts.onProgress?.(++done, total, r.name);
   if (!pool || total < 2) {
-    const catalog = new Catalog(job.catalog);
+    const catalog = new Catalog(job.catalog, job.settings.machine);
     const out: ModuleResult[] = [];
     for (const spec of job.targets) {
       const r = await validateModule(spec, catalog, job.settings, job.overlay);

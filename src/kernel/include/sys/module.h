@@ -11,6 +11,17 @@
 #include <sys/param.h>
 #include <sys/queue.h>
 
+/*
+ * A module converted in a tree older than module(9) (NetBSD before 5) reads this header over
+ * the tree's own sys/cdefs.h and sys/types.h, which have no link sets and no bool.
+ */
+#ifndef __link_set_add_rodata
+#define	__module_link_set_entry(set, sym) \
+	static __attribute__((__section__("link_set_" #set), __used__)) \
+	    void const * const __link_set_##set##_sym_##sym = &sym
+#define	__link_set_add_rodata(set, sym)	__module_link_set_entry(set, sym)
+#endif
+
 #define	MAXMODNAME	32
 #define	MAXMODDEPS	10
 
@@ -88,7 +99,7 @@ extern struct vm_map	*module_map;
 extern u_int		module_count;
 extern u_int		module_gen;
 extern struct modlist	module_list;
-extern bool		module_autoload_on;
+extern _Bool		module_autoload_on;
 extern struct kmutex	module_lock;
 
 void	module_init(void);
@@ -96,7 +107,7 @@ void	module_init2(void);
 void	module_init_md(void);
 void	module_init_class(modclass_t);
 int	module_prime(void *, size_t);
-bool	module_compatible(int, int);
+_Bool	module_compatible(int, int);
 int	module_load(const char *, int, prop_dictionary_t, modclass_t);
 int	module_autoload(const char *, modclass_t);
 int	module_unload(const char *);

@@ -1,0 +1,87 @@
+/**
+ * The shared NetBSD 1.4T kernel tree (test/real-tree.ts), converted whole as a user would:
+ * every LKM of sys/lkm found with the sources its Makefile reaches, the patch applying at the
+ * tree root, and a second run changing nothing. Skipped, saying why, when the archive is absent.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli } from './helpers.ts';
+import { copyOfRealTree, realTree } from './real-tree.ts';
+
+const tree = realTree();
+const skip = 'skip' in tree ? tree.skip : false;
+
+interface ScanJson {
+  modules: { name: string; kind: string; dir: string; files: string[]; findings: { code: string; file: string; line: number; message: string }[] }[];
+  findings: { code: string }[];
+}
+
+/**
+ * The sources 1.4T's Makefiles name that the tree really lacks: compat/linux's Makefile predates
+ * the move of its sources to compat/linux/common; svr4_error.c became svr4_errno.c; SunOS
+ * emulation has no i386 machine-dependent part (the default --machine).
+ */
+const REALLY_MISSING: Record<string, string[]> = {
+  compat_linux: [
+    'linux_audio.c', 'linux_error.c', 'linux_exec.c', 'linux_file.c', 'linux_ioctl.c', 'linux_ipc.c',
+    'linux_machdep.c', 'linux_misc.c', 'linux_signal.c', 'linux_socket.c', 'linux_sysent.c', 'linux_termios.c',
+  ],
+  sunos: ['sunos_machdep.c'],
+  svr4: ['svr4_error.c'],
+};
+
+test('scan sys/lkm of NetBSD 1.4T: 23 LKMs, each with every source its Makefile reaches', { skip }, () => {
+  if ('skip' in tree) return;
+  const r = runCli(['scan', '--json', tree.lkm]);
+  assert.equal(r.status, 0, r.stderr);
+  const scan = JSON.parse(r.stdout) as ScanJson;
+  assert.equal(scan.modules.length, 23, scan.modules.map((m) => m.name).join(', '));
+  assert.deepEqual(scan.findings, [], 'nothing outside a module');
+  const missing: Record<string, string[]> = {};
+  for (const m of scan.modules) {
+    const codes = m.findings.map((f) => f.code);
+    for (const bad of ['makefile-shell-assignment', 'makefile-undefined-variable', 'declaration-args', 'no-makefile', 'no-declaration']) {
+      assert.ok(!codes.includes(bad), `${m.name}: ${bad}\n${m.findings.map((f) => f.message).join('\n')}`);
+    }
+    const names = m.findings.filter((f) => f.code === 'missing-source').map((f) => /SRCS names (\S+),/.exec(f.message)![1]!);
+    if (names.length) missing[m.name] = names.sort();
+    // Every source found is a file of the tree, most of them reached through $S.
+    for (const f of m.files) assert.ok(fs.existsSync(path.resolve(f)), f);
+  }
+  assert.deepEqual(missing, REALLY_MISSING);
+  const files = Object.fromEntries(scan.modules.map((m) => [m.name, m.files.length]));
+  // A sample of what .PATH: $S/... reaches (the glue alone was all that was found before).
+  assert.equal(files.cd9660, 8);
+  assert.equal(files.lfs, 12);
+  assert.equal(files.svr4, 18, 'svr4: its sources, svr4_machdep.o made from arch/i386, and the glue SRCS forgot');
+  const svr4 = scan.modules.find((m) => m.name === 'svr4')!;
+  assert.ok(svr4.findings.some((f) => f.code === 'glue-not-in-srcs'));
+  assert.ok(svr4.files.some((f) => f.endsWith('arch/i386/i386/svr4_machdep.c')));
+});
+
+test('convert sys/lkm of NetBSD 1.4T: the whole-tree patch applies at the tree root, and a second run changes nothing', { skip }, () => {
+  if ('skip' in tree) return;
+  const copy = copyOfRealTree(tree);
+  try {
+    const preview = runCli(['convert', copy.lkm]);
+    assert.equal(preview.status, 0, preview.stderr);
+    assert.doesNotMatch(preview.stderr, /internal error|\n\s+at .*:\d+:\d+\)/);
+    assert.doesNotMatch(preview.stdout, /^#\| /m, 'no file outside the tree needs an edit');
+    assert.ok(!preview.stderr.includes('[outside-tree-root]'));
+    const patch = path.join(copy.root, 'lkm.patch');
+    fs.writeFileSync(patch, preview.stdout);
+    const apply = spawnSync('git', ['apply', patch], { cwd: copy.sys, encoding: 'utf8' });
+    assert.equal(apply.status, 0, apply.stderr);
+    for (const name of ['cd9660', 'svr4', 'coda', 'if_ipl']) assert.ok(fs.existsSync(path.join(copy.sys, 'modules', name, 'Makefile')), name);
+
+    const again = runCli(['convert', '--check', path.join(copy.sys, 'lkm'), path.join(copy.sys, 'modules')]);
+    assert.equal(again.status, 0, `a second run would change the converted tree:\n${again.stdout.slice(0, 2000)}\n${again.stderr}`);
+    assert.match(again.stderr, /nothing to convert: 23 module\(9\) modules already converted/);
+    assert.doesNotMatch(again.stderr, /modinfo-not-read/, 'every converted module is one a rescan reads');
+  } finally {
+    fs.rmSync(copy.root, { recursive: true, force: true });
+  }
+});
