@@ -191,3 +191,17 @@ test('a .PATH that climbs out of the kernel tree: a finding where it is written,
   assert.equal(fs.readFileSync(vendor, 'utf8'), before, '--write leaves the file outside the tree alone');
   assert.match(fs.readFileSync(path.join(root, 'sys/modules/esc/esc_mod.c'), 'utf8'), /MODULE\(MODULE_CLASS_MISC, esc, NULL\)/);
 });
+
+test('K&R parameter declarations tree-sitter leaves at file scope are not globals (no module "requires" another for its parameter names)', async () => {
+  const { SourceCache } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const root = tree({
+    'fil.c':
+      'frgroup_t *fr_findgroup(num, flags, which, set, fgpp)\nu_int num;\nu_32_t flags;\nminor_t which;\nint set;\nfrgroup_t ***fgpp;\n{\n\treturn 0;\n}\n\n' +
+      'static int frrequest(unit, req, set)\nint unit;\n#if defined(__NetBSD__)\nu_long req;\n#else\nint req;\n#endif\nint set;\n{\n\treturn 0;\n}\n\nint fr_active;\n',
+  });
+  const s = fileSymbols(new SourceCache().get(path.join(root, 'fil.c')));
+  for (const param of ['num', 'flags', 'which', 'set', 'fgpp', 'unit', 'req']) assert.ok(!s.globals.has(param), param);
+  assert.ok(s.globals.has('fr_findgroup'));
+  assert.ok(s.globals.has('fr_active'));
+});

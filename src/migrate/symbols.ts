@@ -50,7 +50,26 @@ export function fileSymbols(src: CSource): FileSymbols {
 function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
   const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set() };
   const visitTop = (node: SyntaxNode) => {
+    // The parameter names of a K&R head tree-sitter did not join to its body: the declarations
+    // after it (`int set;`) declare those parameters, not globals.
+    let knrParams: Set<string> | null = null;
     for (const n of node.namedChildren) {
+      const params: Set<string> | null = knrParams;
+      knrParams = null;
+      if (n.type === 'comment') {
+        knrParams = params;
+        continue;
+      }
+      if (params && (n.type === 'declaration' || n.type.startsWith('preproc_'))) {
+        // `int set;`, or `#if ... u_long req; #else int req; #endif` among them.
+        const decls = n.type === 'declaration' ? [n] : n.descendantsOfType('declaration');
+        const names = decls.flatMap((d) => d.childrenForFieldName('declarator').map((x) => declaredName(x.type === 'init_declarator' ? x.childForFieldName('declarator') : x)));
+        if (names.length && names.every((x) => x !== null && params.has(x))) {
+          knrParams = params;
+          continue;
+        }
+      }
+      if (n.type === 'declaration' || n.type === 'ERROR') knrParams = knrHeadParams(n);
       if (n.type === 'function_definition') {
         const name = declaredName(n.childForFieldName('declarator'));
         if (name) (isStatic(n) ? out.statics : out.globals).add(name);
@@ -75,6 +94,24 @@ function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
   };
   visitTop(src.root);
   return out;
+}
+
+/** `int f(a, b)` written K&R style and parsed as a declaration (or an ERROR): its parameter names. */
+function knrHeadParams(decl: SyntaxNode): Set<string> | null {
+  const heads = decl.type === 'ERROR' ? decl.namedChildren.filter((c) => c.type === 'function_declarator') : decl.childrenForFieldName('declarator');
+  for (const d of heads) {
+    let f: SyntaxNode | null = d;
+    while (f && f.type !== 'function_declarator') f = f.childForFieldName('declarator');
+    const list = f?.childForFieldName('parameters');
+    // A bare name in the list: an identifier, or a lone "type" (tree-sitter's reading of `f(a, b)`).
+    const names = (list?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((c) => {
+      if (c.type === 'identifier') return c.text;
+      const only = c.type === 'parameter_declaration' && !c.childForFieldName('declarator') && c.namedChildren.length === 1 ? c.namedChildren[0]! : null;
+      return only?.type === 'type_identifier' ? only.text : null;
+    });
+    if (names.length && names.every((x) => x !== null)) return new Set(names as string[]);
+  }
+  return null;
 }
 
 function isStatic(n: SyntaxNode): boolean {
