@@ -141,10 +141,10 @@ function main(): void {
   rows.sort((a, b) => b.bytes - a.bytes);
   const per = (x: number, bytes: number) => (x / bytes) * 100 * 1024;
   console.log(`modules    ${rows.length} converted one at a time (lkm2mod convert DIR: process start-up and the tree index included)`);
-  console.log('           module                 source       time      peak      ms/100KB  MB/100KB');
+  console.log('           module                 source       time       CPU      peak  ms/100KB  MB/100KB');
   const show = (row: (typeof rows)[number]) =>
     console.log(
-      `           ${row.name.slice(0, 22).padEnd(22)} ${`${(row.bytes / 1024).toFixed(0)} KB`.padStart(7)}  ${s(row.r.ms).padStart(8)}  ${mb(row.r.rssMB).padStart(8)}` +
+      `           ${row.name.slice(0, 22).padEnd(22)} ${`${(row.bytes / 1024).toFixed(0)} KB`.padStart(7)}  ${s(row.r.ms).padStart(8)}  ${s(row.r.cpuMs ?? 0).padStart(8)}  ${mb(row.r.rssMB).padStart(8)}` +
         `  ${per(row.r.ms, row.bytes).toFixed(0).padStart(8)}  ${per(row.r.rssMB ?? 0, row.bytes).toFixed(0).padStart(8)}` +
         (row.ok ? '' : `  FAILED (exit ${row.r.status}): ${fail(row.r)}`),
     );
