@@ -167,7 +167,17 @@ export class SymbolIndex {
     /** Paths in reasons are shown relative to it. */
     private readonly root?: string,
   ) {
+    const named = new Map<string, number>();
+    for (const p of providers) named.set(p.module, (named.get(p.module) ?? 0) + 1);
     for (const p of providers) {
+      if (named.get(p.module) === 1 && !p.files.every((f) => cache.has(f))) {
+        // A module not being converted: only what it defines matters, and only for the symbols
+        // a converted module asks about; its files are read then (resolveLazy).
+        this.lazy.set(p.module, p.files);
+        this.defs.set(p.module, new Set());
+        this.definedIn.set(p.module, new Map());
+        continue;
+      }
       const defs = new Set<string>();
       const locals = new Set<string>();
       const uses = new Set<string>();
@@ -189,7 +199,69 @@ export class SymbolIndex {
   }
 
   definesOf(module: string): ReadonlySet<string> {
+    this.materialize(module);
     return this.defs.get(module) ?? new Set();
+  }
+
+  /** Modules whose files are read only for the symbols asked about, with their files. */
+  private readonly lazy = new Map<string, string[]>();
+  /** Files of lazy modules read so far, with their globals; a file is parsed once. */
+  private readonly lazyGlobals = new Map<string, Set<string>>();
+
+  /** A lazy module read whole, as every module was: for a question about the module itself. */
+  private materialize(module: string): void {
+    const files = this.lazy.get(module);
+    if (!files) return;
+    this.lazy.delete(module);
+    const defs = new Set<string>();
+    const locals = new Set<string>();
+    const uses = new Set<string>();
+    const where = new Map<string, string>();
+    for (const file of files) {
+      const s = fileSymbols(this.cache.get(file));
+      for (const g of s.globals) {
+        defs.add(g);
+        if (!where.has(g)) where.set(g, file);
+      }
+      for (const st of s.statics) locals.add(st);
+      for (const u of s.uses) uses.add(u);
+    }
+    for (const d of [...defs, ...locals]) uses.delete(d);
+    this.defs.set(module, defs);
+    this.uses.set(module, uses);
+    this.definedIn.set(module, where);
+  }
+
+  /**
+   * Makes what lazy modules define exact for `symbols`: a file is parsed (its top level only)
+   * when one of them is a word of its code, since a file that defines a symbol names it.
+   */
+  private resolveLazy(symbols: Set<string>): void {
+    if (!this.lazy.size || !symbols.size) return;
+    const mentions = mentionTest(symbols);
+    for (const [module, files] of this.lazy) {
+      const defs = this.defs.get(module)!;
+      const where = this.definedIn.get(module)!;
+      for (const file of files) {
+        let globals = this.lazyGlobals.get(file);
+        if (!globals) {
+          const cached = this.cache.has(file) ? this.cache.get(file) : null;
+          let read: { text: string; encoding?: ReturnType<typeof readSource>['encoding'] };
+          try {
+            read = cached ?? readSource(file);
+          } catch {
+            continue;
+          }
+          if (!mentions(read.text) || !namedIn(maskCode(read.text), symbols).names.length) continue;
+          globals = cached ? fileSymbols(cached).globals : symbolsOf(new CSource(file, read.text, read.encoding), false).globals;
+          this.lazyGlobals.set(file, globals);
+          for (const g of globals) defs.add(g);
+        }
+      }
+      // Where each is defined: the first file, in the module's order, that defines it.
+      where.clear();
+      for (const file of files) for (const g of this.lazyGlobals.get(file) ?? []) if (!where.has(g)) where.set(g, file);
+    }
   }
 
   /**
@@ -202,9 +274,11 @@ export class SymbolIndex {
     /** False for a symbol the conversion no longer refers to (its calls were rewritten). */
     stillUsed: (symbol: string) => boolean = () => true,
   ): { required: Requirement[]; ambiguous: string[] } {
+    this.materialize(module);
     const extra = new Set(extraUses);
     const uses = new Set([...(this.uses.get(module) ?? []), ...extra]);
     const own = this.defs.get(module) ?? new Set();
+    this.resolveLazy(new Set([...uses].filter((s) => !own.has(s))));
     const wanted = new Map<string, string[]>(); // symbol -> providing modules
     for (const sym of uses) {
       if (own.has(sym)) continue;
