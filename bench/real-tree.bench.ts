@@ -106,7 +106,7 @@ function main(): void {
   console.log(`scan       grep -rlE                 ${s(grep.ms)}`);
   console.log(
     `           lkm2mod scan --json       ${s(scan.ms)}${cpu(scan)}, peak ${mb(scanRss)}: ${(scan.ms / grep.ms).toFixed(2)}x grep` +
-      `   targets <= 2x grep: ${ok(scan.ms <= 2 * grep.ms)}, <= 300 MB: ${ok(scanRss <= 300)}`,
+      `   targets <= 2x grep: ${ok(doc !== null && scan.ms <= 2 * grep.ms)}, <= 300 MB: ${ok(doc !== null && scanRss <= 300)}`,
   );
   if (doc) console.log(`           ${doc.modules.length} LKMs, ${doc.files_scanned} files read, ${doc.files_parsed} parsed`);
 
@@ -119,7 +119,7 @@ function main(): void {
   console.log(
     `convert    lkm2mod convert sys       ${s(convert.ms)}${cpu(convert)}, peak ${mb(convert.rssMB)}` +
       (convertOk ? '' : ` — FAILED (exit ${convert.status}): ${fail(convert)}`) +
-      `   targets <= 10 s: ${ok(convertOk && convert.ms <= 10_000)}, <= 500 MB: ${ok((convert.rssMB ?? Infinity) <= 500)}`,
+      `   targets <= 10 s: ${ok(convertOk && convert.ms <= 10_000)}, <= 500 MB: ${ok(convertOk && (convert.rssMB ?? Infinity) <= 500)}`,
   );
   if (!version) console.log('           spatch -j 2               not installed (Debian package coccinelle)');
   else if (spatch && spatch.status !== 0) console.log(`           spatch ${version} -j 2: failed (exit ${spatch.status}): ${spatch.stderr.trim().split('\n').at(-1)}`);
