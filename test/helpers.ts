@@ -14,11 +14,18 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * What a test's lkm2mod runs: the TypeScript in src/ through tsx (bin/lkm2mod.js with
+ * LKM2MOD_FROM_SOURCE=1), so a test always exercises the sources as they are, never a build
+ * older than them. test/build.test.ts runs the build itself, which `npm test` makes first.
+ */
+export const FROM_SOURCE_ENV = { LKM2MOD_FROM_SOURCE: '1' };
+
 /** Run `lkm2mod <args>` through bin/lkm2mod.js (as `npx lkm2mod` would) in `cwd`. */
 export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): RunResult {
   const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/lkm2mod.js'), ...args], {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    env: { ...process.env, NO_COLOR: '1', ...FROM_SOURCE_ENV, ...opts.env },
     input: opts.input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

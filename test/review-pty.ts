@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from './helpers.ts';
+import { FROM_SOURCE_ENV, ROOT } from './helpers.ts';
 
 /** Why the pty tests cannot run here, or null when they can. */
 export function ptyMissing(): string | null {
@@ -38,7 +38,7 @@ export class PtySession {
   static start(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; rows?: number; cols?: number }): PtySession {
     const cli = [process.execPath, path.join(ROOT, 'bin/lkm2mod.js'), ...args].map(quote).join(' ');
     const command = `stty rows ${opts.rows ?? 40} cols ${opts.cols ?? 120}; exec ${cli}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TERM: 'xterm', ...opts.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TERM: 'xterm', ...FROM_SOURCE_ENV, ...opts.env };
     delete env.PAGER;
     delete env.LKM2MOD_PAGER;
     if (opts.env?.PAGER !== undefined) env.PAGER = opts.env.PAGER;

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT_PENDING, UserError } from './errors.ts';
+import { PACKAGE_ROOT } from '../runtime.ts';
 import { parseSize, planAndMachine, parseSlots } from './options.ts';
 import type { ValidateFlags } from './validate.ts';
 import { Progress } from '../report/progress.ts';
@@ -72,7 +73,7 @@ function positive(flag: string, value: string | undefined): number | undefined {
 
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
   }

@@ -6,9 +6,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../runtime.ts';
 
-export const INCLUDE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'include');
+export const INCLUDE_DIR = sourcePath(import.meta.url, 'include');
 
 export interface Prototype {
   name: string;

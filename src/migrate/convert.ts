@@ -17,7 +17,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../runtime.ts';
 import { renderPatch, type FileChange } from '../report/diff.ts';
 import { commonRoot, contains } from '../source/tree-root.ts';
 import { walkPaths } from '../source/files.ts';
@@ -722,7 +722,7 @@ function kernelBuilt(cFiles: string[], plans: ModulePlan[], kernelSrc: string[],
 }
 
 /** The simulated kernel's bundled headers: their macros are no symbols. */
-const BUNDLED_INCLUDE = fileURLToPath(new URL('../kernel/include', import.meta.url));
+const BUNDLED_INCLUDE = sourcePath(import.meta.url, '../kernel/include');
 
 /** Edits become file changes, laid out where the modules now live. */
 function assemble(

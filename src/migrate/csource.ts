@@ -15,6 +15,7 @@ export class CSource implements SourceFile {
   readonly edits: EditSet;
   private parsed: Tree | undefined;
   private lineStarts: number[] | undefined;
+  private byName: Map<string, SyntaxNode[]> | undefined;
 
   constructor(
     readonly path: string,
@@ -121,16 +122,38 @@ export class CSource implements SourceFile {
     return this.root.namedDescendantForIndex(start, Math.max(start, end - 1));
   }
 
-  /** Every identifier node with this name (not field names, not type names). */
+  /** Every identifier node with this name (not field names, not type names), in text order. */
   identifiers(name: string, within: SyntaxNode = this.root): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    if (!this.text.includes(name)) return out;
-    walk(within, (n) => {
-      if (n.type === 'identifier' && n.text === name) out.push(n);
-      return true;
-    });
-    return out;
+    if (!this.text.includes(name)) return [];
+    const all = this.identifierIndex().get(name) ?? [];
+    if (within.id === this.root.id) return [...all];
+    return all.filter((n) => n.startIndex >= within.startIndex && n.endIndex <= within.endIndex && isWithin(n, within));
   }
+
+  /**
+   * The identifiers of the tree by name, from one walk: asked once per symbol, a walk of the
+   * whole tree each time made the cost grow with the file's size times its symbols.
+   */
+  private identifierIndex(): Map<string, SyntaxNode[]> {
+    if (!this.byName) {
+      const index = new Map<string, SyntaxNode[]>();
+      walk(this.root, (n) => {
+        if (n.type !== 'identifier') return true;
+        const list = index.get(n.text);
+        if (list) list.push(n);
+        else index.set(n.text, [n]);
+        return true;
+      });
+      this.byName = index;
+    }
+    return this.byName;
+  }
+}
+
+/** Whether `node` is `ancestor` or lies inside it in the tree (a zero-width node at its edge may not). */
+function isWithin(node: SyntaxNode, ancestor: SyntaxNode): boolean {
+  for (let n: SyntaxNode | null = node; n; n = n.parent) if (n.id === ancestor.id) return true;
+  return false;
 }
 
 /** Reads each file once per conversion; files created by the conversion are not in it. */

@@ -110,6 +110,11 @@ export interface SourceFacts {
 
 const MAX_ERROR_LINES = 5;
 
+/** The local headers a file includes (`#include "foo.h"`), as written: read from the text, no parse needed. */
+export function localIncludes(text: string): string[] {
+  return [...text.matchAll(/^[ \t]*#[ \t]*include[ \t]+"([^"]+)"/gm)].map((m) => m[1]!);
+}
+
 /** Extracts the facts of one file. Never throws on bad C: it works from what parsed. */
 export function extractFacts(file: string, text: string): SourceFacts {
   const masked = maskCode(text);
@@ -127,7 +132,7 @@ export function extractFacts(file: string, text: string): SourceFacts {
     offsetReads: [],
     sysentWrites: [],
     sysents: {},
-    localIncludes: [...text.matchAll(/^[ \t]*#[ \t]*include[ \t]+"([^"]+)"/gm)].map((m) => m[1]!),
+    localIncludes: localIncludes(text),
     conditionProblems: conds.problems,
     wrappers: lkmWrappers(file, text, masked, lines),
     macroCalls: [],

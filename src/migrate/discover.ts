@@ -22,7 +22,7 @@ import {
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { DEFAULT_MACHINE, kernelTreeOf, sysDirAbove, type Machine } from '../source/make-env.ts';
 import { lkmInterface } from '../source/lkm-header.ts';
-import { headerDefines, type MacroDefine, type SourceFacts } from './discover-facts.ts';
+import { headerDefines, localIncludes, type MacroDefine, type SourceFacts } from './discover-facts.ts';
 import { assembleModule, sortFindings, type AssembleContext, type ModuleSources } from './discover-assemble.ts';
 import { mayMentionLkm, hasLkmConstruct, neededByModule } from './discover-prefilter.ts';
 import { makefileModule9, mayDeclareModinfo, orphanModule9s } from './discover-module9.ts';
@@ -365,7 +365,7 @@ class Discovery {
     const dirs = headerDirs(m);
     return {
       facts: (file: string) => this.facts.get(file),
-      headerDefines: (file: string) => this.localHeaders(file, dirs).flatMap((h) => h.defines),
+      headerDefines: (file: string) => this.localHeaders(file, this.facts.get(file)?.localIncludes ?? [], dirs).flatMap((h) => h.defines),
       lkmInterface: () => {
         const sys = kernelSysDir(m);
         return sys ? lkmInterface(sys) : null;
@@ -374,11 +374,9 @@ class Discovery {
   }
 
   /** The headers `file` includes with quotes, found as cc -I would for a module build, read once each. */
-  private localHeaders(file: string, dirs: string[]): LocalHeader[] {
-    const facts = this.facts.get(file);
-    if (!facts) return [];
+  private localHeaders(file: string, includes: string[], dirs: string[]): LocalHeader[] {
     const out: LocalHeader[] = [];
-    for (const inc of facts.localIncludes) {
+    for (const inc of includes) {
       for (const d of [path.dirname(file), ...dirs]) {
         const p = path.resolve(d, inc);
         let header = this.headerCache.get(p);
@@ -403,13 +401,20 @@ class Discovery {
     const dirs = headerDirs(m);
     const out: Finding[] = [];
     for (const f of m.files) {
-      if (!this.facts.has(f) && this.texts.has(f)) {
+      const text = this.texts.get(f);
+      let facts = this.facts.get(f);
+      if (!facts && text === undefined) continue;
+      // The wrappers in sight come from the text (its #defines, its local headers): only a file
+      // that sees one needs parsing, to tell its file-scope calls from statements.
+      const own = facts?.wrappers ?? lkmWrappers(f, text!);
+      const visible = [...own, ...this.localHeaders(f, facts?.localIncludes ?? localIncludes(text!), dirs).flatMap((h) => h.wrappers)];
+      if (!visible.length) continue;
+      if (!facts) {
         this.parsing.add(f);
-        this.record(f, parseFile(f, this.texts.get(f)!));
+        this.record(f, parseFile(f, text!));
+        facts = this.facts.get(f);
+        if (!facts) continue;
       }
-      const facts = this.facts.get(f);
-      if (!facts) continue;
-      const visible = [...facts.wrappers, ...this.localHeaders(f, dirs).flatMap((h) => h.wrappers)];
       out.push(...notUnderstood(f, facts.macroCalls, visible));
     }
     return out;
@@ -421,7 +426,7 @@ class Discovery {
     const out: Finding[] = [];
     for (const [file, facts] of this.facts) {
       if (claimed.has(file) || inModules.has(file) || facts.descriptors.length || !facts.macroCalls.length) continue;
-      const visible = [...facts.wrappers, ...this.localHeaders(file, []).flatMap((h) => h.wrappers)];
+      const visible = [...facts.wrappers, ...this.localHeaders(file, facts.localIncludes, []).flatMap((h) => h.wrappers)];
       out.push(...notUnderstood(file, facts.macroCalls, visible));
     }
     return out;

@@ -11,7 +11,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../runtime.ts';
 import { referencedSymbol, stringValue } from './descriptor.ts';
 import { isIdentifier, MAXMODNAME, moduleName, unquote, type ModuleName } from './names.ts';
 import type { ModulePlan } from './plan.ts';
@@ -25,7 +25,7 @@ export interface KernelName extends ModuleName {
   why?: string;
 }
 
-const BUNDLED_MOUNT_H = fileURLToPath(new URL('../kernel/include/sys/mount.h', import.meta.url));
+const BUNDLED_MOUNT_H = sourcePath(import.meta.url, '../kernel/include/sys/mount.h');
 
 /** Reads a file's text, or null; callers pass a cache-backed reader. */
 export type ReadText = (file: string) => string | null;

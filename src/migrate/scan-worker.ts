@@ -3,11 +3,11 @@
  * tree has enough candidate files to keep every core busy; the main thread meanwhile keeps
  * reading and prefiltering files.
  *
- * lkm2mod has no build step, so a worker cannot be started from this .ts file directly unless
- * the TypeScript loader is active in it: the worker's bootstrap registers tsx first, then
- * imports this module, which notices it runs in a worker and serves requests.
+ * A worker imports this module (startWorker: the built JavaScript, or this file through tsx),
+ * which notices it runs in a worker and serves requests.
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { startWorker } from '../runtime.ts';
 import { extractFacts, type SourceFacts } from './discover-facts.ts';
 
 export type ParseOutcome = { facts: SourceFacts } | { error: string };
@@ -50,11 +50,8 @@ export class ParsePool {
   private failed: Error | null = null;
 
   constructor(size: number) {
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const self = import.meta.url;
-    const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(bootstrap, { eval: true, workerData: WORKER_MARK });
+      const worker = startWorker(import.meta.url, { workerData: WORKER_MARK });
       const slot = { worker, pending: 0 };
       worker.on('message', (replies: Reply[]) => {
         slot.pending -= replies.length;

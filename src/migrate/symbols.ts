@@ -10,7 +10,9 @@
 import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
-import type { CSource, SourceCache } from './csource.ts';
+import { readSource } from '../source/text-encoding.ts';
+import { CSource, type SourceCache } from './csource.ts';
+import { maskCode } from './discover-text.ts';
 
 export interface FileSymbols {
   /** Functions and variables with external linkage defined here. */
@@ -43,11 +45,24 @@ const memo = new WeakMap<CSource, FileSymbols>();
 export function fileSymbols(src: CSource): FileSymbols {
   const cached = memo.get(src);
   if (cached) return cached;
+  const out = symbolsOf(src, true);
+  memo.set(src, out);
+  return out;
+}
+
+/**
+ * What a file defines, and with `withUses` what it refers to, calls and #defines: walking every
+ * function body for its uses costs far more than reading the definitions, which are all at the
+ * top level.
+ */
+function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
   const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set(), calls: new Set(), macros: new Set() };
-  for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.macros.add(m[1]!);
-  for (const c of src.root.descendantsOfType('call_expression')) {
-    const fn = c.childForFieldName('function');
-    if (fn?.type === 'identifier') out.calls.add(fn.text);
+  if (withUses) {
+    for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.macros.add(m[1]!);
+    for (const c of src.root.descendantsOfType('call_expression')) {
+      const fn = c.childForFieldName('function');
+      if (fn?.type === 'identifier') out.calls.add(fn.text);
+    }
   }
   const visitTop = (node: SyntaxNode) => {
     // A K&R head tree-sitter did not join to its body (`int f(a, set)` then `int set;`): the
@@ -66,6 +81,7 @@ export function fileSymbols(src: CSource): FileSymbols {
       }
       if (after && n.type === 'compound_statement') {
         // The body tree-sitter did not join to its K&R head: its identifiers are uses.
+        if (!withUses) continue;
         const locals = new Set(knrParams);
         for (const d of n.descendantsOfType('declaration')) addDeclared(d, locals);
         const found = new Set<string>();
@@ -97,7 +113,7 @@ export function fileSymbols(src: CSource): FileSymbols {
       if (n.type === 'function_definition') {
         const name = declaredName(n.childForFieldName('declarator'));
         if (name) (isStatic(n) ? out.statics : out.globals).add(name);
-        collectUses(n, out.uses);
+        if (withUses) collectUses(n, out.uses);
       } else if (n.type === 'declaration') {
         const extern = n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'extern');
         // An indented declaration tree-sitter put at file scope is a parameter or local of a
@@ -109,19 +125,18 @@ export function fileSymbols(src: CSource): FileSymbols {
           if (!inner || inner.type === 'function_declarator') continue;
           const name = declaredName(inner);
           if (name && !extern) (isStatic(n) ? out.statics : out.globals).add(name);
-          const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+          const value = withUses && d.type === 'init_declarator' ? d.childForFieldName('value') : null;
           if (value) collectIdentifiers(value, out.uses);
         }
       } else if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type) || n.type === 'linkage_specification') {
         visitTop(n);
-      } else if (n.type === 'expression_statement' || n.type === 'ERROR') {
+      } else if (withUses && (n.type === 'expression_statement' || n.type === 'ERROR')) {
         // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too.
         collectIdentifiers(n, out.uses);
       }
     }
   };
   visitTop(src.root);
-  memo.set(src, out);
   return out;
 }
 
@@ -211,7 +226,17 @@ export class SymbolIndex {
     /** Directories whose headers' macros are known (the kernel trees, the bundled headers). */
     private readonly headerRoots: string[] = [],
   ) {
+    const named = new Map<string, number>();
+    for (const p of providers) named.set(p.module, (named.get(p.module) ?? 0) + 1);
     for (const p of providers) {
+      if (named.get(p.module) === 1 && !p.files.every((f) => cache.has(f))) {
+        // A module not being converted: only what it defines matters, and only for the symbols
+        // a converted module asks about; its files are read then (resolveLazy).
+        this.lazy.set(p.module, p.files);
+        this.defs.set(p.module, new Set());
+        this.definedIn.set(p.module, new Map());
+        continue;
+      }
       const defs = new Set<string>();
       const locals = new Set<string>();
       const uses = new Set<string>();
@@ -233,7 +258,69 @@ export class SymbolIndex {
   }
 
   definesOf(module: string): ReadonlySet<string> {
+    this.materialize(module);
     return this.defs.get(module) ?? new Set();
+  }
+
+  /** Modules whose files are read only for the symbols asked about, with their files. */
+  private readonly lazy = new Map<string, string[]>();
+  /** Files of lazy modules read so far, with their globals; a file is parsed once. */
+  private readonly lazyGlobals = new Map<string, Set<string>>();
+
+  /** A lazy module read whole, as every module was: for a question about the module itself. */
+  private materialize(module: string): void {
+    const files = this.lazy.get(module);
+    if (!files) return;
+    this.lazy.delete(module);
+    const defs = new Set<string>();
+    const locals = new Set<string>();
+    const uses = new Set<string>();
+    const where = new Map<string, string>();
+    for (const file of files) {
+      const s = fileSymbols(this.cache.get(file));
+      for (const g of s.globals) {
+        defs.add(g);
+        if (!where.has(g)) where.set(g, file);
+      }
+      for (const st of s.statics) locals.add(st);
+      for (const u of s.uses) uses.add(u);
+    }
+    for (const d of [...defs, ...locals]) uses.delete(d);
+    this.defs.set(module, defs);
+    this.uses.set(module, uses);
+    this.definedIn.set(module, where);
+  }
+
+  /**
+   * Makes what lazy modules define exact for `symbols`: a file is parsed (its top level only)
+   * when one of them is a word of its code, since a file that defines a symbol names it.
+   */
+  private resolveLazy(symbols: Set<string>): void {
+    if (!this.lazy.size || !symbols.size) return;
+    const mentions = mentionTest(symbols);
+    for (const [module, files] of this.lazy) {
+      const defs = this.defs.get(module)!;
+      const where = this.definedIn.get(module)!;
+      for (const file of files) {
+        let globals = this.lazyGlobals.get(file);
+        if (!globals) {
+          const cached = this.cache.has(file) ? this.cache.get(file) : null;
+          let read: { text: string; encoding?: ReturnType<typeof readSource>['encoding'] };
+          try {
+            read = cached ?? readSource(file);
+          } catch {
+            continue;
+          }
+          if (!mentions(read.text) || !namedIn(maskCode(read.text), symbols).names.length) continue;
+          globals = cached ? fileSymbols(cached).globals : symbolsOf(new CSource(file, read.text, read.encoding), false).globals;
+          this.lazyGlobals.set(file, globals);
+          for (const g of globals) defs.add(g);
+        }
+      }
+      // Where each is defined: the first file, in the module's order, that defines it.
+      where.clear();
+      for (const file of files) for (const g of this.lazyGlobals.get(file) ?? []) if (!where.has(g)) where.set(g, file);
+    }
   }
 
   /**
@@ -246,9 +333,11 @@ export class SymbolIndex {
     /** False for a symbol the conversion no longer refers to (its calls were rewritten). */
     stillUsed: (symbol: string) => boolean = () => true,
   ): { required: Requirement[]; ambiguous: string[] } {
+    this.materialize(module);
     const extra = new Set(extraUses);
     const uses = new Set([...(this.uses.get(module) ?? []), ...extra]);
     const own = this.defs.get(module) ?? new Set();
+    this.resolveLazy(new Set([...uses].filter((s) => !own.has(s))));
     const wanted = new Map<string, string[]>(); // symbol -> providing modules
     for (const sym of uses) {
       if (own.has(sym)) continue;
@@ -284,6 +373,7 @@ export class SymbolIndex {
    * the directories of the module's includes as far as the tree holds them.
    */
   unresolvedCalls(module: string, stillUsed: (symbol: string) => boolean = () => true): string[] {
+    this.materialize(module);
     const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
     const own = this.defs.get(module) ?? new Set<string>();
     const calls = new Set<string>();
@@ -293,9 +383,10 @@ export class SymbolIndex {
       for (const c of s.calls) calls.add(c);
       for (const x of [...s.statics, ...s.macros]) local.add(x);
     }
-    const candidates = [...calls].filter(
-      (c) => !own.has(c) && !local.has(c) && !c.startsWith('__builtin') && ![...this.defs.values()].some((d) => d.has(c)),
-    );
+    const open = [...calls].filter((c) => !own.has(c) && !local.has(c) && !c.startsWith('__builtin'));
+    // What modules not being converted define is known only for the symbols asked about.
+    this.resolveLazy(new Set(open));
+    const candidates = open.filter((c) => ![...this.defs.values()].some((d) => d.has(c)));
     if (candidates.length === 0) return [];
     const kernel = this.kernelDefines(new Set(candidates));
     const macros = this.headerMacros();
@@ -363,21 +454,118 @@ export class SymbolIndex {
       return known === undefined;
     });
     if (todo.length === 0) return out;
-    for (const file of this.kernelFiles) {
-      // Most kernel files mention none of the symbols: read them without keeping them.
-      let text: string;
-      try {
-        text = this.cache.has(file) ? this.cache.get(file).text : readFileSync(file, 'utf8');
-      } catch {
-        continue;
-      }
-      if (!todo.some((s) => text.includes(s))) continue;
-      const g = fileSymbols(this.cache.get(file)).globals;
-      for (const s of todo) if (g.has(s)) out.add(s);
+    const found = this.kernelDefining(new Set(todo));
+    for (const s of todo) {
+      this.kernelDone.set(s, found.has(s));
+      if (found.has(s)) out.add(s);
     }
-    for (const s of todo) this.kernelDone.set(s, out.has(s));
     return out;
   }
+
+  /** The globals of each kernel file parsed so far: a file is parsed once per conversion. */
+  private kernelGlobals = new Map<string, Set<string>>();
+
+  /**
+   * Which of `symbols` some kernel file defines. A file is parsed only when one of the symbols
+   * still open stands in its code (not a comment) as a whole word, and only its top level is
+   * read; the search ends once every symbol is found. Files where a symbol stands outside any
+   * braces, where a definition would, are parsed first: a name as common as `s` is then found
+   * in the first files parsed rather than after hundreds. Files the conversion does not
+   * otherwise open are not kept, only their globals.
+   */
+  private kernelDefining(symbols: Set<string>): Set<string> {
+    const found = new Set<string>();
+    const open = new Set(symbols);
+    const take = (globals: Set<string>) => {
+      for (const s of open) {
+        if (!globals.has(s)) continue;
+        found.add(s);
+        open.delete(s);
+      }
+    };
+    const mentions = mentionTest(open);
+    const candidates: { file: string; named: string[]; topLevel: boolean }[] = [];
+    for (const file of this.kernelFiles) {
+      if (!open.size) break;
+      const known = this.cache.has(file) ? null : this.kernelGlobals.get(file);
+      if (known) {
+        take(known);
+        continue;
+      }
+      const text = this.kernelText(file);
+      if (text === null || !mentions(text)) continue;
+      const named = namedIn(maskCode(text), open);
+      if (named.names.length) candidates.push({ file, named: named.names, topLevel: named.topLevel });
+    }
+    const ordered = [...candidates.filter((c) => c.topLevel), ...candidates.filter((c) => !c.topLevel)];
+    for (const c of ordered) {
+      if (!open.size) break;
+      if (!c.named.some((s) => open.has(s))) continue;
+      const globals = this.kernelFileGlobals(c.file);
+      if (globals) take(globals);
+    }
+    return found;
+  }
+
+  private kernelText(file: string): string | null {
+    if (this.cache.has(file)) return this.cache.get(file).text;
+    try {
+      return readSource(file).text;
+    } catch {
+      return null;
+    }
+  }
+
+  private kernelFileGlobals(file: string): Set<string> | null {
+    if (this.cache.has(file)) return fileSymbols(this.cache.get(file)).globals;
+    let globals = this.kernelGlobals.get(file);
+    if (!globals) {
+      let read: ReturnType<typeof readSource>;
+      try {
+        read = readSource(file);
+      } catch {
+        return null;
+      }
+      globals = symbolsOf(new CSource(file, read.text, read.encoding), false).globals;
+      this.kernelGlobals.set(file, globals);
+    }
+    return globals;
+  }
+}
+
+/**
+ * Which of `symbols` the code (`masked`: comments and strings blanked) names as whole words, and
+ * whether one of them stands outside every brace, as a file-scope definition does.
+ */
+function namedIn(masked: string, symbols: Set<string>): { names: string[]; topLevel: boolean } {
+  const names = new Set<string>();
+  let topLevel = false;
+  const words = [...symbols].filter((s) => /^\w+$/.test(s));
+  for (const s of symbols) if (!/^\w+$/.test(s) && masked.includes(s)) names.add(s);
+  if (!words.length) return { names: [...names], topLevel };
+  let depth = 0;
+  let at = 0;
+  for (const m of masked.matchAll(new RegExp(`\\b(?:${words.join('|')})\\b`, 'g'))) {
+    names.add(m[0]);
+    for (; at < m.index; at++) {
+      const c = masked.charCodeAt(at);
+      if (c === 123 /* { */) depth++;
+      else if (c === 125 /* } */ && depth > 0) depth--;
+    }
+    if (depth === 0) topLevel = true;
+  }
+  return { names: [...names], topLevel };
+}
+
+/**
+ * Whether a text holds one of `symbols` as a whole word: one regular expression for them all
+ * (a substring test per symbol grows with their number, and `s` is in every file).
+ */
+function mentionTest(symbols: Set<string>): (text: string) => boolean {
+  const words = [...symbols].filter((s) => /^\w+$/.test(s));
+  const others = [...symbols].filter((s) => !/^\w+$/.test(s));
+  const re = words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`) : null;
+  return (text) => (re !== null && re.test(text)) || others.some((s) => text.includes(s));
 }
 
 function filesUnder(dir: string, wanted: (name: string) => boolean): string[] {

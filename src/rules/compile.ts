@@ -6,11 +6,14 @@
  */
 import { createRequire, builtinModules } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Project, ts, type SourceFile } from 'ts-morph';
+import { siblingModule, sourcePath } from '../runtime.ts';
 
-/** The module a pack's `'lkm2mod'` imports resolve to. */
-export const PACK_API = fileURLToPath(new URL('./pack-api.ts', import.meta.url));
+/** The TypeScript a pack's `'lkm2mod'` imports are type-checked against. */
+export const PACK_API = sourcePath(import.meta.url, './pack-api.ts');
+/** The module a pack's `'lkm2mod'` imports load: the one this process runs (built or not). */
+export const PACK_API_MODULE = siblingModule(import.meta.url, './pack-api');
 
 export interface PackDiagnostic {
   file: string;

@@ -10,7 +10,7 @@
 import { SourceMap } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compileSource, PACK_API, type PackSource } from './compile.ts';
+import { compileSource, PACK_API_MODULE, type PackSource } from './compile.ts';
 
 export interface Location {
   file: string;
@@ -54,7 +54,7 @@ export class PackRuntime {
   }
 
   private resolve(specifier: string, from: PackSource): string {
-    if (specifier === 'lkm2mod') return pathToFileURL(PACK_API).href;
+    if (specifier === 'lkm2mod') return PACK_API_MODULE;
     if (!specifier.startsWith('./') && !specifier.startsWith('../')) return specifier;
     const url = this.urls.get(from.imports[specifier] ?? '');
     if (!url) throw new PackLoadError(from.path, new Error(`${specifier} is not a file of the pack that was compiled`), null);

@@ -61,12 +61,12 @@ export function walkPaths(paths: string[]): WalkResult {
   if (missing.length) throw new PathNotFoundError(missing);
   const roots = paths.map((p) => path.resolve(p));
   const seen = new Set<string>();
-  const addFile = (file: string) => {
-    if (seen.has(file)) return;
+  const addFile = (file: string, base = path.basename(file)) => {
+    const makefile = isMakefileName(base);
+    if ((!makefile && !isCSourceName(base)) || seen.has(file)) return;
     seen.add(file);
-    const base = path.basename(file);
-    if (isMakefileName(base)) result.makefiles.push(file);
-    else if (isCSourceName(base)) result.cFiles.push(file);
+    if (makefile) result.makefiles.push(file);
+    else result.cFiles.push(file);
   };
   const walkDir = (dir: string) => {
     let entries: fs.Dirent[];
@@ -78,12 +78,14 @@ export function walkPaths(paths: string[]): WalkResult {
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
+    // `dir` is absolute and normalised, and a name holds no separator: no path.join needed.
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
     for (const e of entries) {
-      const p = path.join(dir, e.name);
+      const p = prefix + e.name;
       if (e.isDirectory()) {
         if (!e.name.startsWith('.')) subdirs.push(p);
       } else if (e.isFile()) {
-        addFile(p);
+        addFile(p, e.name);
       } else if (e.isSymbolicLink() && (isMakefileName(e.name) || isCSourceName(e.name))) {
         try {
           if (fs.statSync(p).isFile()) addFile(p);

@@ -13,17 +13,25 @@ const MACRO = /\b__P\s*\(/g;
 
 export function blankPrototypeMacros(text: string): string {
   if (!text.includes('__P')) return text;
-  // split(''): UTF-16 units, as tree-sitter's indices and String.slice count them.
-  let units: string[] | null = null;
+  // Ranges of UTF-16 units, as tree-sitter's indices and String.slice count them.
+  const blanks: [number, number][] = [];
   for (const m of text.matchAll(MACRO)) {
     const open = m.index + m[0].length - 1;
     const close = matchingParen(text, open);
     if (close < 0 || text.slice(open + 1, close).trim()[0] !== '(') continue;
-    units ??= text.split('');
-    for (let i = m.index; i <= open; i++) units[i] = ' ';
-    units[close] = ' ';
+    blanks.push([m.index, open + 1], [close, close + 1]);
   }
-  return units ? units.join('') : text;
+  if (!blanks.length) return text;
+  // A nested __P's ranges fall between its enclosing one's: put them in text order.
+  blanks.sort((a, b) => a[0] - b[0]);
+  const out: string[] = [];
+  let copied = 0;
+  for (const [from, to] of blanks) {
+    out.push(text.slice(copied, from), ' '.repeat(to - from));
+    copied = to;
+  }
+  out.push(text.slice(copied));
+  return out.join('');
 }
 
 /** Index of the `)` closing the `(` at `open`, or -1 (unbalanced, or a `;` or `{` first). */

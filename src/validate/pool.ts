@@ -14,8 +14,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { kernelTypes } from '../kernel/cc/kernel-types.ts';
+import { forkExecArgv, startWorker } from '../runtime.ts';
 import { Catalog } from './catalog.ts';
 import type { ModuleResult } from './result.ts';
 import { validateModule } from './run-module.ts';
@@ -152,10 +153,7 @@ function inline(job: ValidationJob): Channel {
 }
 
 function thread(): Channel {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const self = import.meta.url;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
-  const w = new Worker(bootstrap, { eval: true, workerData: MARK });
+  const w = startWorker(import.meta.url, { workerData: MARK });
   let closing = false;
   return {
     send: (msg) => w.postMessage(msg),
@@ -175,7 +173,7 @@ function thread(): Channel {
 
 function child(): Channel {
   const p: ChildProcess = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', import.meta.resolve('tsx')],
+    execArgv: forkExecArgv(import.meta.url),
     env: { ...process.env, LKM2MOD_VALIDATE_WORKER: MARK },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',

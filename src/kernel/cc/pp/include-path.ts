@@ -8,12 +8,12 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sourcePath } from '../../../runtime.ts';
 import { configHeaders, type ConfigHeaders } from './config-headers.ts';
 import { machineFamilies } from './machine-line.ts';
 
 /** The simulated kernel's own headers. */
-export const BUNDLED_INCLUDE = resolve(dirname(fileURLToPath(import.meta.url)), '../../include');
+export const BUNDLED_INCLUDE = sourcePath(import.meta.url, '../../include');
 
 /**
  * One place on the search path. `as` makes it a link of the build directory: `<as/x.h>` maps to
