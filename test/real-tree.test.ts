@@ -86,3 +86,14 @@ test('convert sys/lkm of NetBSD 1.4T: the whole-tree patch applies at the tree r
     fs.rmSync(copy.root, { recursive: true, force: true });
   }
 });
+
+test('validate on NetBSD 1.4T: nullfs and kernfs pass every check, the old loader speaking the tree\'s LKM_VERSION 1', { skip }, () => {
+  if ('skip' in tree) return;
+  // 1.4's DISPATCH refuses a `ver` other than its own LKM_VERSION (1): the equivalence check's
+  // old loader must be the tree's, not NetBSD 4's (2), or no original LKM of the tree loads.
+  const r = runCli(['validate', '--json', 'lkm/vfs/miscfs/nullfs', 'lkm/vfs/miscfs/kernfs'], { cwd: tree.sys });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const report = JSON.parse(r.stdout) as { modules: { name: string; ok: boolean; checks: { name: string; ok: boolean }[] }[] };
+  assert.deepEqual(report.modules.map((m) => [m.name, m.ok]), [['kernfs', true], ['null', true]]);
+  for (const m of report.modules) assert.ok(m.checks.some((c) => c.name === 'equivalence' && c.ok), `${m.name}: equivalence ran and passed`);
+});

@@ -71,6 +71,12 @@ export interface KernelOptions {
    */
   version?: number;
   /**
+   * LKM_VERSION of this kernel's LKM loader (default: the bundled headers'): the value the loader
+   * passes an entry as `ver` and checks a descriptor against. A tree's LKMs are built against its
+   * own sys/lkm.h (NetBSD 1.4's is 1, 4.0's is 2), and DISPATCH refuses any other.
+   */
+  lkmVersion?: number;
+  /**
    * Built-in modules the kernel is configured without: a tree that builds ffs as a module is
    * validated in a kernel whose configuration leaves file-system ffs out, as its users' would.
    */
@@ -108,6 +114,8 @@ export class Kernel {
   readonly era: SyscallEra;
   /** __NetBSD_Version__ of this kernel. */
   readonly version: number;
+  /** LKM_VERSION of this kernel's LKM loader. */
+  readonly lkmVersion: number;
 
   readonly modules: ModuleManager;
   readonly lkm: LkmLoader;
@@ -149,6 +157,7 @@ export class Kernel {
     this.source = opts.source ?? NO_MODULES;
     this.treeSymbols = opts.treeSymbols;
     this.version = opts.version ?? constant('__NetBSD_Version__');
+    this.lkmVersion = opts.lkmVersion ?? constant('LKM_VERSION');
     for (const spec of kernelFunctionSpecs()) this.functions.set(spec.name, new KernelFunction(this, spec));
     this.data = bootData();
     this.kmem = new KernelMemory(this, opts.memory);

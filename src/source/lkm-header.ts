@@ -52,6 +52,13 @@ function read(sysDir: string): LkmInterface | null {
   return { file, macros, version: netbsdVersion(sysDir) };
 }
 
+/** `LKM_VERSION` of the tree's sys/lkm.h (the LKM loader's interface version), or null. */
+export function lkmVersion(sysDir: string): number | null {
+  const text = readText(path.join(sysDir, 'sys', 'lkm.h'));
+  const m = text && /^\s*#\s*define\s+LKM_VERSION\s+(\d+)/m.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
 /** `__NetBSD_Version__` of sys/param.h (MMmmrrpp00), or null. */
 export function netbsdVersion(sysDir: string): number | null {
   const text = readText(path.join(sysDir, 'sys', 'param.h'));

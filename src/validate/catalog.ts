@@ -15,7 +15,7 @@ import type { ModuleSource } from '../kernel/source.ts';
 import type { CheckSettings, ModuleSpec } from './spec.ts';
 import { TreeIndex } from './tree-symbols.ts';
 import { DEFAULT_MACHINE } from '../source/make-env.ts';
-import { netbsdVersion } from '../source/lkm-header.ts';
+import { lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 
@@ -39,20 +39,29 @@ export class Catalog {
   }
 
   private tree: TreeIndex | null = null;
-  private release: number | null | undefined;
+  private release: { version: number | null; lkmVersion: number | null } | undefined;
 
   /**
    * The release the modules' kernel tree names (its sys/param.h): the kernel the checks boot is
    * that release, as the kernel a tree's modules are built for would be. Null outside a tree.
    */
   treeVersion(): number | null {
+    return this.treeRelease().version;
+  }
+
+  /** LKM_VERSION of the tree's sys/lkm.h: the old loader the equivalence check boots is the tree's. */
+  treeLkmVersion(): number | null {
+    return this.treeRelease().lkmVersion;
+  }
+
+  private treeRelease(): { version: number | null; lkmVersion: number | null } {
     if (this.release === undefined) {
-      this.release = null;
+      this.release = { version: null, lkmVersion: null };
       for (const s of this.byName.values()) {
         const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);
         const v = S ? netbsdVersion(S) : null;
-        if (v !== null) {
-          this.release = v;
+        if (S && v !== null) {
+          this.release = { version: v, lkmVersion: lkmVersion(S) };
           break;
         }
       }

@@ -29,6 +29,7 @@ export class Rig {
     this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden), memory: catalog.settings.kernelMemory,
       treeSymbols: catalog.treeSymbols(),
       version: catalog.treeVersion() ?? undefined,
+      lkmVersion: catalog.treeLkmVersion() ?? undefined,
       // A module of the tree named like a built-in (ffs) replaces it, as in a kernel configured without it.
       omitBuiltins: catalog.specs().map((s) => s.name),
     });

@@ -65,10 +65,12 @@ function checkver(k: Kernel, table: StructCell, any: StructCell): number {
     k.printf(`LKM '${name}': ${what}`);
     return errno('EPROGMISMATCH');
   };
-  if (asNumber(readField(any, 'lkm_modver')) !== constant('LKM_VERSION')) return fail('LKM interface version mismatch');
-  if (asNumber(readField(table, 'forced')) !== 0) return 0;
-  if (asNumber(readField(any, 'lkm_sysver')) !== k.version) return fail('kernel version mismatch');
-  if ((readCString(readField(any, 'lkm_envver')) ?? '') !== '') return fail('kernel environment mismatch (options differ)');
+  // NetBSD 1.x descriptors carry only lkm_ver; the release and options came with 1.5's lkm_any.
+  const modver = any.fields.has('lkm_modver') ? 'lkm_modver' : 'lkm_ver';
+  if (asNumber(readField(any, modver)) !== k.lkmVersion) return fail('LKM interface version mismatch');
+  if (table.fields.has('forced') && asNumber(readField(table, 'forced')) !== 0) return 0;
+  if (any.fields.has('lkm_sysver') && asNumber(readField(any, 'lkm_sysver')) !== k.version) return fail('kernel version mismatch');
+  if (any.fields.has('lkm_envver') && (readCString(readField(any, 'lkm_envver')) ?? '') !== '') return fail('kernel environment mismatch (options differ)');
   return 0;
 }
 

@@ -141,7 +141,7 @@ export class LkmLoader {
       type: TYPE_NAMES[type] ?? '?',
       offset: any ? signed(readField(any, 'lkm_offset')) : -1,
       size: Math.ceil(lkm.kobj.object.size / 1024),
-      ver: constant('LKM_VERSION'),
+      ver: this.k.lkmVersion,
     };
   }
 
@@ -249,11 +249,11 @@ export class LkmLoader {
     );
   }
 
-  /** Call the entry (lkmtp, cmd, LKM_VERSION); a crash is rolled back and reported as ECRASH. */
+  /** Call the entry (lkmtp, cmd, the kernel's LKM_VERSION); a crash is rolled back and reported as ECRASH. */
   private callEntry(lkm: Lkm, cmd: 'LKM_E_LOAD' | 'LKM_E_UNLOAD' | 'LKM_E_STAT'): number {
     try {
       const r = this.k.journal.atomic(
-        () => this.k.runAs(lkm.name, () => lkm.entry.invoke([pointerTo(lkm.table), int(constant(cmd)), int(constant('LKM_VERSION'))])),
+        () => this.k.runAs(lkm.name, () => lkm.entry.invoke([pointerTo(lkm.table), int(constant(cmd)), int(this.k.lkmVersion)])),
         isCrash,
       );
       return asNumber(r);
