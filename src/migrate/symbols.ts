@@ -237,24 +237,29 @@ export class SymbolIndex {
         this.definedIn.set(p.module, new Map());
         continue;
       }
-      const defs = new Set<string>();
-      const locals = new Set<string>();
-      const uses = new Set<string>();
-      const where = new Map<string, string>();
-      for (const file of p.files) {
-        const s = fileSymbols(cache.get(file));
-        for (const g of s.globals) {
-          defs.add(g);
-          if (!where.has(g)) where.set(g, file);
-        }
-        for (const st of s.statics) locals.add(st);
-        for (const u of s.uses) uses.add(u);
-      }
-      for (const d of [...defs, ...locals]) uses.delete(d);
-      this.defs.set(p.module, mergeInto(this.defs.get(p.module), defs));
-      this.uses.set(p.module, mergeInto(this.uses.get(p.module), uses));
-      this.definedIn.set(p.module, where);
+      this.readModule(p.module, p.files);
     }
+  }
+
+  /** What a module's files define and use, read whole (two LKMs named alike are one module). */
+  private readModule(module: string, files: readonly string[]): void {
+    const defs = new Set<string>();
+    const locals = new Set<string>();
+    const uses = new Set<string>();
+    const where = new Map<string, string>();
+    for (const file of files) {
+      const s = fileSymbols(this.cache.get(file));
+      for (const g of s.globals) {
+        defs.add(g);
+        if (!where.has(g)) where.set(g, file);
+      }
+      for (const st of s.statics) locals.add(st);
+      for (const u of s.uses) uses.add(u);
+    }
+    for (const d of [...defs, ...locals]) uses.delete(d);
+    this.defs.set(module, mergeInto(this.defs.get(module), defs));
+    this.uses.set(module, mergeInto(this.uses.get(module), uses));
+    this.definedIn.set(module, where);
   }
 
   definesOf(module: string): ReadonlySet<string> {
@@ -272,23 +277,7 @@ export class SymbolIndex {
     const files = this.lazy.get(module);
     if (!files) return;
     this.lazy.delete(module);
-    const defs = new Set<string>();
-    const locals = new Set<string>();
-    const uses = new Set<string>();
-    const where = new Map<string, string>();
-    for (const file of files) {
-      const s = fileSymbols(this.cache.get(file));
-      for (const g of s.globals) {
-        defs.add(g);
-        if (!where.has(g)) where.set(g, file);
-      }
-      for (const st of s.statics) locals.add(st);
-      for (const u of s.uses) uses.add(u);
-    }
-    for (const d of [...defs, ...locals]) uses.delete(d);
-    this.defs.set(module, defs);
-    this.uses.set(module, uses);
-    this.definedIn.set(module, where);
+    this.readModule(module, files);
   }
 
   /**
