@@ -5,11 +5,11 @@
  * ones written by the test, in the shapes of NetBSD 1.4 (mac68k on m68k, i386 alone) and 4.x
  * (i386 on x86); the shared 1.4T tree is checked at the end when it is there.
  */
+import { writeTree } from './helpers.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { compileModule, CompileError } from '../src/kernel/cc/compile.ts';
 import { compileModuleDir, readModuleDir } from '../src/kernel/moddir.ts';
@@ -19,12 +19,7 @@ import { parseMachine } from '../src/source/make-env.ts';
 import { realTree } from './real-tree.ts';
 
 function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-inc-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return path.join(root, 'sys');
+  return path.join(writeTree(files, 'lkm2mod-inc-'), 'sys');
 }
 
 /** A 1.4-shaped tree: sys/types.h reaches machine/ansi.h, which mac68k takes from m68k/. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
+import { writeTree } from './helpers.ts';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { preprocess, type PreprocessResult } from '../src/kernel/cc/pp/preprocess.ts';
@@ -9,12 +9,7 @@ import { archInfo, predefines } from '../src/kernel/cc/pp/predefines.ts';
 import { CompileError } from '../src/kernel/cc/errors.ts';
 
 function tree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'lkm2mod-pp-'));
-  for (const [p, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), text);
-  }
-  return root;
+  return writeTree(files, 'lkm2mod-pp-');
 }
 
 function pp(main: string, text: string, opts: { defines?: Record<string, string>; arch?: string; mode?: 'module' | 'lkm'; files?: Record<string, string> } = {}): PreprocessResult {

@@ -2,6 +2,8 @@
  * Shared test helpers: run the CLI as a user would, in a child process.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -31,4 +33,14 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A scratch tree of the given files (relative path -> contents) under a new temporary folder. */
+export function writeTree(files: Record<string, string | Buffer>, prefix = 'lkm2mod-tree-'): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
 }

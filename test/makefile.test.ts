@@ -1,18 +1,13 @@
 import { test } from 'node:test';
+import { writeTree } from './helpers.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseMakefile, resolveSources } from '../src/source/makefile.ts';
 
 /** Writes `files` (relative path → text) under a fresh tmp dir and returns its path. */
 function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-mk-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return root;
+  return writeTree(files, 'lkm2mod-mk-');
 }
 
 

@@ -6,22 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { discover } from '../src/migrate/discover.ts';
 import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
 import { treeRoot } from '../src/source/tree-root.ts';
 import { spawnSync } from 'node:child_process';
-import { runCli } from './helpers.ts';
+import { runCli, writeTree } from './helpers.ts';
 import { realTree } from './real-tree.ts';
 
 function tree(files: Record<string, string>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-shapes-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return root;
+  return writeTree(files, 'lkm2mod-shapes-');
 }
 
 const only = (r: ScanResult): ModulePlan => {

@@ -2,22 +2,17 @@
  * discover() on small trees written for each case: the shapes real LKM sources have, and the
  * inputs that must not stop a scan.
  */
+import { writeTree } from './helpers.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { discover } from '../src/migrate/discover.ts';
 import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
 import { UserError, EXIT_USAGE } from '../src/cli/errors.ts';
 
 function tree(files: Record<string, string | Buffer>): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-scan-'));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), text);
-  }
-  return root;
+  return writeTree(files, 'lkm2mod-scan-');
 }
 
 const only = (r: ScanResult): ModulePlan => {
