@@ -344,7 +344,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
     for (const [start, end] of new PreprocessorConditions(maskCode(src.text)).neverCompiled()) job.markDead(src.path, start, end);
   }
   const entry = readEntry(job);
-  if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
+  if (entry) job.markDead(entry.src.path, entry.start, entry.end);
   // The whole prelude, an entry that dispatched by hand included, before the rules: a rule may
   // take part of it (vfs: vfs_attach builds the vnode-op vectors the entry built by hand).
   const decls = [plan.declaration!, ...plan.extraDeclarations];
@@ -487,10 +487,10 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
   const entryHoldsDeclaration = !!entry && decls.some((d) => d.enclosing && d.enclosing.name === entry.declaredName);
   if (entry && !entryHoldsDeclaration) {
     if (entry.src === moduleFile) {
-      entry.src.edits.replace(entry.node.startIndex, entry.node.endIndex, modcmd, `${job.origin}: modcmd`);
+      entry.src.replaceRange(entry.start, entry.end, modcmd, `${job.origin}: modcmd`);
       modcmdPlaced = true;
     } else {
-      entry.src.removeNode(entry.node, `${job.origin}: entry function`);
+      entry.src.removeRange(entry.start, entry.end, `${job.origin}: entry function`);
     }
   }
   if (entry) {
@@ -529,6 +529,7 @@ function finish(p: Prepared): void {
   }
   for (const d of rest) d.src.removeRange(d.site.start, d.site.end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
   job.dropUnused();
+  for (const src of job.files) src.dropEmptiedConditionals(`${job.origin}: emptied conditional`);
   reportLeftovers(job);
 }
 
