@@ -18,7 +18,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sourcePath } from '../runtime.ts';
-import { renderPatch, type FileChange } from '../report/diff.ts';
+import { renderPatch, type FileChange } from '../source/patch.ts';
 import { commonRoot, contains } from '../source/tree-root.ts';
 import { walkPaths } from '../source/files.ts';
 import { readSource } from '../source/text-encoding.ts';
@@ -28,9 +28,9 @@ import { builtinRules } from './builtin-rules.ts';
 import { lkmCommands, lkmConditions, makefileIncludeDirs, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
-import { PreprocessorConditions } from './discover-conditions.ts';
-import { maskCode } from './discover-text.ts';
-import { EditConflict } from './edits.ts';
+import { PreprocessorConditions } from '../discover/conditions.ts';
+import { maskCode } from '../discover/text.ts';
+import { EditConflict } from '../source/edits.ts';
 import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryMacro, removeEntryPrototypes, removePrototypes, type EntryInfo } from './entry.ts';
 import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
@@ -43,8 +43,8 @@ import { inferModuleSet, plannedFor, type ModuleSet, type SharedModule } from '.
 import type { PlanDecisions } from './plan-file.ts';
 import { moduleSetFromPlan } from './plan-load.ts';
 import { foldedPlacement, makefileForSet, mergedModuleParts, sharedModuleFiles, type CreatedModule } from './module-set-convert.ts';
-import type { Declaration, Finding, ModulePlan, ScanResult } from './plan.ts';
-import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from './rule-api.ts';
+import type { Declaration, Finding, ModulePlan, ScanResult } from '../discover/plan.ts';
+import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from '../discover/rule-api.ts';
 import { findEmulations, SymbolIndex, type Provider, type Requirement } from './symbols.ts';
 
 export type { FileChange };

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from './errors.ts';
 
 /** A file or path the walk could not use, and why, in words a user can act on. */
 export interface FileProblem {
