@@ -205,3 +205,12 @@ export class FileReader {
     return this.buf.subarray(0, n);
   }
 }
+
+/** Whether `p` is a regular file (false when it is missing or unreadable). */
+export function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
