@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CSource } from '../src/migrate/csource.ts';
-import { PreprocessorConditions } from '../src/migrate/discover-conditions.ts';
-import { maskCode } from '../src/migrate/discover-text.ts';
+import { PreprocessorConditions } from '../src/discover/conditions.ts';
+import { maskCode } from '../src/discover/text.ts';
 
 function balancedAfter(text: string): void {
   assert.deepEqual(new PreprocessorConditions(maskCode(text)).problems, [], `unbalanced:\n${text}`);

@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { convertPlans } from '../src/migrate/convert.ts';
 import { inferModuleSet } from '../src/migrate/module-set.ts';
 import { applyPlan, parsePlan, renderPlan } from '../src/migrate/plan-file.ts';

@@ -7,7 +7,7 @@
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import { macroCallAt } from './descriptor.ts';
-import { maskCode } from './discover-text.ts';
+import { maskCode } from '../discover/text.ts';
 import { findFunction, functionName } from './handlers.ts';
 import type { ModuleJob } from './job.ts';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { CSource, type SourceCache } from './csource.ts';
-import { maskCode } from './discover-text.ts';
+import { maskCode } from '../discover/text.ts';
 
 export interface FileSymbols {
   /** Functions and variables with external linkage defined here. */

@@ -16,7 +16,7 @@
  * (or endings) of the construct removed, so the range grows to the whole conditional; when it
  * held anything else, its directive lines are kept in place and only the code goes.
  */
-import { maskCode } from './discover-text.ts';
+import { maskCode } from './text.ts';
 
 interface Line {
   start: number;
