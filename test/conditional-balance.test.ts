@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { CSource } from '../src/migrate/csource.ts';
 import { PreprocessorConditions } from '../src/discover/conditions.ts';
 import { maskCode } from '../src/discover/text.ts';
@@ -72,4 +73,13 @@ test('a conditional whose every line the edits removed goes; one empty from the 
   src.removeRange(text.indexOf('int p2'), text.indexOf('int p2') + 7, 'test');
   src.dropEmptiedConditionals('test');
   assert.equal(src.edits.apply(), '#ifdef A\n#endif\nint q;\n');
+});
+
+test('an entry whose head a conditional chose is known by the name modload looks for', async () => {
+  const { discover } = await import('../src/discover/discover.ts');
+  const dir = fileURLToPath(new URL('../rules/dev/fixtures/conditional-entry-heads/input', import.meta.url));
+  const scan = await discover([dir], { jobs: 1 });
+  assert.equal(scan.modules.length, 1);
+  // tree-sitter reads the last head (xxxinit); NetBSD's modload looks for tonegen_lkmentry.
+  assert.equal(scan.modules[0]!.entry?.name, 'tonegen_lkmentry');
 });

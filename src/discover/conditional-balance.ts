@@ -73,6 +73,14 @@ export function conditionalGroups(text: string): Group[] {
   return groups;
 }
 
+let last: { text: string; groups: Group[] } | null = null;
+
+/** The groups of the text asked about last (a file's functions are asked about one after another). */
+function groupsOf(text: string): Group[] {
+  if (last?.text !== text) last = { text, groups: conditionalGroups(text) };
+  return last.groups;
+}
+
 /** Whether the text between two offsets holds nothing but blanks, comments and directive lines. */
 function onlyDirectives(text: string, from: number, to: number): boolean {
   if (to <= from) return true;
@@ -89,8 +97,9 @@ const overlaps = (l: Line, start: number, end: number) => l.start < end && start
  * beginnings or endings of what it covers; the directive lines of any other conditional it
  * cuts are returned in `keep`.
  */
-export function balancedRange(text: string, start: number, end: number, groups: Group[] = conditionalGroups(text)): BalancedRange {
+export function balancedRange(text: string, start: number, end: number, known?: Group[]): BalancedRange {
   if (!text.slice(start, end).includes('#')) return { start, end, keep: [] };
+  const groups = known ?? groupsOf(text);
   // Widen until nothing changes: an outer conditional's branch may hold only directives once
   // an inner one is taken whole.
   const cuts = (g: Group) => {
@@ -140,4 +149,22 @@ export function piecesAround(start: number, end: number, keep: Line[]): Array<[n
   }
   if (at < end) out.push([at, end]);
   return out;
+}
+
+/**
+ * A function definition with the heads a conditional chose between (`#if ... int
+ * foo_lkmentry(lkmtp, cmd, ver) #else int xxxinit(lkmtp, cmd, ver) #endif`): its whole range,
+ * and every name its heads declare, in text order.
+ */
+export function conditionalHeads(text: string, start: number, end: number, bodyStart: number): { start: number; end: number; names: string[] } {
+  if (!text.slice(start, bodyStart).includes('#')) return { start, end, names: [] };
+  const b = balancedRange(text, start, end);
+  const names: string[] = [];
+  for (const line of maskCode(text.slice(b.start, Math.max(b.start, bodyStart))).split('\n')) {
+    // Directive lines and K&R parameter declarations name no function.
+    if (/^\s*#/.test(line) || line.includes(';')) continue;
+    const m = /\b([A-Za-z_]\w*)\s*\(/.exec(line);
+    if (m && !names.includes(m[1]!) && !/^(__P|P|__attribute__)$/.test(m[1]!)) names.push(m[1]!);
+  }
+  return { start: b.start, end: b.end, names };
 }

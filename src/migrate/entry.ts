@@ -7,7 +7,7 @@
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import { macroCallAt } from './descriptor.ts';
-import { maskCode } from '../discover/text.ts';
+import { conditionalHeads } from '../discover/conditional-balance.ts';
 import { findFunction, functionName } from './handlers.ts';
 import type { ModuleJob } from './job.ts';
 
@@ -49,22 +49,11 @@ export function readEntry(job: ModuleJob): EntryInfo | null {
   const handwritten = handlerArgs === null;
   const { kept, dropped } = prelude(node, handwritten);
   const declaredName = functionName(node);
-  const { start, end } = src.balanced(node.startIndex, node.endIndex);
-  const names = headNames(src.text.slice(start, node.childForFieldName('body')?.startIndex ?? node.endIndex));
+  const { start, end, names } = conditionalHeads(src.text, node.startIndex, node.endIndex, node.childForFieldName('body')?.startIndex ?? node.endIndex);
   if (declaredName && !names.includes(declaredName)) names.unshift(declaredName);
   return { src, node, declaredName, start, end, names, prelude: kept, dropped, handwritten, handlerArgs };
 }
 
-/** The function names K&R or ANSI heads declare in the text before a body (directive lines and parameter declarations skipped). */
-function headNames(head: string): string[] {
-  const out: string[] = [];
-  for (const line of maskCode(head).split('\n')) {
-    if (/^\s*#/.test(line) || line.includes(';')) continue;
-    const m = /\b([A-Za-z_]\w*)\s*\(/.exec(line);
-    if (m && !out.includes(m[1]!) && !/^(__P|P|__attribute__)$/.test(m[1]!)) out.push(m[1]!);
-  }
-  return out;
-}
 
 function dispatchHandlers(src: CSource, fn: SyntaxNode): [string, string, string] | null {
   for (const macro of ['LKM_DISPATCH', 'DISPATCH']) {
