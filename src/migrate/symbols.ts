@@ -25,6 +25,12 @@ export interface FileSymbols {
   statics: Set<string>;
   /** Identifiers the code and initialisers refer to (locals excluded). */
   uses: Set<string>;
+  /**
+   * Identifiers written nowhere but as a bare argument of calls, with each call's callee and
+   * argument position (`SCARG(uap, flags)`: flags → SCARG#1). Not in `uses`: whether one is a
+   * reference depends on the callee, a function or a macro that takes a member name.
+   */
+  argUses: Map<string, Set<string>>;
 }
 
 export interface Provider {
@@ -56,7 +62,7 @@ export function fileSymbols(src: CSource): FileSymbols {
  * top level.
  */
 function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
-  const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set(), calls: new Set(), macros: new Set() };
+  const out: FileSymbols = { globals: new Set(), statics: new Set(), uses: new Set(), calls: new Set(), macros: new Set(), argUses: new Map() };
   if (withUses) {
     for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.macros.add(m[1]!);
     for (const c of src.root.descendantsOfType('call_expression')) {
@@ -64,6 +70,7 @@ function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
       if (fn?.type === 'identifier') out.calls.add(fn.text);
     }
   }
+  let code: string | undefined;
   const visitTop = (node: SyntaxNode) => {
     // A K&R head tree-sitter did not join to its body (`int f(a, set)` then `int set;`): the
     // declarations after it are its parameters and, when the `{` was lost too, its locals; none
@@ -120,6 +127,10 @@ function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
         // function whose body #if split (kernel style writes file-scope definitions at column 0).
         const indented = /^[ \t]/.test(src.text.slice(src.lineStartOf(n.startIndex), n.startIndex + 1));
         if (indented) continue;
+        // A parameter declaration of a K&R head tree-sitter could not read (`int f(dev, flags`
+        // with the rest of its parameter list under #if): what follows it, over other such
+        // declarations and directives, is the function's body.
+        if (!extern && knrParameterDeclaration((code ??= codeOnly(src.text)), n.startIndex, n.endIndex)) continue;
         for (const d of n.childrenForFieldName('declarator')) {
           const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
           if (!inner || inner.type === 'function_declarator') continue;
@@ -130,13 +141,172 @@ function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
         }
       } else if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type) || n.type === 'linkage_specification') {
         visitTop(n);
-      } else if (withUses && (n.type === 'expression_statement' || n.type === 'ERROR')) {
+      } else if (withUses && n.type === 'expression_statement') {
         // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too.
         collectIdentifiers(n, out.uses);
+      } else if (withUses && n.type === 'ERROR') {
+        // Code tree-sitter could not read, often whole functions whose head #if split: their
+        // parameters and locals are no references.
+        const locals = declaredWithin(n);
+        const found = new Set<string>();
+        collectIdentifiers(n, found);
+        for (const f of found) if (!locals.has(f)) out.uses.add(f);
       }
     }
   };
   visitTop(src.root);
+  if (withUses) separateArgumentUses(src, out);
+  // Definitions whose head an #if split beyond tree-sitter's reading, found from their body.
+  if (src.text.includes('#')) {
+    for (const d of headsBeforeBodies((code ??= codeOnly(src.text)))) {
+      if (!out.globals.has(d.name) && !out.statics.has(d.name)) (d.isStatic ? out.statics : out.globals).add(d.name);
+    }
+  }
+  return out;
+}
+
+const NOT_A_FUNCTION = new Set(['if', 'while', 'for', 'switch', 'sizeof', 'return', '__attribute__', '__P', 'P']);
+
+/**
+ * Every function definition of `code` (see codeOnly) read from the text: a `{` at file scope
+ * after `name(...)`, with K&R parameter declarations between them.
+ */
+function headsBeforeBodies(code: string): { name: string; isStatic: boolean }[] {
+  const out: { name: string; isStatic: boolean }[] = [];
+  const chunks: string[] = []; // file-scope text since the last `}`, split at each `;`
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i];
+    if (c === '{') {
+      if (depth++ === 0) {
+        const head = definitionHead([...chunks, code.slice(from, i)]);
+        if (head) out.push(head);
+      }
+    } else if (c === '}') {
+      if (depth > 0 && --depth === 0) {
+        chunks.length = 0;
+        from = i + 1;
+      }
+    } else if (c === ';' && depth === 0) {
+      chunks.push(code.slice(from, i));
+      from = i + 1;
+    }
+  }
+  return out;
+}
+
+const HEAD = /\b([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*([^()]*)$/;
+
+/** The function whose body follows `chunks` (the file-scope text before a `{`, split at `;`). */
+function definitionHead(chunks: string[]): { name: string; isStatic: boolean } | null {
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const chunk = chunks[i]!;
+    const last = i === chunks.length - 1;
+    if (/=/.test(chunk)) return null; // an initialiser: `struct x y = {`
+    const m = HEAD.exec(chunk);
+    // The head, alone before the body, or followed by its first parameter declaration.
+    if (m && !NOT_A_FUNCTION.has(m[1]!) && (last ? !m[2]!.trim() : PARAM_LIKE.test(m[2]!) && !NOT_PARAM.test(m[2]!))) {
+      return { name: m[1]!, isStatic: /\bstatic\b/.test(chunk.slice(0, m.index)) };
+    }
+    if (last) {
+      if (chunk.trim()) return null;
+      continue;
+    }
+    const decl = chunk.replace(/^[\s)]+/, '');
+    if (decl && (!PARAM_LIKE.test(decl) || NOT_PARAM.test(decl))) return null;
+  }
+  return null;
+}
+
+/** Moves the uses written only as bare call arguments from `uses` to `argUses`. */
+function separateArgumentUses(src: CSource, out: FileSymbols): void {
+  const sites = new Map<string, { count: number; at: Set<string> }>();
+  for (const c of src.root.descendantsOfType('call_expression')) {
+    const fn = c.childForFieldName('function');
+    if (fn?.type !== 'identifier') continue;
+    (c.childForFieldName('arguments')?.namedChildren ?? []).forEach((a, i) => {
+      if (a.type !== 'identifier' || !out.uses.has(a.text)) return;
+      const s = sites.get(a.text) ?? { count: 0, at: new Set<string>() };
+      s.count++;
+      s.at.add(`${fn.text}#${i}`);
+      sites.set(a.text, s);
+    });
+  }
+  for (const [name, s] of sites) {
+    if (src.identifiers(name).length !== s.count) continue;
+    out.uses.delete(name);
+    out.argUses.set(name, s.at);
+  }
+}
+
+/**
+ * The function-like macros a text defines, each with the positions of the parameters its body
+ * uses only as a member name (`->k`, `.k`), pasted (`##`) or stringised (`#`): an argument there
+ * is no reference to a symbol.
+ */
+export function memberParameters(text: string): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  if (!text.includes('define')) return out;
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm)) {
+    const params = m[2]!.split(',').map((p) => p.trim());
+    const body = m[3]!.replace(/\\\n/g, ' ');
+    const at = new Set<number>();
+    params.forEach((p, i) => {
+      if (!/^\w+$/.test(p)) return;
+      const uses = [...body.matchAll(new RegExp(`(->|\\.|##|#)?\\s*\\b${p}\\b(\\s*##)?`, 'g'))];
+      if (uses.length && uses.every((u) => u[1] !== undefined || u[2] !== undefined)) at.add(i);
+    });
+    if (at.size) out.set(m[1]!, at);
+  }
+  return out;
+}
+
+/** The text with comments, strings and preprocessor lines blanked: the C the compiler reads, with every branch. */
+function codeOnly(text: string): string {
+  return maskCode(text).replace(/^[ \t]*#(?:[^\n]*\\\n)*[^\n]*/gm, (l) => l.replace(/[^\n]/g, ' '));
+}
+
+/** What a parameter declaration may hold: types, declarators, no initialiser or storage class but register. */
+const PARAM_LIKE = /^[\s\w*,[\]()]+$/;
+const NOT_PARAM = /\b(extern|static|typedef|inline)\b|\b\w+\s*\([^()]*\)\s*[A-Za-z_]/;
+
+/**
+ * Whether the file-scope declaration at [start, end) of `code` (see codeOnly) is a K&R
+ * parameter declaration: it and the declarations after it lead to a `{` with nothing else in
+ * between. A global is followed by another definition, never by a body.
+ */
+export function knrParameterDeclaration(code: string, start: number, end: number): boolean {
+  const own = code.slice(start, end).replace(/;\s*$/, '');
+  if (!PARAM_LIKE.test(own) || NOT_PARAM.test(own)) return false;
+  let at = end;
+  for (let i = 0; i < 64; i++) {
+    while (at < code.length && /\s/.test(code[at]!)) at++;
+    if (code[at] === '{') return true;
+    let stop = at;
+    while (stop < code.length && !';{}'.includes(code[stop]!)) stop++;
+    if (code[stop] !== ';') return false;
+    const chunk = code.slice(at, stop);
+    // A stray `)` closes the head in another branch (`, p)` under #if, `)` under #else).
+    const decl = chunk.replace(/^[\s)]+/, '');
+    if (decl && (!PARAM_LIKE.test(decl) || NOT_PARAM.test(decl))) return false;
+    at = stop + 1;
+  }
+  return false;
+}
+
+/** Names declared inside a node as parameters and non-extern variables: its locals. */
+function declaredWithin(n: SyntaxNode): Set<string> {
+  const out = new Set<string>();
+  for (const d of n.descendantsOfType('declaration')) {
+    if (d.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'extern')) continue;
+    addDeclared(d, out);
+  }
+  for (const p of n.descendantsOfType('parameter_declaration')) {
+    const name = declaredName(p.childForFieldName('declarator'));
+    if (name) out.add(name);
+  }
+  for (const list of n.descendantsOfType('parameter_list')) for (const id of list.namedChildren) if (id.type === 'identifier') out.add(id.text);
   return out;
 }
 
@@ -247,6 +417,7 @@ export class SymbolIndex {
     const locals = new Set<string>();
     const uses = new Set<string>();
     const where = new Map<string, string>();
+    const argUses = new Map<string, Set<string>>();
     for (const file of files) {
       const s = fileSymbols(this.cache.get(file));
       for (const g of s.globals) {
@@ -255,6 +426,17 @@ export class SymbolIndex {
       }
       for (const st of s.statics) locals.add(st);
       for (const u of s.uses) uses.add(u);
+      for (const [name, at] of s.argUses) argUses.set(name, new Set([...(argUses.get(name) ?? []), ...at]));
+    }
+    // A name passed only where a macro takes a member name (`SCARG(uap, flags)`) is no reference.
+    if (argUses.size) {
+      const own = new Map<string, Set<number>>();
+      for (const file of files) for (const [m, i] of memberParameters(this.cache.get(file).text)) own.set(m, i);
+      const memberAt = (site: string) => {
+        const [macro, i] = site.split('#') as [string, string];
+        return (own.get(macro) ?? this.headerMemberParameters().get(macro))?.has(Number(i)) ?? false;
+      };
+      for (const [name, at] of argUses) if (!uses.has(name) && ![...at].every(memberAt)) uses.add(name);
     }
     for (const d of [...defs, ...locals]) uses.delete(d);
     this.defs.set(module, mergeInto(this.defs.get(module), defs));
@@ -412,11 +594,19 @@ export class SymbolIndex {
   }
 
   private macroNames: Set<string> | null = null;
+  private memberParams: Map<string, Set<number>> | null = null;
+
+  /** Function-like macros of the indexed headers, with the parameters they use as member names. */
+  private headerMemberParameters(): Map<string, Set<number>> {
+    if (!this.memberParams) this.headerMacros();
+    return this.memberParams!;
+  }
 
   /** Every name a header of the indexed trees (and the bundled kernel headers) #defines. */
   private headerMacros(): Set<string> {
     if (this.macroNames) return this.macroNames;
     const out = new Set<string>();
+    const members = new Map<string, Set<number>>();
     for (const dir of this.headerRoots) {
       for (const h of filesUnder(dir, (n) => n.endsWith('.h'))) {
         let text: string;
@@ -426,9 +616,11 @@ export class SymbolIndex {
           continue;
         }
         for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.add(m[1]!);
+        for (const [m, i] of memberParameters(text)) if (!members.has(m)) members.set(m, i);
       }
     }
     this.macroNames = out;
+    this.memberParams = members;
     return out;
   }
 
