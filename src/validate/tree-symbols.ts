@@ -29,6 +29,7 @@ export class TreeIndex {
 
   private build(): Map<string, TreeSymbol> {
     const out = new Map<string, TreeSymbol>();
+    const named: { file: string; line: number; call: string; objects: Map<string, string>; functions: FunctionMacros }[] = [];
     for (const root of this.roots) {
       for (const file of cFiles(root)) {
         if (this.moduleFiles.has(file)) continue;
@@ -40,7 +41,20 @@ export class TreeIndex {
         }
         const defs = file.endsWith('.c') ? definitions(text) : asmDefinitions(text);
         for (const d of defs) if (!out.has(d.name)) out.set(d.name, { file, line: d.line, kind: d.kind });
+        if (file.endsWith('.c')) {
+          const heads = macroNamedDefinitions(text);
+          if (heads.length) {
+            const objects = objectMacros(text);
+            const functions = visibleFunctionMacros(file, text, root);
+            for (const h of heads) named.push({ file, line: h.line, call: h.call, objects, functions });
+          }
+        }
       }
+    }
+    // `ELFNAME(read_from)(p, vp, ...)` with ELFSIZE 32 defines elf32_read_from.
+    for (const n of named) {
+      const name = expandName(n.call, n.functions, n.objects);
+      if (name && !out.has(name)) out.set(name, { file: n.file, line: n.line, kind: 'func' });
     }
     return out;
   }
@@ -138,11 +152,11 @@ export function definitions(text: string): { name: string; line: number; kind: '
 }
 
 /** After the parameter list closes: `{` or K&R declarations, not `;` or `,` (a prototype or a macro call). */
-function isDefinition(lines: string[], i: number): boolean {
+function isDefinition(lines: string[], i: number, from = lines[i]!.indexOf('(')): boolean {
   let parens = 0;
   for (let k = i; k < Math.min(lines.length, i + 40); k++) {
     const l = lines[k]!;
-    for (let j = k === i ? l.indexOf('(') : 0; j < l.length; j++) {
+    for (let j = k === i ? from : 0; j < l.length; j++) {
       const ch = l[j];
       if (ch === '(') parens++;
       else if (ch === ')') {
@@ -161,4 +175,104 @@ function isDefinition(lines: string[], i: number): boolean {
 function isStatic(lines: string[], i: number): boolean {
   const above = (lines[i - 1] ?? '').trim();
   return /\bstatic\b/.test(above) || /^static\b/.test(lines[i]!);
+}
+
+/** Definitions whose name a macro makes, KNF style: `ELFNAME(copyargs)(pack, arginfo, ...)` at the start of a line. */
+export function macroNamedDefinitions(text: string): { call: string; line: number }[] {
+  const out: { call: string; line: number }[] = [];
+  const lines = text.split('\n');
+  lines.forEach((l, i) => {
+    const m = /^([A-Z_][A-Z0-9_]*\([\w\s,]*\))\s*\(/.exec(l);
+    if (m && isDefinition(lines, i, m[0].length - 1) && !isStatic(lines, i)) out.push({ call: m[1]!, line: i + 1 });
+  });
+  return out;
+}
+
+/** `#define NAME value` of a file, the first of each name (`#define ELFSIZE 32`). */
+function objectMacros(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+([^\n]*?)[ \t]*(?:\/\*.*)?$/gm)) if (!out.has(m[1]!)) out.set(m[1]!, m[2]!);
+  return out;
+}
+
+type FunctionMacros = Map<string, { params: string[]; body: string }>;
+
+/** The function-like macros a text defines, the first definition of each name. */
+function functionMacrosOf(text: string, into: FunctionMacros): void {
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)[ \t]*([^\n]*)$/gm)) {
+    if (!into.has(m[1]!)) into.set(m[1]!, { params: m[2]!.split(',').map((x) => x.trim()), body: m[3]!.replace(/\/\*.*?\*\//g, '').trim() });
+  }
+}
+
+/**
+ * The function-like macros visible in a C file: its own and those of the headers it includes,
+ * followed through the tree (`<sys/exec_elf.h>` is `sys/exec_elf.h` of the tree; `"x.h"` next
+ * to the includer first).
+ */
+function visibleFunctionMacros(file: string, text: string, root: string): FunctionMacros {
+  const out: FunctionMacros = new Map();
+  const seen = new Set<string>();
+  const visit = (from: string, body: string): void => {
+    functionMacrosOf(body, out);
+    for (const m of body.matchAll(/^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm)) {
+      const candidates = m[1] === '"' ? [path.join(path.dirname(from), m[2]!), path.join(root, m[2]!)] : [path.join(root, m[2]!)];
+      for (const c of candidates) {
+        if (seen.has(c)) break;
+        let t: string;
+        try {
+          t = fs.readFileSync(c, 'latin1');
+        } catch {
+          continue;
+        }
+        seen.add(c);
+        visit(c, t);
+        break;
+      }
+    }
+  };
+  visit(file, text);
+  return out;
+}
+
+/**
+ * What a macro call expands to, as far as a name goes: function-like macros substituted (their
+ * arguments expanded first), `##` pasted, object-like macros of the defining file replaced. A
+ * name (an identifier) or null.
+ */
+export function expandName(call: string, functions: FunctionMacros, objects: Map<string, string>): string | null {
+  const text = expand(call, functions, objects);
+  return text !== null && /^[A-Za-z_]\w*$/.test(text) ? text : null;
+}
+
+function expand(call: string, functions: FunctionMacros, objects: Map<string, string>): string | null {
+  let text = call;
+  for (let round = 0; round < 32; round++) {
+    const m = /\b([A-Za-z_]\w*)\s*\(/.exec(text);
+    const def = m ? functions.get(m[1]!) : undefined;
+    if (!m || !def) break;
+    let depth = 0;
+    let end = -1;
+    const args: string[] = [];
+    let from = m.index + m[0].length;
+    for (let i = from; i < text.length; i++) {
+      const c = text[i];
+      if (c === '(') depth++;
+      else if (c === ')' && depth-- === 0) {
+        args.push(text.slice(from, i));
+        end = i;
+        break;
+      } else if (c === ',' && depth === 0) {
+        args.push(text.slice(from, i));
+        from = i + 1;
+      }
+    }
+    if (end < 0 || args.length !== def.params.length) return null;
+    const values = args.map((a) => expand(a.trim(), functions, objects) ?? a.trim());
+    let body = def.body;
+    def.params.forEach((p, i) => {
+      body = body.replace(new RegExp(`\\b${p}\\b`, 'g'), values[i]!);
+    });
+    text = text.slice(0, m.index) + body.replace(/\s*##\s*/g, '') + text.slice(end + 1);
+  }
+  return text.replace(/\b[A-Za-z_]\w*\b/g, (w) => objects.get(w) ?? w).replace(/\s*##\s*/g, '').trim();
 }
