@@ -125,3 +125,31 @@ test('a macro parameter used as a member name, pasted or stringised takes no ref
   const m = memberParameters('#define SCARG(p, k)\t((p)->k.datum)\n#define NAME(a, b) a ## b\n#define STR(x) #x\n#define MAX(a, b) ((a) > (b) ? (a) : (b))\n');
   assert.deepEqual([...m.entries()].map(([k, v]) => [k, [...v]]), [['SCARG', [1]], ['NAME', [0, 1]], ['STR', [0]]]);
 });
+
+test('a name used only under an option the module is built without brings in no requisite', (t) => {
+  const root = writeTree({
+    'lfs/lfs_syscalls.c': 'int\nsys_lfs_segwait(void)\n{\n\treturn 0;\n}\nint\nsys_lfs_markv(void)\n{\n\treturn 0;\n}\n',
+    'emul/emul_sysent.c': [
+      'extern int sys_lfs_segwait(void), sys_lfs_markv(void), sys_nosys(void);',
+      'int (*emul_sysent[])(void) = {',
+      '#ifdef LFS',
+      '\tsys_lfs_segwait,',
+      '#else',
+      '\tsys_nosys,',
+      '#endif',
+      '#if defined(LFS) || !defined(_KERNEL)',
+      '\tsys_lfs_markv,',
+      '#endif',
+      '};',
+      '',
+    ].join('\n'),
+  });
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const cache = new SourceCache();
+  const lfs = [path.join(root, 'lfs/lfs_syscalls.c')];
+  const emul = [path.join(root, 'emul/emul_sysent.c')];
+  for (const f of [...lfs, ...emul]) cache.get(f);
+  const index = new SymbolIndex(cache, [{ module: 'lfs', files: lfs }, { module: 'emul', files: emul }], [], undefined, [], new Set(['LFS']));
+  // The declaration names sys_lfs_segwait too, but only the table's use would link it.
+  assert.deepEqual(index.required('emul').required.map((r) => [r.module, r.symbols]), [['lfs', ['sys_lfs_markv']]]);
+});

@@ -16,6 +16,7 @@
  * contributes no change at all; the others still convert.
  */
 import path from 'node:path';
+import { configHeaders } from '../kernel/cc/pp/config-headers.ts';
 import type { FileChange } from '../source/patch.ts';
 import { DEFAULT_MACHINE } from '../source/make-env.ts';
 import { builtinRules } from './builtin-rules.ts';
@@ -198,6 +199,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     built.files.filter((f) => !providerFiles.has(f)),
     opts.root,
     [...built.configured, ...(opts.kernelSrc ?? []).map((k) => path.resolve(k)), BUNDLED_INCLUDE],
+    new Set(built.configured.flatMap((sys) => [...configHeaders(sys, machine.machine).offOptions()])),
   );
   // Tree rules run before `required` is inferred: a call they send through a kernel table
   // (syscall-indirection) no longer links the caller to the module behind it.

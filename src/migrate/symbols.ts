@@ -12,6 +12,7 @@ import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { CSource, type SourceCache } from './csource.ts';
+import { PreprocessorConditions, type CondFrame } from '../discover/conditions.ts';
 import { maskCode } from '../discover/text.ts';
 
 export interface FileSymbols {
@@ -262,6 +263,21 @@ export function memberParameters(text: string): Map<string, Set<number>> {
   return out;
 }
 
+/**
+ * Whether a place sits in a branch no build with `off` options compiles: one whose condition is
+ * a conjunction with `defined(X)` or `X` among its terms for an option X that is off.
+ */
+export function offByOptions(frames: CondFrame[], off: ReadonlySet<string>): boolean {
+  return frames.some((f) => {
+    if (f.condition.includes('||')) return false;
+    return f.condition.split('&&').some((term) => {
+      const m = /^\s*\(?\s*(?:defined\s*\(\s*(\w+)\s*\)|defined\s+(\w+)|(\w+))\s*\)?\s*$/.exec(term);
+      const name = m?.[1] ?? m?.[2] ?? m?.[3];
+      return name !== undefined && off.has(name);
+    });
+  });
+}
+
 /** The text with comments, strings and preprocessor lines blanked: the C the compiler reads, with every branch. */
 function codeOnly(text: string): string {
   return maskCode(text).replace(/^[ \t]*#(?:[^\n]*\\\n)*[^\n]*/gm, (l) => l.replace(/[^\n]/g, ' '));
@@ -395,6 +411,11 @@ export class SymbolIndex {
     private readonly root?: string,
     /** Directories whose headers' macros are known (the kernel trees, the bundled headers). */
     private readonly headerRoots: string[] = [],
+    /**
+     * Options a module is built with off (config(8) options std.<machine> does not set): code
+     * under `#ifdef LFS` is not compiled into it, so what it names is no use.
+     */
+    private readonly offOptions: ReadonlySet<string> = new Set(),
   ) {
     const named = new Map<string, number>();
     for (const p of providers) named.set(p.module, (named.get(p.module) ?? 0) + 1);
@@ -513,7 +534,7 @@ export class SymbolIndex {
     for (const sym of uses) {
       if (own.has(sym)) continue;
       const by = [...this.defs.entries()].filter(([m, d]) => m !== module && d.has(sym)).map(([m]) => m);
-      if (by.length && (extra.has(sym) || stillUsed(sym))) wanted.set(sym, by);
+      if (by.length && (extra.has(sym) || (stillUsed(sym) && this.compiledUse(module, sym)))) wanted.set(sym, by);
     }
     const kernel = this.kernelDefines(new Set(wanted.keys()));
     const perModule = new Map<string, string[]>();
@@ -536,6 +557,30 @@ export class SymbolIndex {
         return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}`, symbols: syms };
       });
     return { required, ambiguous };
+  }
+
+  private readonly conditions = new WeakMap<CSource, PreprocessorConditions>();
+
+  /** Whether some reference to `sym` in the module's files is in code its build compiles (not under an option that is off). */
+  private compiledUse(module: string, sym: string): boolean {
+    if (!this.offOptions.size) return true;
+    const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
+    for (const file of files) {
+      if (!this.cache.has(file)) return true;
+      const src = this.cache.get(file);
+      // A declaration names a symbol without linking it.
+      const ids = src.identifiers(sym).filter((id) => {
+        const p = id.parent;
+        if (!p) return true;
+        if (p.type === 'declaration') return false;
+        return !p.type.endsWith('declarator') || p.childForFieldName('value')?.id === id.id;
+      });
+      if (!ids.length) continue;
+      let conds = this.conditions.get(src);
+      if (!conds) this.conditions.set(src, (conds = new PreprocessorConditions(maskCode(src.text))));
+      if (ids.some((id) => !offByOptions(conds.at(id.startIndex), this.offOptions))) return true;
+    }
+    return false;
   }
 
   /**

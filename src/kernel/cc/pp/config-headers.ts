@@ -29,7 +29,15 @@ export class ConfigHeaders {
     /** Per option header, the options `std.<machine>` sets in it, with their values. */
     readonly standard: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(),
     readonly machine = '',
+    /** Every option an option header holds (`defopt opt_execfmt.h EXEC_AOUT ...`: EXEC_AOUT). */
+    readonly declared: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** The options a module built against these headers has off: every declared one std.<machine> does not set. */
+  offOptions(): Set<string> {
+    const on = new Set([...this.standard.values()].flatMap((m) => [...m.keys()]));
+    return new Set([...this.declared].filter((o) => !on.has(o)));
+  }
 
   has(name: string): boolean {
     return this.header(name) !== undefined;
@@ -88,7 +96,7 @@ export function configHeaders(S: string, machine: string): ConfigHeaders {
       if (!standard.has(header)) standard.set(header, new Map());
       standard.get(header)!.set(option, value);
     }
-    cache.set(key, (c = new ConfigHeaders(counted, options, standard, machine)));
+    cache.set(key, (c = new ConfigHeaders(counted, options, standard, machine, new Set(headerOf.keys()))));
   }
   return c;
 }
