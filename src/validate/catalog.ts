@@ -18,6 +18,7 @@ import { DEFAULT_MACHINE } from '../source/make-env.ts';
 import { lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
+import { compileDevswConf, devswConfFile } from '../kernel/devsw-conf.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -89,6 +90,42 @@ export class Catalog {
     }
     const tree = this.tree;
     return (name) => tree.lookup(name);
+  }
+
+  private readonly confs = new Map<string, ModuleObject | Error | null>();
+
+  /**
+   * The device switch configuration of the kernel a module of `machine` loads into: its tree's
+   * arch/<machine>/<machine>/conf.c, compiled once (NetBSD 1.x; later trees have none, and
+   * the kernel's own model of their pointer-shaped switches stands). An Error when conf.c
+   * does not compile: the kernel then has the model's switches, and the error is the reason.
+   */
+  devswConf(machine: string = this.settings.machine ?? DEFAULT_MACHINE.machine): ModuleObject | Error | null {
+    const S = this.kernelTree();
+    if (!S) return null;
+    const key = `${S}\0${machine}`;
+    if (!this.confs.has(key)) {
+      const file = devswConfFile(S, machine);
+      let conf: ModuleObject | Error | null = null;
+      if (file) {
+        try {
+          conf = compileDevswConf(file, S, machine);
+        } catch (err) {
+          conf = err instanceof Error ? err : new Error(String(err));
+        }
+      }
+      this.confs.set(key, conf);
+    }
+    return this.confs.get(key)!;
+  }
+
+  /** The kernel tree ($S) the modules sit in, or undefined outside one. */
+  private kernelTree(): string | undefined {
+    for (const s of this.byName.values()) {
+      const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);
+      if (S) return realPath(S);
+    }
+    return undefined;
   }
 
   spec(name: string): ModuleSpec | undefined {

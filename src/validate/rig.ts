@@ -26,12 +26,14 @@ export class Rig {
   readonly k: Kernel;
 
   constructor(catalog: Catalog, opts: RigOptions = {}) {
+    const conf = catalog.devswConf();
     this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden), memory: catalog.settings.kernelMemory,
       treeSymbols: catalog.treeSymbols(),
       version: catalog.treeVersion() ?? undefined,
       lkmVersion: catalog.treeLkmVersion() ?? undefined,
       // A module of the tree named like a built-in (ffs) replaces it, as in a kernel configured without it.
       omitBuiltins: catalog.specs().map((s) => s.name),
+      devswConf: conf instanceof Error ? undefined : (conf ?? undefined),
     });
   }
 
