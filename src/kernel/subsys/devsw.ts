@@ -90,6 +90,8 @@ export class Devsw {
   private readonly staticOwners = new Map<string, string>();
   /** Struct shape: what devsw_attach copied in, for devsw_detach and *_lookup_major. */
   private readonly copied: Copied[] = [];
+  /** Struct shape: the switch each static slot held before an LKM's was copied over it. */
+  private readonly saved = new Map<string, StructCell>();
 
   constructor(
     private readonly k: Kernel,
@@ -267,6 +269,7 @@ export class Devsw {
     if (this.structs) {
       const cell = table.at(major) as StructCell;
       previous = cloneCell(cell) as StructCell;
+      this.saved.set(`${sw}:${major}`, previous);
       copyInto(cell, devsw);
     } else {
       const cell = table.items[major] as ScalarCell;
@@ -281,7 +284,9 @@ export class Devsw {
   restoreStatic(sw: Switch, major: number, previous: Value | StructCell): void {
     const cell = this.table(sw).at(major);
     if (cell instanceof StructCell) {
-      if (previous instanceof StructCell) copyInto(cell, previous);
+      // A descriptor whose lkm_olddev holds a pointer (NetBSD 1.5's) cannot carry a whole switch.
+      const old = previous instanceof StructCell ? previous : this.saved.get(`${sw}:${major}`);
+      if (old) copyInto(cell, old);
     } else if (cell instanceof ScalarCell && !(previous instanceof StructCell)) {
       const old = cell.value;
       cell.value = previous;
