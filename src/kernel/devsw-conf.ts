@@ -7,9 +7,9 @@
  * of a kernel that loads LKMs (options LKM), and makes its tables the kernel's.
  *
  * The entries name the tree's drivers (wdopen, cdclose …): those the tree defines link to
- * unmodelled stand-ins, like any other tree function; a name the tree does not define at all is
- * a driver this kernel is configured without, whose entry answers ENXIO as config(8)'s count of
- * 0 makes dev_init() do.
+ * unmodelled stand-ins, like any other tree function; a name the tree does not define outside
+ * the modules is a driver this kernel is configured without (or one that comes as a module),
+ * and links to enxio, as config(8)'s count of 0 makes dev_init() do.
  *
  * NetBSD 2.0 replaced conf.c with subr_devsw.c and the majors files (`const struct cdevsw
  * **cdevsw`): a tree without arch/<machine>/<machine>/conf.c keeps the kernel's own model of

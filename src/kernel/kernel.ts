@@ -301,7 +301,8 @@ export class Kernel {
         const t = this.treeSymbol(name);
         return typeof t === 'object' ? t : undefined;
       },
-      (name) => ({ fn: new KernelFunction(this, { name, returns: 'value', call: () => int(constant('ENXIO')), unmodelled: 'defined nowhere in the tree: a driver this kernel is configured without (ENXIO)' }) }),
+      // config(8) gave a driver the kernel lacks a count of 0, and dev_init() made its entries enxio.
+      () => ({ fn: this.kfunc('enxio') }),
     );
     if (!conf) return null;
     for (const [name, v] of conf.globals) if ('cell' in v) this.data.symbols.set(name, v.cell);

@@ -136,11 +136,12 @@ export class Devsw {
   }
 
   /**
-   * Struct shape: a slot nothing is configured in, as cdev_notdef()/cdev_lkm_dummy() leave it:
-   * every function member enodev, lkmenodev, nullop, seltrue or NULL.
+   * Struct shape: a slot nothing is configured in, as cdev_notdef()/cdev_lkm_dummy() leave it, or
+   * a driver's configured out (count 0: dev_init() made it enxio): every function member enodev,
+   * enxio, lkmenodev, nullop, seltrue or NULL.
    */
   private vacant(slot: StructCell): boolean {
-    const empty = new Set(['enodev', 'lkmenodev', 'nullop', 'seltrue']);
+    const empty = new Set(['enodev', 'enxio', 'lkmenodev', 'nullop', 'seltrue']);
     for (const c of slot.fields.values()) {
       if (!(c instanceof ScalarCell) || c.type.kind !== 'ptr') continue;
       const v = c.value;
