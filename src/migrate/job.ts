@@ -18,7 +18,7 @@ import type {
   RuleContext,
 } from '../discover/rule-api.ts';
 import { functionName } from './handlers.ts';
-import type { Emulation } from './symbols.ts';
+import type { Emulation } from './emulations.ts';
 
 type Assigned = Partial<Record<'lkm_offset' | 'lkm_cdevmaj' | 'lkm_bdevmaj', string>>;
 
