@@ -9,7 +9,7 @@ import type { SyntaxNode } from '../source/cparse.ts';
 import { lkmInterface } from '../source/lkm-header.ts';
 import { kernelTreeOf } from '../source/make-env.ts';
 import type { CSource } from './csource.ts';
-import type { Declaration } from './plan.ts';
+import type { Declaration } from '../discover/plan.ts';
 
 /** Common header of every descriptor (sys/lkm.h, NetBSD 4). */
 const HEADER = ['lkm_type', 'lkm_name', 'lkm_offset', 'lkm_modver', 'lkm_sysver', 'lkm_envver'];

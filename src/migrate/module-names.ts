@@ -14,7 +14,7 @@ import path from 'node:path';
 import { sourcePath } from '../runtime.ts';
 import { referencedSymbol, stringValue } from './descriptor.ts';
 import { isIdentifier, MAXMODNAME, moduleName, unquote, type ModuleName } from './names.ts';
-import type { ModulePlan } from './plan.ts';
+import type { ModulePlan } from '../discover/plan.ts';
 
 /** What the kernel looks the module up by, for the plan's reasons. */
 export type LookupKind = 'file system type' | 'emulation' | 'exec format' | 'cfdriver' | 'lkm name';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parseMachine } from '../source/make-env.ts';
 import { definedEmulation, kernelName, readTextFile, type LookupKind, type ReadText } from './module-names.ts';
 import { isIdentifier, MAXMODNAME } from './names.ts';
-import type { LkmKind, ModulePlan, ScanResult } from './plan.ts';
+import type { LkmKind, ModulePlan, ScanResult } from '../discover/plan.ts';
 
 export interface PlannedModule {
   /** The LKM's directory (absolute): what a plan line names the LKM by. */

@@ -18,7 +18,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIdentifier, MAXMODNAME } from './names.ts';
 import type { Merge, ModuleSet, PlannedModule, SharedModule, SlotDecision } from './module-set.ts';
-import type { Finding } from './plan.ts';
+import type { Finding } from '../discover/plan.ts';
 
 /** The plan as text; `base` is the directory paths are written relative to. */
 export function renderPlan(set: ModuleSet, base: string, title: string): string {

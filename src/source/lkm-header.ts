@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { logicalLines } from './makefile.ts';
+import { logicalLines } from './make-lines.ts';
 
 export interface MacroForm {
   /** The parameters as the header names them. */

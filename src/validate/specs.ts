@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ConversionSet, ModuleConversion } from '../migrate/convert.ts';
-import type { Finding, Module9, ModulePlan, ScanResult } from '../migrate/plan.ts';
+import type { Finding, Module9, ModulePlan, ScanResult } from '../discover/plan.ts';
 import type { Overlay } from './overlay.ts';
 import type { LkmOriginal, ModuleSpec } from './spec.ts';
 

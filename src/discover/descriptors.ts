@@ -4,9 +4,9 @@
  * tree-sitter's recovery is least reliable exactly around these file-scope macro calls.
  */
 import type { LkmKind } from './plan.ts';
-import type { DescriptorFact } from './discover-facts.ts';
-import { LineIndex, closingBracket, splitTopLevel, onPreprocessorLine } from './discover-text.ts';
-import { PreprocessorConditions, isDead } from './discover-conditions.ts';
+import type { DescriptorFact } from './facts.ts';
+import { LineIndex, closingBracket, splitTopLevel, onPreprocessorLine } from './text.ts';
+import { PreprocessorConditions, isDead } from './conditions.ts';
 
 export const MOD_MACRO_KINDS: Record<string, LkmKind> = {
   MOD_SYSCALL: 'syscall',

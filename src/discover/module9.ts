@@ -10,10 +10,10 @@
  */
 import path from 'node:path';
 import type { Finding, Module9, Span } from './plan.ts';
-import type { ModuleSources } from './discover-assemble.ts';
-import { closingBracket, LineIndex, maskCode, splitTopLevel } from './discover-text.ts';
-import { findings } from './discover-findings.ts';
-import { PreprocessorConditions, isDead } from './discover-conditions.ts';
+import type { ModuleSources } from './assemble.ts';
+import { closingBracket, LineIndex, maskCode, splitTopLevel } from './text.ts';
+import { findings } from './findings.ts';
+import { PreprocessorConditions, isDead } from './conditions.ts';
 
 const NEEDLE = Buffer.from('MODULE_CLASS_', 'latin1');
 

@@ -11,9 +11,9 @@
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import { parseC, type SyntaxNode } from '../source/cparse.ts';
-import type { DescriptorFact } from './discover-facts.ts';
-import { PreprocessorConditions, isDead } from './discover-conditions.ts';
-import { maskCode } from './discover-text.ts';
+import type { DescriptorFact } from './facts.ts';
+import { PreprocessorConditions, isDead } from './conditions.ts';
+import { maskCode } from './text.ts';
 import { LKM_KINDS, type Finding } from './plan.ts';
 import type { DeclaredLkm, ModuleRule, Rule } from './rule-api.ts';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { structuredPatch } from 'diff';
 import pc from 'picocolors';
-import type { SourceEncoding } from '../source/text-encoding.ts';
+import type { SourceEncoding } from './text-encoding.ts';
 
 /** One file's change. create: before null; delete: after null; rename: oldPath set. */
 export interface FileChange {

@@ -5,9 +5,9 @@
  * the module's functions the rule named.
  */
 import type { EntryFunction, Finding, Handlers } from './plan.ts';
-import type { DescriptorFact, FunctionFact } from './discover-facts.ts';
-import { handlerNamed } from './discover-entry.ts';
-import { finding } from './discover-findings.ts';
+import type { DescriptorFact, FunctionFact } from './facts.ts';
+import { handlerNamed } from './entry.ts';
+import { finding } from './findings.ts';
 
 export function declaredEntry(d: DescriptorFact): EntryFunction | null {
   const { declaration: decl, declared } = d;

@@ -4,10 +4,10 @@
  * lkmdispatch() calls, lkmtp->private assignments, uses of the lkm_table, a switch on cmd,
  * lkmexists(). A dispatch tree-sitter could not place in a function is recovered from the text.
  */
-import type { DispatchFact, FunctionFact } from './discover-facts.ts';
+import type { DispatchFact, FunctionFact } from './facts.ts';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
-import { maskCode, LineIndex, closingBracket, splitTopLevel, onPreprocessorLine, bareName } from './discover-text.ts';
-import { PreprocessorConditions, isDead } from './discover-conditions.ts';
+import { maskCode, LineIndex, closingBracket, splitTopLevel, onPreprocessorLine, bareName } from './text.ts';
+import { PreprocessorConditions, isDead } from './conditions.ts';
 
 const DISPATCH_NAMES = new Set(['DISPATCH', 'LKM_DISPATCH', 'lkmdispatch']);
 

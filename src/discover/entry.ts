@@ -4,12 +4,12 @@
  */
 import path from 'node:path';
 import type { EntryFunction, Finding, Handler, Handlers } from './plan.ts';
-import type { DescriptorFact, FunctionFact } from './discover-facts.ts';
-import type { ModuleSources } from './discover-assemble.ts';
-import { exclusive } from './discover-conditions.ts';
-import { findings } from './discover-findings.ts';
-import { stringLiteral, bareName } from './discover-text.ts';
-import { Defines, expandCall } from './discover-macros.ts';
+import type { DescriptorFact, FunctionFact } from './facts.ts';
+import type { ModuleSources } from './assemble.ts';
+import { exclusive } from './conditions.ts';
+import { findings } from './findings.ts';
+import { stringLiteral, bareName } from './text.ts';
+import { Defines, expandCall } from './macros.ts';
 
 /** The first parameter of an entry or a handler: `struct lkm_table *`. */
 export const ENTRY_PARAMS = /lkm_table/;

@@ -16,7 +16,7 @@
  */
 import type { Declaration, Finding, LkmKind, ModulePlan, Severity } from './plan.ts';
 import type { Tree, SyntaxNode } from '../source/cparse.ts';
-import type { EditSet } from './edits.ts';
+import type { EditSet } from '../source/edits.ts';
 
 export type { Declaration, Finding, LkmKind, ModulePlan, Severity, SyntaxNode, Tree, EditSet };
 

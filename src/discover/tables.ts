@@ -4,10 +4,10 @@
  * descriptor's initialiser, expressions kept as written.
  */
 import type { Finding, InstalledTables, LkmKind } from './plan.ts';
-import type { DescriptorFact, SourceFacts } from './discover-facts.ts';
-import { findings } from './discover-findings.ts';
-import { stringLiteral, bareName } from './discover-text.ts';
-import type { Defines } from './discover-macros.ts';
+import type { DescriptorFact, SourceFacts } from './facts.ts';
+import { findings } from './findings.ts';
+import { stringLiteral, bareName } from './text.ts';
+import type { Defines } from './macros.ts';
 
 /** Payload fields after the common lkm_any header, by kind, for positional initialisers. */
 const PAYLOAD: Record<LkmKind, string[]> = {

@@ -3,8 +3,8 @@
  * (`IPL_NAME`), an entry function named by `LKMENTRY(foo)`. Looked up in the module's own
  * files first, then in the local headers they include.
  */
-import type { MacroDefine, SourceFacts } from './discover-facts.ts';
-import type { AssembleContext } from './discover-assemble.ts';
+import type { MacroDefine, SourceFacts } from './facts.ts';
+import type { AssembleContext } from './assemble.ts';
 
 /** Conditions every LKM build satisfies: they do not change whether the module registers. */
 export const ALWAYS = new Set(['_KERNEL', '_LKM', 'LKM', '__NetBSD__']);

@@ -5,12 +5,12 @@
  * has them (make it relative first); SARIF wants the absolute report and makes its own
  * paths relative to `root`.
  */
-import { junitXml, type JUnitSuite } from '../report/junit.ts';
-import { sarifLog, type SarifResultInput } from '../report/sarif.ts';
-import { sitesIn } from './outcome.ts';
-import { relativeText } from './paths.ts';
-import type { CheckName, ValidationReport } from './result.ts';
-import { unmodelledLine } from './text.ts';
+import { junitXml, type JUnitSuite } from './junit.ts';
+import { sarifLog, type SarifResultInput } from './sarif.ts';
+import { sitesIn } from '../validate/outcome.ts';
+import { relativeText } from '../validate/paths.ts';
+import type { CheckName, ValidationReport } from '../validate/result.ts';
+import { unmodelledLine } from './validation-text.ts';
 
 const CHECK_RULES: Record<CheckName, string> = {
   lifecycle: 'the module loads (requisites first), answers modstat and MODULE_CMD_STAT, unloads, and leaves the kernel as it found it',

@@ -22,16 +22,16 @@ import {
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import { DEFAULT_MACHINE, kernelTreeOf, sysDirAbove, type Machine } from '../source/make-env.ts';
 import { lkmInterface } from '../source/lkm-header.ts';
-import { headerDefines, localIncludes, type MacroDefine, type SourceFacts } from './discover-facts.ts';
-import { assembleModule, sortFindings, type AssembleContext, type ModuleSources } from './discover-assemble.ts';
-import { mayMentionLkm, hasLkmConstruct, neededByModule } from './discover-prefilter.ts';
-import { makefileModule9, mayDeclareModinfo, orphanModule9s } from './discover-module9.ts';
-import { finding, findings } from './discover-findings.ts';
+import { headerDefines, localIncludes, type MacroDefine, type SourceFacts } from './facts.ts';
+import { assembleModule, sortFindings, type AssembleContext, type ModuleSources } from './assemble.ts';
+import { mayMentionLkm, hasLkmConstruct, neededByModule } from './prefilter.ts';
+import { makefileModule9, mayDeclareModinfo, orphanModule9s } from './module9.ts';
+import { finding, findings } from './findings.ts';
 import { parseFile, ParsePool, type ParseOutcome } from './scan-worker.ts';
-import { stringLiteral, bareName } from './discover-text.ts';
-import { ShapeMatcher } from './discover-shapes.ts';
-import { lkmWrappers, notUnderstood, type LkmWrapper } from './discover-wrappers.ts';
-import type { DescriptorFact } from './discover-facts.ts';
+import { stringLiteral, bareName } from './text.ts';
+import { ShapeMatcher } from './shapes.ts';
+import { lkmWrappers, notUnderstood, type LkmWrapper } from './wrappers.ts';
+import type { DescriptorFact } from './facts.ts';
 import type { Rule } from './rule-api.ts';
 
 export interface DiscoverOptions {

@@ -7,14 +7,14 @@ import path from 'node:path';
 import type {
   Declaration, EntryFunction, Finding, Handlers, InstalledTables, LkmKind, ModulePlan,
 } from './plan.ts';
-import type { DescriptorFact, FunctionFact, MacroDefine, SourceFacts } from './discover-facts.ts';
-import { exclusive, type CondFrame } from './discover-conditions.ts';
-import { findings } from './discover-findings.ts';
-import { stringLiteral } from './discover-text.ts';
-import { ALWAYS, Defines } from './discover-macros.ts';
-import { chooseEntry, resolveHandlers, subDispatcherHandlers, subDispatchers } from './discover-entry.ts';
-import { describeTables } from './discover-tables.ts';
-import { declaredEntry, declaredFinding, declaredHandlers } from './discover-declared.ts';
+import type { DescriptorFact, FunctionFact, MacroDefine, SourceFacts } from './facts.ts';
+import { exclusive, type CondFrame } from './conditions.ts';
+import { findings } from './findings.ts';
+import { stringLiteral } from './text.ts';
+import { ALWAYS, Defines } from './macros.ts';
+import { chooseEntry, resolveHandlers, subDispatcherHandlers, subDispatchers } from './entry.ts';
+import { describeTables } from './tables.ts';
+import { declaredEntry, declaredFinding, declaredHandlers } from './declared.ts';
 import type { MakefileInfo } from '../source/makefile.ts';
 import { releaseName, type LkmInterface } from '../source/lkm-header.ts';
 

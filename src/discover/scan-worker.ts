@@ -8,7 +8,7 @@
  */
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime.ts';
-import { extractFacts, type SourceFacts } from './discover-facts.ts';
+import { extractFacts, type SourceFacts } from './facts.ts';
 
 export type ParseOutcome = { facts: SourceFacts } | { error: string };
 

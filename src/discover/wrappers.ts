@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { Finding } from './plan.ts';
-import { maskCode, LineIndex, onPreprocessorLine } from './discover-text.ts';
+import { maskCode, LineIndex, onPreprocessorLine } from './text.ts';
 
 /** A #define whose body declares or dispatches an LKM. */
 export interface LkmWrapper {

@@ -9,11 +9,11 @@
  */
 import type { Declaration, DispatchSite, LkmKind } from './plan.ts';
 import { parseC, walk, type SyntaxNode } from '../source/cparse.ts';
-import { maskCode, LineIndex, closingBracket, onPreprocessorLine } from './discover-text.ts';
-import { PreprocessorConditions, isDead, type CondFrame } from './discover-conditions.ts';
-import { findModMacros, findHandBuilt, findSysentInitialisers } from './discover-descriptors.ts';
-import { collectFunctions, recoverDispatchers, callName } from './discover-functions.ts';
-import { lkmWrappers, fileScopeMacroCalls, type LkmWrapper, type MacroCall } from './discover-wrappers.ts';
+import { maskCode, LineIndex, closingBracket, onPreprocessorLine } from './text.ts';
+import { PreprocessorConditions, isDead, type CondFrame } from './conditions.ts';
+import { findModMacros, findHandBuilt, findSysentInitialisers } from './descriptors.ts';
+import { collectFunctions, recoverDispatchers, callName } from './functions.ts';
+import { lkmWrappers, fileScopeMacroCalls, type LkmWrapper, type MacroCall } from './wrappers.ts';
 
 export interface DescriptorFact {
   declaration: Declaration;

@@ -3,8 +3,8 @@
  * not apply) and its time, then what failed, module by module, with the lines to act on.
  */
 import pc from 'picocolors';
-import { renderTable, type Column } from '../report/table.ts';
-import type { CheckName, ModuleResult, Unmodelled, ValidationReport } from './result.ts';
+import { renderTable, type Column } from './table.ts';
+import type { CheckName, ModuleResult, Unmodelled, ValidationReport } from '../validate/result.ts';
 
 /** Columns in check order, with the short headers the table uses. */
 const CHECKS: [CheckName, string][] = [
