@@ -58,6 +58,7 @@ function summary(set: ModuleSet): string {
     `${set.modules.length} module${set.modules.length === 1 ? '' : 's'} (${renamed} renamed)`,
     `${set.shared.length} shared`,
     `${set.merges.length} merged${offered ? `, ${offered} merge${offered === 1 ? '' : 's'} offered` : ''}`,
+    ...(set.modules.some((m) => m.machine) ? [`${set.modules.filter((m) => m.machine).length} for a machine of its own`] : []),
     ...(set.slots.length ? [`${set.slots.length} syscall slot${set.slots.length === 1 ? '' : 's'}${open ? ` (${open} undecided)` : ''}`] : []),
   ].join(', ');
 }

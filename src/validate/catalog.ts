@@ -196,12 +196,21 @@ export class Catalog {
     });
   }
 
+  /** The machine of the module a directory is (or was, as an LKM): its own port's, or the tree's. */
+  machineOf(md: ModuleDir): string {
+    for (const s of this.byName.values()) {
+      const dirs = [s.moduleDir.dir, s.lkm?.moduleDir.dir, ...(s.lkm?.folded ?? []).map((f) => f.moduleDir.dir)];
+      if (s.machine && dirs.includes(md.dir)) return s.machine;
+    }
+    return this.settings.machine ?? DEFAULT_MACHINE.machine;
+  }
+
   /**
-   * The machine a module is compiled for: the --machine port when the module's kernel tree has
-   * it (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
+   * The machine a module is compiled for: its machine when the module's kernel tree has that
+   * port (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
    */
   private archFor(md: ModuleDir): string | undefined {
-    const m = this.settings.machine ?? DEFAULT_MACHINE.machine;
+    const m = this.machineOf(md);
     const S = findKernelTree(md.dir);
     return S && fs.existsSync(path.join(S, 'arch', m, 'include')) ? m : undefined;
   }
