@@ -309,6 +309,19 @@ export class Kernel {
     return conf;
   }
 
+  /**
+   * A crash that may be the simulation's rather than the module's: a NULL read through a
+   * variable of the tree's kernel that only has a zero-filled stand-in here (a machine's boot
+   * code sets up current_mac_model; this kernel does not). Empty for any other crash.
+   */
+  standInNote(message: string): string {
+    const m = /null pointer dereference reading (\w+)->/.exec(message);
+    const t = m && this.treeObjects.has(m[1]!) ? this.treeSymbols?.(m[1]!) : undefined;
+    return t
+      ? ` (${m![1]} is the simulated kernel's zero-filled stand-in for the tree's variable at ${t.file}:${t.line}: the kernel the module was written for sets it up, this one does not model it)`
+      : '';
+  }
+
   hasFunction(name: string): boolean {
     return this.functions.has(name);
   }
