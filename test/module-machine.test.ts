@@ -14,6 +14,7 @@ import { inferModuleSet } from '../src/migrate/module-set.ts';
 import { applyPlan, parsePlan, renderPlan } from '../src/migrate/plan-file.ts';
 import { moduleMachine } from '../src/migrate/module-machine.ts';
 import { validatePaths } from '../src/validate/validate.ts';
+import { renderValidationText } from '../src/report/validation-text.ts';
 import { writeTree } from './helpers.ts';
 
 const MISC_LKM = (name: string, body: string, head = '') => `#include <sys/param.h>
@@ -130,4 +131,5 @@ test('one validate run checks the i386 module and the mac68k one, each with its 
   const notes = report.together!.details.join('\n');
   assert.match(notes, /^i386: loaded 1 of 1 module\(s\) into one kernel, requisites first: hello$/m);
   assert.match(notes, /^mac68k: loaded 1 of 1 module\(s\) into one kernel, requisites first: flop$/m);
+  assert.match(renderValidationText(report, { color: false }), /all together {2}✓ 2 module\(s\) loaded into one kernel per machine \(i386, mac68k\), requisites first/);
 });

@@ -57,7 +57,7 @@ export async function together(specs: readonly ModuleSpec[], results: readonly M
     const label = machines.length > 1 ? `${machine}: ` : '';
     loaded.push(...(await loadTogether(group, catalog, machine, o, label)));
   }
-  return { ...o.done(), name: 'together', modules: loaded };
+  return { ...o.done(), name: 'together', modules: loaded, ...(machines.length > 1 ? { machines } : {}) };
 }
 
 /** Load a group into one kernel of `machine`, requisites first, and unload it in reverse: the names loaded. */
