@@ -38,6 +38,7 @@ import { kernelSources, readConfFiles } from './kernel-conf.ts';
 import { movedInclude, placeModule, type Placement } from './layout.ts';
 import { dropSubdir, modulesMakefileInc, modulesSubdirMakefile, rewriteMakefile } from './makefile-gen.ts';
 import { markerComment, moduleDeclaration, renderModcmd } from './modinfo.ts';
+import { releaseInitAcquisitions } from './init-release.ts';
 import { moduleName, unquote } from './names.ts';
 import { inferModuleSet, plannedFor, type ModuleSet, type SharedModule } from './module-set.ts';
 import type { PlanDecisions } from './plan-file.ts';
@@ -345,6 +346,10 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
   }
   const entry = readEntry(job);
   if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
+  // The tree's headers the sources include, before the rules: they read struct layouts there.
+  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile, { machine }).cppflags, plan.dir) : [];
+  job.sysDir = sysDirOf(plan.dir);
+  job.headers = treeHeaders(job, job.sysDir, (f) => readable(job.cache, f)[0] ?? null, includeDirs);
   // The whole prelude, an entry that dispatched by hand included, before the rules: a rule may
   // take part of it (vfs: vfs_attach builds the vnode-op vectors the entry built by hand).
   const decls = [plan.declaration!, ...plan.extraDeclarations];
@@ -378,8 +383,6 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
 
   job.rewriteAssigned();
   removeLkmexists(job);
-  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile, { machine }).cppflags, plan.dir) : [];
-  job.headers = treeHeaders(job, sysDirOf(plan.dir), (f) => readable(job.cache, f)[0] ?? null, includeDirs);
 
   // Handlers, named by the plan or read from DISPATCH, or from the switch of an entry that
   // dispatched by hand.
@@ -471,6 +474,9 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
     });
   }
 
+  // What INIT acquires and the LKM never released: released in FINI after the detach.
+  const loadRelease = releaseInitAcquisitions(job, { load: roles.load, unload: roles.unload }, moduleFile);
+
   const modcmd = renderModcmd({
     name: job.name,
     prelude: prelude.statements,
@@ -481,6 +487,7 @@ function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): Omit<Pr
     stat: calls.stat ?? null,
     notes,
     helper: !!job.helperOf,
+    ...(loadRelease ? { loadRelease } : {}),
   });
   let modcmdPlaced = false;
   // MOD_* inside the entry itself: the entry is the declaration's site, where finish() puts both.
