@@ -393,8 +393,8 @@ class Generator {
   write(moduleFile: CSource): void {
     const written = [...new Set([...this.dones.values()].filter((d): d is DoneFn => !!d))];
     for (const d of written) {
-      const isStatic = isStaticDone(d, moduleFile);
-      const protos = d.items.flatMap((i) => ('call' in i && (i.call.def.file !== d.def.file || i.call.def.node.startIndex > d.def.node.startIndex) ? [prototype(i.call, isStaticDone(i.call, moduleFile))] : []));
+      const isStatic = isStaticDone(d);
+      const protos = d.items.flatMap((i) => ('call' in i && (i.call.def.file !== d.def.file || i.call.def.node.startIndex > d.def.node.startIndex) ? [prototype(i.call, isStaticDone(i.call))] : []));
       const body = d.items.flatMap((i) => {
         const stmt = 'call' in i ? `${i.call.name}();` : i.text;
         return [...i.conds.map((c) => directive(c)), `\t${stmt}`, ...i.conds.map(() => '#endif')];
@@ -413,7 +413,7 @@ class Generator {
         '}',
       ].join('\n');
       d.def.file.edits.insert(d.def.node.endIndex, text, `${this.job.origin}: release at FINI`);
-      if (d.calledFrom.has(moduleFile.path)) this.job.declarations.push(prototype(d, false));
+      if (d.calledFrom.has(moduleFile.path)) this.job.declarations.push(prototype(d, isStatic));
     }
   }
 
@@ -429,9 +429,9 @@ class Generator {
   }
 }
 
-/** Called only by another done function of its own file: static. */
-function isStaticDone(d: DoneFn, moduleFile: CSource): boolean {
-  return !d.calledFrom.has(moduleFile.path) && [...d.calledFrom].every((f) => f === d.def.file.path);
+/** Called only from its own file (by another done function, or by the modcmd written there): static. */
+function isStaticDone(d: DoneFn): boolean {
+  return [...d.calledFrom].every((f) => f === d.def.file.path);
 }
 
 function prototype(d: DoneFn, isStatic: boolean): string {
