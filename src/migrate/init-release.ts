@@ -133,7 +133,14 @@ export function releaseInitAcquisitions(job: ModuleJob, roots: InitRoots, module
   const modcmd = `${job.name}_modcmd`;
   for (const [fn, steps] of stepsOf) {
     const done = gen.doneFor(fn, steps);
-    const detach = fn === roots.load ? 'the unload handler' : `${attachRoots.find((x) => x.fn === fn)!.r.detach}`;
+    const detach =
+      fn !== roots.load
+        ? attachRoots.find((x) => x.fn === fn)!.r.detach
+        : roots.unload
+          ? `${roots.unload}()`
+          : job.registrations.length
+            ? 'every detach'
+            : null;
     a.report(steps, why(fn), (acq) => gen.doneHolding(acq), modcmd, detach);
     if (!done) continue;
     done.calledFrom.add(moduleFile.path);
@@ -194,7 +201,8 @@ class Analysis {
       if (conds === null) return false;
       if (BY_ADDRESS.has(name) || BY_RESULT.has(name)) {
         const problem = inherited ?? twice ?? position(n, region.node, region.fn);
-        out.push(this.acquisition(file, n, name, fnName, region.fn, conds, problem));
+        const acq = this.acquisition(file, n, name, fnName, region.fn, conds, problem);
+        if (acq) out.push(acq);
         return false;
       }
       const def = this.functions.get(name);
@@ -208,7 +216,8 @@ class Analysis {
     return out;
   }
 
-  private acquisition(file: CSource, call: SyntaxNode, callee: string, fnName: string, fn: SyntaxNode, conds: string[], problem: string | null): Acquisition {
+  /** What a call acquires; null for a local the same function releases (a scratch buffer). */
+  private acquisition(file: CSource, call: SyntaxNode, callee: string, fnName: string, fn: SyntaxNode, conds: string[], problem: string | null): Acquisition | null {
     const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((c) => c.text.trim());
     const acq: Acquisition = { kind: 'acquire', file, call, callee, fnName, key: null, what: `what ${callee}() returns`, release: null, problem, conds };
     let key: string | null;
@@ -226,7 +235,10 @@ class Analysis {
       key = target;
     }
     acq.key = key;
-    if (declaredIn(fn, key)) return { ...acq, problem: acq.problem ?? `it is kept in the local ${key}` };
+    if (declaredIn(fn, key)) {
+      if (file.identifiers(key, fn).some((id) => releaseCall(id))) return null;
+      return { ...acq, problem: acq.problem ?? `it is kept in the local ${key}` };
+    }
     if (!this.definesGlobal(key)) return { ...acq, problem: acq.problem ?? `${key} is not defined in the module's sources` };
     const rel = this.releaseOf(callee, key, args);
     if ('problem' in rel) return { ...acq, problem: acq.problem ?? rel.problem };
@@ -317,7 +329,8 @@ class Analysis {
   }
 
   /** Findings: a note per released resource, a marker per one left to a person. */
-  report(steps: Step[], why: string, doneOf: (acq: Acquisition) => string | null, modcmd: string, detach: string): void {
+  report(steps: Step[], why: string, doneOf: (acq: Acquisition) => string | null, modcmd: string, detach: string | null): void {
+    const after = detach ? ` after ${detach} succeeded` : '';
     for (const acq of flatten(steps)) {
       const cond = acq.conds.length ? ` (under ${acq.conds.map(directive).join(', ')}, as where it is made)` : '';
       const done = acq.problem ? null : doneOf(acq);
@@ -327,13 +340,13 @@ class Analysis {
           line: acq.file.line(acq.call.startIndex),
           severity: 'note',
           code: 'init-released',
-          message: `${acq.fnName}() acquires ${acq.what} here on load, and nothing released it at unload (${why}): a leak on every unload. ${done}() now releases it with ${acq.release!.replace(/;$/, '')}${cond}, called by ${modcmd} after ${detach} succeeded.`,
+          message: `${acq.fnName}() acquires ${acq.what} here on load, and nothing released it at unload (${why}): a leak on every unload. ${done}() now releases it with ${acq.release!.replace(/;$/, '')}${cond}, called by ${modcmd}'s MODULE_CMD_FINI${after}.`,
         });
         continue;
       }
       const how = acq.release ? ` (${acq.release.replace(/;$/, '')})` : '';
       this.job.marker(acq.file.path, acq.call.startIndex, 'init-release-by-hand', 'warning',
-        `${acq.fnName}() acquires ${acq.what} on load and nothing releases it at unload (${why}), but lkm2mod cannot release it safely: ${acq.problem ?? 'it is not paired'}. Release it${how} in ${modcmd}'s MODULE_CMD_FINI after ${detach} succeeded.`);
+        `${acq.fnName}() acquires ${acq.what} on load and nothing releases it at unload (${why}), but lkm2mod cannot release it safely: ${acq.problem ?? 'it is not paired'}. Release it${how} in ${modcmd}'s MODULE_CMD_FINI${after}.`);
     }
   }
 
