@@ -7,12 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { discover } from '../src/migrate/discover.ts';
 import { convertPlans } from '../src/migrate/convert.ts';
 import { validateConversion } from '../src/validate/validate.ts';
 import type { ModuleResult } from '../src/validate/result.ts';
-import { ROOT } from './helpers.ts';
+import { ROOT, writeTree } from './helpers.ts';
 
 const LKM = path.join(ROOT, 'test/fixtures/validate/init-release/original');
 
@@ -70,4 +71,74 @@ test('without the release the pool is left behind after every unload', async () 
   const m = await validated((t) => t.replace(/\t\t\/\* The LKM leaked what qfs_init\(\) set up\. \*\/\n\t\tqfs_done\(\);\n/, ''));
   assert.equal(check(m, 'lifecycle').ok, false);
   assert.match(check(m, 'lifecycle').failures!.join('\n'), /left behind after unload: memory pool qfspl/);
+});
+
+test('what cannot be paired safely is a marker saying what to free, never a release', async () => {
+  const root = writeTree({
+    'Makefile': 'KMOD=\tmix\nSRCS=\tmix_lkm.c\n\n.include <bsd.kmod.mk>\n',
+    'mix_lkm.c': [
+      '#include <sys/param.h>',
+      '#include <sys/systm.h>',
+      '#include <sys/malloc.h>',
+      '#include <sys/lkm.h>',
+      '',
+      'struct mix_softc { char *sc_buf; };',
+      'static struct mix_softc mix_sc;',
+      'static char *mix_big, *mix_small, *mix_late, *mix_swap;',
+      'extern int mix_wanted;',
+      '',
+      'MOD_MISC("mix");',
+      '',
+      'static int',
+      'mix_load(struct lkm_table *lkmtp, int cmd)',
+      '{',
+      '\tchar *tmp, *kept;',
+      '',
+      '\ttmp = malloc(32, M_TEMP, M_WAITOK);',
+      '\tfree(tmp, M_TEMP);',
+      '\tkept = malloc(16, M_DEVBUF, M_WAITOK);',
+      '\tmix_sc.sc_buf = kept;',
+      '\tif (mix_wanted)',
+      '\t\tmix_big = malloc(4096, M_DEVBUF, M_WAITOK);',
+      '\tmix_swap = malloc(64, M_DEVBUF, M_WAITOK);',
+      '\tif (mix_wanted == 0)',
+      '\t\treturn (0);',
+      '\tmix_late = malloc(8, M_DEVBUF, M_WAITOK);',
+      '\treturn (0);',
+      '}',
+      '',
+      'void',
+      'mix_resize(void)',
+      '{',
+      '',
+      '\tfree(mix_swap, M_DEVBUF);',
+      '\tmix_swap = malloc(128, M_DEVBUF, M_WAITOK);',
+      '}',
+      '',
+      'int',
+      'mix_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)',
+      '{',
+      '',
+      '\tDISPATCH(lkmtp, cmd, ver, mix_load, lkm_nofunc, lkm_nofunc)',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  try {
+    const scan = await discover([root]);
+    const set = await convertPlans(scan, { root });
+    assert.ok(!set.findings.some((f) => f.code === 'init-released'), JSON.stringify(set.findings, null, 2));
+    const byLine = new Map(set.findings.filter((f) => f.code === 'init-release-by-hand').map((f) => [f.line, f.message]));
+    // The scratch buffer freed where it was made is no acquisition at all.
+    assert.equal(byLine.has(18), false);
+    assert.match(byLine.get(20) ?? '', /acquires kept \(malloc\(\), type M_DEVBUF\) .*cannot release it safely: it is kept in the local kept\. Release it in mix_modcmd's MODULE_CMD_FINI\./);
+    assert.match(byLine.get(23) ?? '', /mix_big .*it is made only when mix_wanted holds\. Release it \(free\(mix_big, M_DEVBUF\)\) in mix_modcmd's MODULE_CMD_FINI\./);
+    assert.match(byLine.get(24) ?? '', /mix_swap .*mix_swap is also released by mix_resize\(\) \(mix_lkm\.c:35\)/);
+    assert.match(byLine.get(27) ?? '', /mix_late .*mix_load\(\) can return before making it/);
+    const text = set.changes.find((c) => path.basename(c.path) === 'mix_lkm.c')!.after!;
+    assert.doesNotMatch(text, /_done\(/);
+    assert.match(text, /\t\/\*\n\t \* XXX lkm2mod: mix_load\(\) acquires mix_big/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

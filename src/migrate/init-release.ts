@@ -468,9 +468,9 @@ function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode): string 
   for (let child = node, p = node.parent; p && child.id !== region.id; child = p, p = p.parent) {
     if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') return 'it is made in a loop';
     if (p.type === 'if_statement' && child.id !== p.childForFieldName('condition')?.id) {
-      return `it is made only when ${oneLine(p.childForFieldName('condition')?.text ?? 'a condition')} ${p.childForFieldName('alternative')?.id === child.id ? 'is false' : 'holds'}`;
+      const cond = (p.childForFieldName('condition')?.text ?? 'a condition').replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1');
+      return `it is made only when ${oneLine(cond)} ${p.childForFieldName('alternative')?.id === child.id ? 'is false' : 'holds'}`;
     }
-    if (p.type === 'else_clause') continue;
     if (p.type === 'conditional_expression' && child.id !== p.childForFieldName('condition')?.id) return 'it is made in one arm of a ?: expression';
     if (p.type === 'binary_expression' && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? '') && child.id === p.childForFieldName('right')?.id) {
       return 'it is made on one side of a && or ||';
@@ -478,7 +478,7 @@ function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode): string 
     if (p.type === 'case_statement' && p.id !== region.id) return 'it is made in one case of a switch';
   }
   let early: SyntaxNode | null = null;
-  walk(fn, (n) => {
+  walk(region, (n) => {
     if (early || n.startIndex >= node.startIndex) return false;
     if (n.type === 'return_statement' && n.endIndex <= node.startIndex) {
       const value = n.namedChildren.find((c) => c.type !== 'comment');
