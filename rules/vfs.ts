@@ -6,7 +6,7 @@
  * The vnode-op vectors the LKM entry built before DISPATCH are vfs_attach's job now
  * (src/migrate/opv-prelude.ts).
  */
-import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext } from '../src/discover/rule-api.ts';
 import { portOpvPrelude } from '../src/migrate/opv-prelude.ts';
 import { addressee, isNull, member } from '../src/migrate/rule-helpers.ts';
 

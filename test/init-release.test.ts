@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { convertPlans } from '../src/migrate/convert.ts';
 import { validateConversion } from '../src/validate/validate.ts';
 import type { ModuleResult } from '../src/validate/result.ts';

@@ -4,7 +4,7 @@
  * come from their metadata, so a new rule documents its codes where it defines them.
  */
 import { builtinRules } from './builtin-rules.ts';
-import type { Rule } from './rule-api.ts';
+import type { Rule } from '../discover/rule-api.ts';
 
 const CONVERT_CODES: Record<string, string> = {
   'kmod-renamed': 'the Makefile\'s KMOD now matches the module name, which module(9) loads by',

@@ -26,8 +26,8 @@
 import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
-import { PreprocessorConditions, type CondFrame } from './discover-conditions.ts';
-import { maskCode } from './discover-text.ts';
+import { PreprocessorConditions, type CondFrame } from '../discover/conditions.ts';
+import { maskCode } from '../discover/text.ts';
 import { functionName } from './handlers.ts';
 import type { ModuleJob } from './job.ts';
 import { handlerPath, handlerRegions, lifecyclePaths, onPath, type CodeRegion } from './lifecycle-paths.ts';

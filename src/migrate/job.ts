@@ -8,7 +8,7 @@ import type { CSource, SourceCache } from './csource.ts';
 import { readDescriptor, type DescriptorSite } from './descriptor.ts';
 import { expandedInitializer } from './macro-initializer.ts';
 import { markerComment } from './modinfo.ts';
-import type { Declaration, Finding, ModulePlan, Severity } from './plan.ts';
+import type { Declaration, Finding, ModulePlan, Severity } from '../discover/plan.ts';
 import type {
   Definition,
   FindingInput,
@@ -16,9 +16,9 @@ import type {
   PreludeStatement,
   Registration,
   RuleContext,
-} from './rule-api.ts';
+} from '../discover/rule-api.ts';
 import { functionName } from './handlers.ts';
-import type { Emulation } from './symbols.ts';
+import type { Emulation } from './emulations.ts';
 import { KernelHeaders } from './kernel-headers.ts';
 
 type Assigned = Partial<Record<'lkm_offset' | 'lkm_cdevmaj' | 'lkm_bdevmaj', string>>;

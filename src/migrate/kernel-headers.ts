@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sourcePath } from '../runtime.ts';
-import { maskCode } from './discover-text.ts';
+import { maskCode } from '../discover/text.ts';
 
 const BUNDLED_INCLUDE = sourcePath(import.meta.url, '../kernel/include');
 

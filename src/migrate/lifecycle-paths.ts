@@ -13,8 +13,8 @@
  */
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { functionName } from './handlers.ts';
-import type { ModulePlan } from './plan.ts';
-import type { SourceFile } from './rule-api.ts';
+import type { ModulePlan } from '../discover/plan.ts';
+import type { SourceFile } from '../discover/rule-api.ts';
 
 export interface CodeRegion {
   file: SourceFile;

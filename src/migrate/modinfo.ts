@@ -13,7 +13,7 @@
  *   STAT: the old stat handler, if there was one. Anything else: ENOTTY, as module(9) asks.
  * Written in KNF (tabs, `return error;`), the way NetBSD's own modules read.
  */
-import type { ModuleClass, Registration } from './rule-api.ts';
+import type { ModuleClass, Registration } from '../discover/rule-api.ts';
 
 export interface ModcmdSpec {
   name: string;

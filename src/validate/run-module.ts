@@ -45,7 +45,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
   } else {
     for (const [name, check] of KERNEL_CHECKS) checks.push(await guarded(name, () => check(subject)));
   }
-  if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display, settings.machine)));
+  if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display, spec.machine ?? settings.machine)));
 
   const notes = [...spec.notes, ...(subject && !('error' in subject) ? headerNotes(subject.object) : [])].map(display);
   const life = checks.find((c) => c.name === 'lifecycle');

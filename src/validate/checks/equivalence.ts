@@ -63,7 +63,7 @@ export async function equivalence(s: Subject): Promise<CheckResult> {
 
 async function runLkm(s: Subject, o: Outcome, wires: boolean): Promise<{ run: Run; prelude: string[]; left: string[] } | null> {
   const lkm = s.spec.lkm!;
-  const rig = new Rig(s.catalog, { era: 'lkm' });
+  const rig = new Rig(s.catalog, { era: 'lkm', machine: s.spec.machine });
   for (const req of lkmRequisites(s, rig)) {
     const r = 'lkm' in req ? await lkmLoad(rig, s, req.lkm) : await rig.k.load(req.module);
     if (r.error) {
@@ -113,7 +113,7 @@ async function runLkm(s: Subject, o: Outcome, wires: boolean): Promise<{ run: Ru
 }
 
 async function runModule(s: Subject, o: Outcome): Promise<Run | null> {
-  const rig = new Rig(s.catalog);
+  const rig = new Rig(s.catalog, { machine: s.spec.machine });
   const err = await rig.loadRequisites(s.required);
   if (err) {
     o.fail(`cannot compare: ${err}`);
