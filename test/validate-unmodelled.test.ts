@@ -76,6 +76,14 @@ test('a variable of the tree\'s kernel links to a zero-filled stand-in, listed w
   assert.match(text, /~ unmodelled variables of the tree's kernel, zero-filled stand-ins: widget_count \(test\/fixtures\/validate\/tree\/sys\/kern\/subr_widget\.c:8\)/);
 });
 
+test('a variable both the tree\'s kernel and a module define: another module links to the kernel\'s, as ksyms finds it first', async () => {
+  const report = await validatePaths([path.join(TREE, 'modules/abacus'), path.join(TREE, 'modules/counter')], { repeat: 3 });
+  const t = report.together;
+  assert.ok(t, 'an all-together load');
+  assert.deepEqual(t.modules, ['abacus', 'counter']);
+  assert.ok(t.ok, t.details.join('\n') + (t.failures ?? []).join('\n'));
+});
+
 test('the tree index finds KNF and K&R definitions, not statics, prototypes or macro calls', () => {
   const found = definitions(
     [
