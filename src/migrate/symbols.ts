@@ -13,6 +13,7 @@ import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { CSource, type SourceCache } from './csource.ts';
 import { maskCode } from './discover-text.ts';
+import { macroDeclarators } from '../source/macro-declarator.ts';
 
 export interface FileSymbols {
   /** Functions and variables with external linkage defined here. */
@@ -130,9 +131,15 @@ function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
         }
       } else if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type) || n.type === 'linkage_specification') {
         visitTop(n);
-      } else if (withUses && (n.type === 'expression_statement' || n.type === 'ERROR')) {
+      } else if (n.type === 'expression_statement' || n.type === 'ERROR') {
+        // `TAILQ_HEAD(bqueues, buf) bufqueues[4];`: read as a call and a stray expression.
+        const start = src.lineStartOf(n.startIndex);
+        if (start === n.startIndex) {
+          const end = src.text.indexOf('\n', start);
+          for (const name of macroDeclarators(src.text.slice(start, end < 0 ? undefined : end)) ?? []) out.globals.add(name);
+        }
         // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too.
-        collectIdentifiers(n, out.uses);
+        if (withUses) collectIdentifiers(n, out.uses);
       }
     }
   };

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TreeSymbol } from '../kernel/unmodelled.ts';
+import { macroDeclarators } from '../source/macro-declarator.ts';
 
 /** Directories of a kernel tree that hold modules, not the kernel: never the kernel's definitions. */
 const MODULE_DIRS = new Set(['lkm', 'modules']);
@@ -86,20 +87,36 @@ function cFiles(root: string): string[] {
 /**
  * Global definitions in KNF C: `name(` at the start of a line followed by a body or K&R
  * parameter declarations (not `;`), whose type line above is not `static`; and file-scope
- * variables, `type name = …;` or `type name[…];` starting at column 0.
+ * variables, `type name = …;` or `type name[…];` starting at column 0, and those whose type is a
+ * macro call (`TAILQ_HEAD(bqueues, buf) bufqueues[BQUEUES];`). Braces are counted outside
+ * comments, strings and preprocessor lines, each branch of an #if from where the #if was.
  */
 export function definitions(text: string): { name: string; line: number; kind: 'func' | 'object' }[] {
   const out: { name: string; line: number; kind: 'func' | 'object' }[] = [];
   const lines = text.split('\n');
   let depth = 0;
   let inComment = false;
+  // The brace depth at each open #if: every branch of it starts there (`#if X` `if (a) {`
+  // `#else` `if (b) {` `#endif` opens one block, not two).
+  const conds: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     // `__attribute__((…))` and `__P((…))` say nothing about what a line defines.
     const raw = lines[i]!.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*(?:\([^()]*\))?[^()]*\))*\)\)/g, '');
+    if (!inComment && raw.charCodeAt(0) === 35 /* # */) {
+      const d = /^#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(raw)?.[1];
+      if (d === 'if' || d === 'ifdef' || d === 'ifndef') conds.push(depth);
+      else if ((d === 'elif' || d === 'else') && conds.length) depth = conds.at(-1)!;
+      else if (d === 'endif') conds.pop();
+      // A directive (and its continuation lines) defines nothing and its braces are a macro's.
+      while (lines[i]!.endsWith('\\') && i + 1 < lines.length) i++;
+      continue;
+    }
     const atTop = depth === 0 && !inComment;
     if (atTop) {
       const fn = /^([A-Za-z_]\w*)\s*\(/.exec(raw);
-      if (fn && !/^(if|while|for|switch|return|sizeof|__KERNEL_RCSID|__RCSID|int|void|char|short|long|unsigned|signed|u_int|u_long|struct|const|volatile)$/.test(fn[1]!) && isDefinition(lines, i) && !isStatic(lines, i)) {
+      const macroDecl = fn ? macroDeclarators(raw) : null;
+      if (macroDecl) out.push(...macroDecl.map((name) => ({ name, line: i + 1, kind: 'object' as const })));
+      else if (fn && !/^(if|while|for|switch|return|sizeof|__KERNEL_RCSID|__RCSID|int|void|char|short|long|unsigned|signed|u_int|u_long|struct|const|volatile)$/.test(fn[1]!) && isDefinition(lines, i) && !isStatic(lines, i)) {
         out.push({ name: fn[1]!, line: i + 1, kind: 'func' });
       } else {
         const v = /^(?!static\b|extern\b|typedef\b|return\b)(?:(?:const|volatile|unsigned|signed|register)\s+)*(?:(?:struct|union|enum)\s+\w+|[A-Za-z_]\w*)[\s*]+(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(=|;|,)/.exec(raw);
