@@ -138,8 +138,22 @@ function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
           const end = src.text.indexOf('\n', start);
           for (const name of macroDeclarators(src.text.slice(start, end < 0 ? undefined : end)) ?? []) out.globals.add(name);
         }
-        // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too.
-        if (withUses) collectIdentifiers(n, out.uses);
+        // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too. A function
+        // tree-sitter could not read is one ERROR: what it declares (its parameters and
+        // locals, `struct proc *p;`) are no uses of globals.
+        if (withUses && n.type === 'ERROR') {
+          const locals = new Set<string>(knrHeadParams(n) ?? []);
+          for (const d of n.descendantsOfType(['declaration', 'parameter_declaration'])) {
+            if (d.type === 'declaration') addDeclared(d, locals);
+            else {
+              const name = declaredName(d.childForFieldName('declarator'));
+              if (name) locals.add(name);
+            }
+          }
+          const found = new Set<string>();
+          collectIdentifiers(n, found);
+          for (const f of found) if (!locals.has(f)) out.uses.add(f);
+        } else if (withUses) collectIdentifiers(n, out.uses);
       }
     }
   };

@@ -15,24 +15,27 @@ import { macroDeclarators } from '../source/macro-declarator.ts';
 const MODULE_DIRS = new Set(['lkm', 'modules']);
 
 export class TreeIndex {
-  private index: Map<string, TreeSymbol> | null = null;
+  /** Every definition of each name, the machine-independent kernel's first. */
+  private index: Map<string, TreeSymbol[]> | null = null;
 
   constructor(
     /** The trees' `sys` directories. */
     private readonly roots: readonly string[],
-    /** Files that belong to modules (their own sources, wherever .PATH found them). */
-    private readonly moduleFiles: ReadonlySet<string>,
   ) {}
 
-  lookup(name: string): TreeSymbol | undefined {
-    return (this.index ??= this.build()).get(name);
+  /**
+   * Where the tree defines `name` outside `excluded` (the files that are modules' code, not the
+   * kernel's): the converted modules' sources for a module(9) kernel; only the LKMs' own for
+   * the old kernel the LKMs were loaded into, which had the code their options built (ufs).
+   */
+  lookup(name: string, excluded: ReadonlySet<string>): TreeSymbol | undefined {
+    return (this.index ??= this.build()).get(name)?.find((t) => !excluded.has(t.file));
   }
 
-  private build(): Map<string, TreeSymbol> {
-    const out = new Map<string, TreeSymbol>();
+  private build(): Map<string, TreeSymbol[]> {
+    const out = new Map<string, TreeSymbol[]>();
     for (const root of this.roots) {
       for (const file of cFiles(root)) {
-        if (this.moduleFiles.has(file)) continue;
         let text: string;
         try {
           text = fs.readFileSync(file, 'latin1');
@@ -40,7 +43,12 @@ export class TreeIndex {
           continue;
         }
         const defs = file.endsWith('.c') ? definitions(text) : asmDefinitions(text);
-        for (const d of defs) if (!out.has(d.name)) out.set(d.name, { file, line: d.line, kind: d.kind });
+        for (const d of defs) {
+          const list = out.get(d.name);
+          const t = { file, line: d.line, kind: d.kind };
+          if (list) list.push(t);
+          else out.set(d.name, [t]);
+        }
       }
     }
     return out;
@@ -122,7 +130,7 @@ export function definitions(text: string): { name: string; line: number; kind: '
         const v = /^(?!static\b|extern\b|typedef\b|return\b)(?:(?:const|volatile|unsigned|signed|register)\s+)*(?:(?:struct|union|enum)\s+\w+|[A-Za-z_]\w*)[\s*]+(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(=|;|,)/.exec(raw);
         const fp = /^(?!static\b|extern\b|typedef\b)[A-Za-z_][\w\s]*\(\s*\*+\s*([A-Za-z_]\w*)\s*\)\s*(?:__P\s*)?\(.*\)\s*(=|;)/.exec(raw);
         if (fp) out.push({ name: fp[1]!, line: i + 1, kind: 'object' });
-        else if (v && !raw.includes('(')) {
+        else if (v && !raw.slice(0, v.index + v[0].length).includes('(')) {
           out.push({ name: v[1]!, line: i + 1, kind: 'object' });
           // `char *kmembase, *kmemlimit;`: the other declarators of the line.
           if (v[2] !== ';') {
