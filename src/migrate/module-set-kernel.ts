@@ -30,6 +30,8 @@ export interface KernelCode {
   line?: number;
 }
 
+const PROTOTYPE = /^(?:extern\s+)?[A-Za-z_][\w \t*]*?\b\w+\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)\s*;/gm;
+
 /** At most this many other options in one condition are tried both ways (2^n evaluations). */
 const MAX_FREE_OPTIONS = 8;
 
@@ -75,7 +77,9 @@ function inTree(sys: string, conf: ConfFile[], plans: ModulePlan[], byDir: Map<s
   const words = new RegExp(`\\b(?:${[...globals.keys()].join('|')})\\b`, 'g');
   const names = (text: string, defined: Set<string>): Set<string> => {
     const found = new Set<string>();
-    for (const m of maskCode(liveCode(text, offOption(defined))).matchAll(words)) found.add(m[0]);
+    // A prototype at file scope (`int wc_quota(int);`) declares, it does not use.
+    const code = maskCode(liveCode(text, offOption(defined))).replace(PROTOTYPE, '');
+    for (const m of code.matchAll(words)) found.add(m[0]);
     return found;
   };
   // A variable is the candidate's only when the module and the kernel do not define it too
