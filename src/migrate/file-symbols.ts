@@ -5,6 +5,7 @@
  */
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
+import { macroDeclarators } from '../source/macro-declarator.ts';
 
 export interface FileSymbols {
   /** Functions and variables with external linkage defined here. */
@@ -109,9 +110,29 @@ export function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
         }
       } else if (/^preproc_(if|ifdef|else|elif|elifdef)$/.test(n.type) || n.type === 'linkage_specification') {
         visitTop(n);
-      } else if (withUses && (n.type === 'expression_statement' || n.type === 'ERROR')) {
-        // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too.
-        collectIdentifiers(n, out.uses);
+      } else if (n.type === 'expression_statement' || n.type === 'ERROR') {
+        // `TAILQ_HEAD(bqueues, buf) bufqueues[4];`: read as a call and a stray expression.
+        const start = src.lineStartOf(n.startIndex);
+        if (start === n.startIndex) {
+          const end = src.text.indexOf('\n', start);
+          for (const name of macroDeclarators(src.text.slice(start, end < 0 ? undefined : end)) ?? []) out.globals.add(name);
+        }
+        // Top-level macro calls (MODULE(), CFATTACH_DECL()) reference symbols too. A function
+        // tree-sitter could not read is one ERROR: what it declares (its parameters and
+        // locals, `struct proc *p;`) are no uses of globals.
+        if (withUses && n.type === 'ERROR') {
+          const locals = new Set<string>(knrHeadParams(n) ?? []);
+          for (const d of n.descendantsOfType(['declaration', 'parameter_declaration'])) {
+            if (d.type === 'declaration') addDeclared(d, locals);
+            else {
+              const name = declaredName(d.childForFieldName('declarator'));
+              if (name) locals.add(name);
+            }
+          }
+          const found = new Set<string>();
+          collectIdentifiers(n, found);
+          for (const f of found) if (!locals.has(f)) out.uses.add(f);
+        } else if (withUses) collectIdentifiers(n, out.uses);
       }
     }
   };
