@@ -196,9 +196,26 @@ test('config(8) option expressions, and the kernel built with the LKMs\' options
 
 test('a K&R definition tree-sitter splits is one function: its parameters are no globals', async () => {
   const { CSource } = await import('../src/migrate/csource.ts');
-  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const { fileSymbols } = await import('../src/migrate/file-symbols.ts');
   const s = fileSymbols(new CSource('/x.c', 'struct buf *\nlfs_newbuf(vp, daddr, size)\n\tstruct vnode *vp;\n\tufs_daddr_t daddr;\n\tsize_t size;\n{\n\tbp->b_lblkno = daddr + other_fn(size);\n}\nint glob;\n'));
   assert.deepEqual([...s.globals].sort(), ['glob', 'lfs_newbuf']);
   assert.deepEqual([...s.uses].sort(), ['bp', 'other_fn']);
   assert.deepEqual([...s.calls], ['other_fn']);
+});
+
+test('a global whose type is a macro call (TAILQ_HEAD(…) name[4];) is one of the file\'s globals', async () => {
+  const { CSource } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/file-symbols.ts');
+  const text = [
+    'TAILQ_HEAD(bqueues, buf) bufqueues[BQUEUES];',
+    'LIST_HEAD(bufhashhdr, buf) *bufhashtbl, invalhash;',
+    'static TAILQ_HEAD(, job) jobs;',
+    'extern TAILQ_HEAD(bqueues, buf) elsewhere[4];',
+    '__KERNEL_RCSID(0, "$NetBSD$");',
+    'int n;',
+    '',
+  ].join('\n');
+  const s = fileSymbols(new CSource('/x.c', text));
+  assert.deepEqual([...s.globals].sort(), ['bufhashtbl', 'bufqueues', 'invalhash', 'n']);
+  assert.ok(!s.globals.has('jobs') && !s.globals.has('elsewhere'));
 });

@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { CSource, SourceCache } from '../src/migrate/csource.ts';
-import { fileSymbols, SymbolIndex } from '../src/migrate/symbols.ts';
+import { fileSymbols } from '../src/migrate/file-symbols.ts';
+import { SymbolIndex } from '../src/migrate/symbols.ts';
 import { writeTree } from './helpers.ts';
 
 /** A packet filter's open routine, its K&R parameter list finished differently per system. */
@@ -121,7 +122,7 @@ done:
 });
 
 test('a macro parameter used as a member name, pasted or stringised takes no reference', async () => {
-  const { memberParameters } = await import('../src/migrate/symbols.ts');
+  const { memberParameters } = await import('../src/migrate/file-symbols.ts');
   const m = memberParameters('#define SCARG(p, k)\t((p)->k.datum)\n#define NAME(a, b) a ## b\n#define STR(x) #x\n#define MAX(a, b) ((a) > (b) ? (a) : (b))\n');
   assert.deepEqual([...m.entries()].map(([k, v]) => [k, [...v]]), [['SCARG', [1]], ['NAME', [0, 1]], ['STR', [0]]]);
 });

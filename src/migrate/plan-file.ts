@@ -4,7 +4,9 @@
  *
  *   machine i386
  *   module  null            sys/lkm/vfs/miscfs/nullfs
+ *   machine mac68k for fd
  *   shared  layerfs         sys/miscfs/genfs/layer_subr.c sys/miscfs/genfs/layer_vnops.c
+ *   kernel  ffs             sys/ufs/ufs/ufs_bmap.c sys/ufs/ufs/ufs_vnops.c
  *   merge   exec_linux_elf32 into compat_linux
  *   syscall procinfo        211
  *
@@ -17,7 +19,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIdentifier, MAXMODNAME } from './names.ts';
-import type { Merge, ModuleSet, PlannedModule, SharedModule, SlotDecision } from './module-set.ts';
+import { isPort } from './module-machine.ts';
+import { kernelTreeOf, sysDirAbove } from '../source/make-env.ts';
+import type { KernelCode, Merge, ModuleSet, PlannedModule, SharedModule, SlotDecision } from './module-set.ts';
 import type { Finding } from '../discover/plan.ts';
 
 /** The plan as text; `base` is the directory paths are written relative to. */
@@ -32,7 +36,11 @@ export function renderPlan(set: ModuleSet, base: string, title: string): string 
     '#',
     '#   machine NAME                 the machine ${MACHINE} paths in Makefiles are read for',
     '#   module  NAME  LKM-DIR        the module(9) name of the LKM in LKM-DIR',
+    '#   machine NAME  for MODULE     the machine of one module that is one port\'s code; a module',
+    '#                                without such a line is built for the tree\'s machine',
     '#   shared  NAME  SOURCE...      sources several LKMs built, as one module they require',
+    '#   kernel  NAME  SOURCE...      kernel code only the modules\' options build, into module NAME',
+    '#                                (one of the modules, or a new module of that name)',
     '#   merge   EXEC  into  EMUL     fold exec-format module EXEC into emulation module EMUL',
     '#   syscall NAME  SLOT           the fixed syscall slot of a module whose LKM took any (-1);',
     '#                                ? leaves it undecided',
@@ -44,8 +52,13 @@ export function renderPlan(set: ModuleSet, base: string, title: string): string 
   const pad = (s: string) => s.padEnd(width);
   out.push('# --- modules ---', '');
   for (const m of set.modules) out.push(...comment(`${m.name}: ${m.reason}${m.renamedFrom ? `; the LKM was "${m.renamedFrom}"` : ''}.`), `module  ${pad(m.name)} ${rel(m.dir)}`, '');
+  const ported = set.modules.filter((m) => m.machine);
+  if (ported.length) out.push('# --- machines ---', '');
+  for (const m of ported) out.push(...comment(`${m.name}: ${m.machine!.reason}.`), `machine ${m.machine!.name} for ${m.name}`, '');
   if (set.shared.length) out.push('# --- shared modules ---', '');
   for (const s of set.shared) out.push(...comment(`${s.name}: ${s.reason}.`), `shared  ${pad(s.name)} ${s.sources.map(rel).join(' ')}`, '');
+  if (set.kernel.length) out.push('# --- kernel code the modules use that no kernel without their options has ---', '');
+  for (const k of set.kernel) out.push(...comment(`${k.into}: ${k.reason}.`), `kernel  ${pad(k.into)} ${k.sources.map(rel).join(' ')}`, '');
   const merges = [...set.merges.map((m) => ({ m, on: true })), ...set.possibleMerges.filter((p) => !set.merges.some((m) => m.from === p.from)).map((m) => ({ m, on: false }))];
   if (merges.length) out.push('# --- merges ---', '');
   for (const { m, on } of merges) {
@@ -82,7 +95,10 @@ export interface PlanDecisions {
   file: string;
   machine: { name: string; line: number } | null;
   modules: Array<{ name: string; dir: string; line: number }>;
+  /** `machine mac68k for fd`: one module's machine. */
+  machines: Array<{ name: string; module: string; line: number }>;
   shared: Array<{ name: string; sources: string[]; line: number }>;
+  kernel: Array<{ name: string; sources: string[]; line: number }>;
   merges: Array<{ from: string; into: string; line: number }>;
   slots: Array<{ module: string; slot: number | null; line: number }>;
 }
@@ -90,7 +106,7 @@ export interface PlanDecisions {
 /** Read a plan file's text; syntax errors are findings naming the line. */
 export function parsePlan(text: string, file: string): { plan: PlanDecisions; errors: Finding[] } {
   const base = path.dirname(path.resolve(file));
-  const plan: PlanDecisions = { file, machine: null, modules: [], shared: [], merges: [], slots: [] };
+  const plan: PlanDecisions = { file, machine: null, modules: [], machines: [], shared: [], kernel: [], merges: [], slots: [] };
   const errors: Finding[] = [];
   const err = (line: number, message: string) => errors.push({ file, line, severity: 'error', code: 'plan-syntax', message });
   const lines: PlanLine[] = text.split('\n').map((l, i) => ({ line: i + 1, words: l.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean) }));
@@ -99,7 +115,11 @@ export function parsePlan(text: string, file: string): { plan: PlanDecisions; er
     const [kw, ...rest] = words;
     switch (kw) {
       case 'machine':
-        if (rest.length !== 1) err(line, `machine takes one name (machine i386), not "${rest.join(' ')}".`);
+        if (rest.length === 3 && rest[1] === 'for') {
+          const twice = plan.machines.find((m) => m.module === rest[2]);
+          if (twice) err(line, `a second machine for ${rest[2]}; the first is line ${twice.line}. Keep one.`);
+          else plan.machines.push({ name: rest[0]!, module: rest[2]!, line });
+        } else if (rest.length !== 1) err(line, `machine takes one name (machine i386), or a name and a module (machine mac68k for fd), not "${rest.join(' ')}".`);
         else if (plan.machine) err(line, `a second machine line; the first is line ${plan.machine.line}. Keep one.`);
         else plan.machine = { name: rest[0]!, line };
         break;
@@ -110,6 +130,10 @@ export function parsePlan(text: string, file: string): { plan: PlanDecisions; er
       case 'shared':
         if (rest.length < 2) err(line, 'shared takes a name and the sources it holds: shared layerfs sys/miscfs/genfs/layer_subr.c ...');
         else plan.shared.push({ name: rest[0]!, sources: rest.slice(1).map((s) => path.resolve(base, s)), line });
+        break;
+      case 'kernel':
+        if (rest.length < 2) err(line, 'kernel takes the module that holds the code and its sources: kernel ffs sys/ufs/ufs/ufs_vnops.c ...');
+        else plan.kernel.push({ name: rest[0]!, sources: rest.slice(1).map((s) => path.resolve(base, s)), line });
         break;
       case 'merge':
         if (rest.length !== 3 || rest[1] !== 'into') err(line, 'merge reads: merge EXEC-MODULE into EMULATION-MODULE.');
@@ -122,7 +146,7 @@ export function parsePlan(text: string, file: string): { plan: PlanDecisions; er
         break;
       }
       default:
-        err(line, `"${kw}" is not a plan decision; lines start with machine, module, shared, merge or syscall (# for a comment).`);
+        err(line, `"${kw}" is not a plan decision; lines start with machine, module, shared, kernel, merge or syscall (# for a comment).`);
     }
   }
   return { plan, errors };
@@ -194,6 +218,28 @@ export function applyPlan(
           },
     );
   }
+  // A module's machine is the plan's: deleting its line builds it for the tree's machine. An
+  // LKM the plan does not mention keeps lkm2mod's inference.
+  for (const [i, m] of modules.entries()) {
+    if (!byDir.has(m.dir)) continue;
+    const { machine: _inferred, ...rest } = m;
+    modules[i] = rest;
+  }
+  for (const mm of plan.machines) {
+    const at = modules.findIndex((m) => m.name === mm.module);
+    if (at < 0) {
+      if (!outOfScope.has(mm.module)) stale(mm.line, `${mm.module} is not a module of the tree (its name in a module line, or lkm2mod's default); fix or delete this line.`);
+      continue;
+    }
+    const m = modules[at]!;
+    const S = kernelTreeOf(m.dir) ?? sysDirAbove(m.dir);
+    if (S && !isPort(S, mm.name)) {
+      stale(mm.line, `${mm.name} is not a port of this tree (no arch/${mm.name}/include with a conf/Makefile.${mm.name} or std.${mm.name}); name one the tree has.`);
+      continue;
+    }
+    const inferredOne = inferred.modules.find((x) => x.dir === m.dir)?.machine;
+    modules[at] = { ...m, machine: { name: mm.name, reason: inferredOne?.name === mm.name ? inferredOne.reason : `chosen in the plan (line ${mm.line})`, line: mm.line } };
+  }
   const moduleNames = new Map(modules.map((m) => [m.name, m]));
   const dirToName = new Map(modules.map((m) => [m.dir, m.name]));
 
@@ -218,6 +264,41 @@ export function applyPlan(
       users: [...users].sort(),
       reason: inferredOne?.reason ?? `the plan (line ${s.line}) moves these sources into one module their LKMs require`,
       line: s.line,
+    });
+  }
+
+  const kernel: KernelCode[] = [];
+  const placed = new Map<string, number>();
+  for (const k of plan.kernel) {
+    const into = moduleNames.get(k.name);
+    // Into a module outside the paths this command was given: not its business.
+    if (!into && outOfScope.has(k.name)) continue;
+    if (!into && !claim(k.name, k.line)) continue;
+    let ok = true;
+    for (const src of k.sources) {
+      const by = builtBy(src);
+      const twice = placed.get(src);
+      if (!existsSync(src)) stale(k.line, `${src} does not exist; drop it from this line.`);
+      else if (by.length) stale(k.line, `${path.basename(src)} is built by the LKM in ${shownDir(by[0]!)}, not kernel code; drop it from this line (a shared line moves sources LKMs build).`);
+      else if (twice !== undefined) stale(k.line, `${path.basename(src)} is placed by line ${twice} already; keep it on one line.`);
+      else {
+        placed.set(src, k.line);
+        continue;
+      }
+      ok = false;
+    }
+    if (!ok) continue;
+    const inferredOne = inferred.kernel.find((i) => k.sources.some((s) => i.sources.includes(s)));
+    const users = [...new Set(inferred.kernel.filter((i) => k.sources.some((s) => i.sources.includes(s))).flatMap((i) => i.users))].filter((u) => u !== k.name);
+    kernel.push({
+      into: k.name,
+      sources: k.sources,
+      users: into ? users : users.sort(),
+      reason:
+        inferredOne && inferredOne.into === k.name && inferredOne.sources.join() === k.sources.join()
+          ? inferredOne.reason
+          : `the plan (line ${k.line}) puts these kernel sources into ${into ? `module ${k.name}` : `a module of their own, ${k.name}`}${inferredOne ? `; lkm2mod would put them into ${inferredOne.into}` : ''}`,
+      line: k.line,
     });
   }
 
@@ -268,6 +349,7 @@ export function applyPlan(
       merges,
       possibleMerges: inferred.possibleMerges,
       slots,
+      kernel,
     },
     errors,
   };

@@ -51,11 +51,12 @@ export function renderValidationText(report: ValidationReport, opts: TextOptions
   const t = report.together;
   if (t) {
     out.push('');
+    const kernels = t.machines ? `one kernel per machine (${t.machines.join(', ')})` : 'one kernel';
     const summary = t.skipped
       ? t.details.at(-1) ?? 'nothing to load together'
       : t.ok
-      ? `${t.modules.length} module(s) loaded into one kernel, requisites first, and unloaded in reverse; the kernel is as it booted`
-      : `${t.failures?.length ?? 0} problem(s) loading ${t.modules.length ? 'them' : 'the modules'} into one kernel`;
+      ? `${t.modules.length} module(s) loaded into ${kernels}, requisites first, and unloaded in reverse; the kernel is as it booted`
+      : `${t.failures?.length ?? 0} problem(s) loading ${t.modules.length ? 'them' : 'the modules'} into ${kernels}`;
     out.push(`${c.bold('all together')}  ${t.skipped ? c.dim('-') : t.ok ? c.green('✓') : c.red('✗')} ${summary} ${c.dim(`(${seconds(t.timeMs)})`)}`);
     for (const f of t.failures ?? []) out.push(c.red(`    ${f}`));
     if (opts.verbose || !t.ok) for (const d of t.details.filter((x) => !(t.failures ?? []).includes(x))) out.push(c.dim(`    ${d}`));

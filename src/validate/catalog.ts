@@ -18,6 +18,7 @@ import { DEFAULT_MACHINE } from '../source/make-env.ts';
 import { lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
+import { compileDevswConf, devswConfFile } from '../kernel/devsw-conf.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -38,7 +39,7 @@ export class Catalog {
     }
   }
 
-  private tree: TreeIndex | null = null;
+  private tree: { index: TreeIndex; moduleFiles: Set<string> } | null = null;
   private release: { version: number | null; lkmVersion: number | null } | undefined;
 
   /**
@@ -71,24 +72,64 @@ export class Catalog {
 
   /**
    * Where the kernel trees the modules sit in define a symbol, outside every module: what the
-   * kernels the checks boot link an unmodelled function against.
+   * kernels the checks boot link an unmodelled function against. The old loader's kernel (`lkm`)
+   * is one the LKM could be loaded into, configured with everything else: the code the modules
+   * now build (their LKMs' sources, kernel code only their options built, ufs) is the kernel's
+   * there; an LKM links its own definitions first, and sys/lkm glue is never the kernel's.
    */
-  treeSymbols(): TreeSymbols {
+  treeSymbols(era: 'module' | 'lkm' = 'module'): TreeSymbols {
     if (!this.tree) {
       const roots = new Set<string>();
-      const files = new Set<string>();
+      const moduleFiles = new Set<string>();
       for (const s of this.byName.values()) {
         for (const dir of [s.lkm?.moduleDir.dir, s.dir, s.moduleDir.dir]) {
           const S = dir ? findKernelTree(dir) : undefined;
           // An overlay's tree is links to the real one, which the LKM's own directory reaches.
           if (S) roots.add(realPath(S));
         }
-        for (const f of [...s.moduleDir.sources, ...(s.lkm?.moduleDir.sources ?? [])]) files.add(realPath(f));
+        for (const f of [...s.moduleDir.sources, ...(s.lkm?.moduleDir.sources ?? [])]) moduleFiles.add(realPath(f));
       }
-      this.tree = new TreeIndex([...roots], files);
+      this.tree = { index: new TreeIndex([...roots]), moduleFiles };
     }
-    const tree = this.tree;
-    return (name) => tree.lookup(name);
+    const { index, moduleFiles } = this.tree;
+    const excluded = era === 'lkm' ? new Set<string>() : moduleFiles;
+    return (name) => index.lookup(name, excluded);
+  }
+
+  private readonly confs = new Map<string, ModuleObject | Error | null>();
+
+  /**
+   * The device switch configuration of the kernel a module of `machine` loads into: its tree's
+   * arch/<machine>/<machine>/conf.c, compiled once (NetBSD 1.x; later trees have none, and
+   * the kernel's own model of their pointer-shaped switches stands). An Error when conf.c
+   * does not compile: the kernel then has the model's switches, and the error is the reason.
+   */
+  devswConf(machine: string = this.settings.machine ?? DEFAULT_MACHINE.machine): ModuleObject | Error | null {
+    const S = this.kernelTree();
+    if (!S) return null;
+    const key = `${S}\0${machine}`;
+    if (!this.confs.has(key)) {
+      const file = devswConfFile(S, machine);
+      let conf: ModuleObject | Error | null = null;
+      if (file) {
+        try {
+          conf = compileDevswConf(file, S, machine);
+        } catch (err) {
+          conf = err instanceof Error ? err : new Error(String(err));
+        }
+      }
+      this.confs.set(key, conf);
+    }
+    return this.confs.get(key)!;
+  }
+
+  /** The kernel tree ($S) the modules sit in, or undefined outside one. */
+  private kernelTree(): string | undefined {
+    for (const s of this.byName.values()) {
+      const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);
+      if (S) return realPath(S);
+    }
+    return undefined;
   }
 
   spec(name: string): ModuleSpec | undefined {
@@ -159,12 +200,21 @@ export class Catalog {
     });
   }
 
+  /** The machine of the module a directory is (or was, as an LKM): its own port's, or the tree's. */
+  machineOf(md: ModuleDir): string {
+    for (const s of this.byName.values()) {
+      const dirs = [s.moduleDir.dir, s.lkm?.moduleDir.dir, ...(s.lkm?.folded ?? []).map((f) => f.moduleDir.dir)];
+      if (s.machine && dirs.includes(md.dir)) return s.machine;
+    }
+    return this.settings.machine ?? DEFAULT_MACHINE.machine;
+  }
+
   /**
-   * The machine a module is compiled for: the --machine port when the module's kernel tree has
-   * it (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
+   * The machine a module is compiled for: its machine when the module's kernel tree has that
+   * port (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
    */
   private archFor(md: ModuleDir): string | undefined {
-    const m = this.settings.machine ?? DEFAULT_MACHINE.machine;
+    const m = this.machineOf(md);
     const S = findKernelTree(md.dir);
     return S && fs.existsSync(path.join(S, 'arch', m, 'include')) ? m : undefined;
   }

@@ -9,30 +9,39 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TreeSymbol } from '../kernel/unmodelled.ts';
+import { macroDeclarators } from '../source/macro-declarator.ts';
 
 /** Directories of a kernel tree that hold modules, not the kernel: never the kernel's definitions. */
 const MODULE_DIRS = new Set(['lkm', 'modules']);
 
 export class TreeIndex {
-  private index: Map<string, TreeSymbol> | null = null;
+  /** Every definition of each name, the machine-independent kernel's first. */
+  private index: Map<string, TreeSymbol[]> | null = null;
 
   constructor(
     /** The trees' `sys` directories. */
     private readonly roots: readonly string[],
-    /** Files that belong to modules (their own sources, wherever .PATH found them). */
-    private readonly moduleFiles: ReadonlySet<string>,
   ) {}
 
-  lookup(name: string): TreeSymbol | undefined {
-    return (this.index ??= this.build()).get(name);
+  /**
+   * Where the tree defines `name` outside `excluded` (the files that are modules' code, not the
+   * kernel's): the converted modules' sources for a module(9) kernel; only the LKMs' own for
+   * the old kernel the LKMs were loaded into, which had the code their options built (ufs).
+   */
+  lookup(name: string, excluded: ReadonlySet<string>): TreeSymbol | undefined {
+    return (this.index ??= this.build()).get(name)?.find((t) => !excluded.has(t.file));
   }
 
-  private build(): Map<string, TreeSymbol> {
-    const out = new Map<string, TreeSymbol>();
+  private build(): Map<string, TreeSymbol[]> {
+    const out = new Map<string, TreeSymbol[]>();
+    const add = (name: string, t: TreeSymbol) => {
+      const list = out.get(name);
+      if (list) list.push(t);
+      else out.set(name, [t]);
+    };
     const named: { file: string; line: number; call: string; objects: Map<string, string>; functions: FunctionMacros }[] = [];
     for (const root of this.roots) {
       for (const file of cFiles(root)) {
-        if (this.moduleFiles.has(file)) continue;
         let text: string;
         try {
           text = fs.readFileSync(file, 'latin1');
@@ -40,7 +49,7 @@ export class TreeIndex {
           continue;
         }
         const defs = file.endsWith('.c') ? definitions(text) : asmDefinitions(text);
-        for (const d of defs) if (!out.has(d.name)) out.set(d.name, { file, line: d.line, kind: d.kind });
+        for (const d of defs) add(d.name, { file, line: d.line, kind: d.kind });
         if (file.endsWith('.c')) {
           const heads = macroNamedDefinitions(text);
           if (heads.length) {
@@ -54,7 +63,7 @@ export class TreeIndex {
     // `ELFNAME(read_from)(p, vp, ...)` with ELFSIZE 32 defines elf32_read_from.
     for (const n of named) {
       const name = expandName(n.call, n.functions, n.objects);
-      if (name && !out.has(name)) out.set(name, { file: n.file, line: n.line, kind: 'func' });
+      if (name) add(name, { file: n.file, line: n.line, kind: 'func' });
     }
     return out;
   }
@@ -100,26 +109,42 @@ function cFiles(root: string): string[] {
 /**
  * Global definitions in KNF C: `name(` at the start of a line followed by a body or K&R
  * parameter declarations (not `;`), whose type line above is not `static`; and file-scope
- * variables, `type name = …;` or `type name[…];` starting at column 0.
+ * variables, `type name = …;` or `type name[…];` starting at column 0, and those whose type is a
+ * macro call (`TAILQ_HEAD(bqueues, buf) bufqueues[BQUEUES];`). Braces are counted outside
+ * comments, strings and preprocessor lines, each branch of an #if from where the #if was.
  */
 export function definitions(text: string): { name: string; line: number; kind: 'func' | 'object' }[] {
   const out: { name: string; line: number; kind: 'func' | 'object' }[] = [];
   const lines = text.split('\n');
   let depth = 0;
   let inComment = false;
+  // The brace depth at each open #if: every branch of it starts there (`#if X` `if (a) {`
+  // `#else` `if (b) {` `#endif` opens one block, not two).
+  const conds: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     // `__attribute__((…))` and `__P((…))` say nothing about what a line defines.
     const raw = lines[i]!.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*(?:\([^()]*\))?[^()]*\))*\)\)/g, '');
+    if (!inComment && raw.charCodeAt(0) === 35 /* # */) {
+      const d = /^#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(raw)?.[1];
+      if (d === 'if' || d === 'ifdef' || d === 'ifndef') conds.push(depth);
+      else if ((d === 'elif' || d === 'else') && conds.length) depth = conds.at(-1)!;
+      else if (d === 'endif') conds.pop();
+      // A directive (and its continuation lines) defines nothing and its braces are a macro's.
+      while (lines[i]!.endsWith('\\') && i + 1 < lines.length) i++;
+      continue;
+    }
     const atTop = depth === 0 && !inComment;
     if (atTop) {
       const fn = /^([A-Za-z_]\w*)\s*\(/.exec(raw);
-      if (fn && !/^(if|while|for|switch|return|sizeof|__KERNEL_RCSID|__RCSID|int|void|char|short|long|unsigned|signed|u_int|u_long|struct|const|volatile)$/.test(fn[1]!) && isDefinition(lines, i) && !isStatic(lines, i)) {
+      const macroDecl = fn ? macroDeclarators(raw) : null;
+      if (macroDecl) out.push(...macroDecl.map((name) => ({ name, line: i + 1, kind: 'object' as const })));
+      else if (fn && !/^(if|while|for|switch|return|sizeof|__KERNEL_RCSID|__RCSID|int|void|char|short|long|unsigned|signed|u_int|u_long|struct|const|volatile)$/.test(fn[1]!) && isDefinition(lines, i) && !isStatic(lines, i)) {
         out.push({ name: fn[1]!, line: i + 1, kind: 'func' });
       } else {
         const v = /^(?!static\b|extern\b|typedef\b|return\b)(?:(?:const|volatile|unsigned|signed|register)\s+)*(?:(?:struct|union|enum)\s+\w+|[A-Za-z_]\w*)[\s*]+(?:const\s+)?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*(=|;|,)/.exec(raw);
         const fp = /^(?!static\b|extern\b|typedef\b)[A-Za-z_][\w\s]*\(\s*\*+\s*([A-Za-z_]\w*)\s*\)\s*(?:__P\s*)?\(.*\)\s*(=|;)/.exec(raw);
         if (fp) out.push({ name: fp[1]!, line: i + 1, kind: 'object' });
-        else if (v && !raw.includes('(')) {
+        else if (v && !raw.slice(0, v.index + v[0].length).includes('(')) {
           out.push({ name: v[1]!, line: i + 1, kind: 'object' });
           // `char *kmembase, *kmemlimit;`: the other declarators of the line.
           if (v[2] !== ';') {

@@ -25,7 +25,7 @@ async function autoloadsByType(s: Subject, o: Outcome, name: string, fstypes: st
       o.warn(`it registers file system type ${fstype} but is named ${name}: mount -t ${fstype} autoloads module "${fstype}", so this one is never autoloaded; name it ${fstype}`, modcmdSite(s));
       continue;
     }
-    const fresh = new Rig(s.catalog);
+    const fresh = new Rig(s.catalog, { machine: s.spec.machine });
     const m = await fresh.k.mount(fstype);
     if (m.error) {
       o.fail(`mount -t ${fstype} in a kernel without ${name} loaded did not autoload it: ${describe(m)}`, modcmdSite(s));
@@ -38,7 +38,7 @@ async function autoloadsByType(s: Subject, o: Outcome, name: string, fstypes: st
 
 export async function lifecycle(s: Subject): Promise<CheckResult> {
   const o = new Outcome('lifecycle');
-  const rig = new Rig(s.catalog);
+  const rig = new Rig(s.catalog, { machine: s.spec.machine });
   const boot = rig.snap();
   const name = s.infoName;
   const bootTypes = new Set(rig.k.vfs.entries().map((e) => e.name));
@@ -58,7 +58,13 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
     );
   }
   const loaded = rig.snap();
-  const fstypes = rig.k.vfs.entries().map((e) => e.name).filter((n) => !bootTypes.has(n));
+  // The types the module registers itself, not its requisites (lfs on top of ffs registers lfs).
+  const theirs = new Set<string>();
+  if (s.required.length) {
+    const reqs = new Rig(s.catalog);
+    if ((await reqs.loadRequisites(s.required)) === null) for (const e of reqs.k.vfs.entries()) theirs.add(e.name);
+  }
+  const fstypes = rig.k.vfs.entries().map((e) => e.name).filter((n) => !bootTypes.has(n) && !theirs.has(n));
   const effect = changes(boot, loaded, ['ksyms', 'modules']);
   o.note(
     `load: ok${s.required.length ? ` (requisites loaded first: ${s.required.join(', ')})` : ''}; ` +
