@@ -65,6 +65,17 @@ export interface Registration {
    * the end of its load handler did (and NetBSD's aio module does with syscall_establish).
    */
   afterLoad?: boolean;
+  /**
+   * Functions of the module the kernel runs inside `attach` (a file system's vfs_init) whose
+   * work it does not undo inside `detach` (the vfsops has no vfs_done): the converter releases
+   * what they acquire after a successful detach (src/migrate/init-release.ts).
+   */
+  attachRuns?: string[];
+  /**
+   * Set by the converter: run after `detach` succeeded, in FINI and on INIT's error path, to
+   * release what `attachRuns` acquired. `comment` is the one line saying why.
+   */
+  release?: { statement: string; comment: string };
 }
 
 /** A source file of the module, parsed, with the edits the conversion makes to it. */
@@ -152,6 +163,12 @@ export interface RuleContext {
   source(file: string): SourceFile;
   /** The top-level definition of an identifier in the module's sources. */
   definition(identifier: string): Definition | null;
+  /**
+   * The members of `struct tag`, in order, as the kernel the module compiles against defines
+   * it in `header` (`structMembers('vfsops', 'sys/mount.h')`): the tree's headers, else the
+   * simulated kernel's. Null when no header defines it.
+   */
+  structMembers(tag: string, header: string): string[] | null;
   /**
    * The `struct emul` whose e_name is `emulName` in the trees converted or indexed: its symbol,
    * and an extern declaration of it that matches its definition.

@@ -18,6 +18,7 @@ import { handwrittenParts, mergeAlternativeDeclarations, readEntry, removeEntryM
 import { convertHandler, functionName, removeLkmexists, type HandlerRole } from './handlers.ts';
 import { ModuleJob } from './job.ts';
 import { moduleDeclaration, renderModcmd } from './modinfo.ts';
+import { releaseInitAcquisitions } from './init-release.ts';
 import type { Declaration, ModulePlan } from '../discover/plan.ts';
 import type { ModuleRule } from '../discover/rule-api.ts';
 import { sysDirOf } from './kernel-tree.ts';
@@ -41,7 +42,11 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
     for (const [start, end] of new PreprocessorConditions(maskCode(src.text)).neverCompiled()) job.markDead(src.path, start, end);
   }
   const entry = readEntry(job);
-  if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
+  if (entry) job.markDead(entry.src.path, entry.start, entry.end);
+  // The tree's headers the sources include, before the rules: they read struct layouts there.
+  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile, { machine }).cppflags, plan.dir) : [];
+  job.sysDir = sysDirOf(plan.dir);
+  job.headers = treeHeaders(job, job.sysDir, (f) => readable(job.cache, f)[0] ?? null, includeDirs);
   // The whole prelude, an entry that dispatched by hand included, before the rules: a rule may
   // take part of it (vfs: vfs_attach builds the vnode-op vectors the entry built by hand).
   const decls = [plan.declaration!, ...plan.extraDeclarations];
@@ -75,8 +80,6 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
 
   job.rewriteAssigned();
   removeLkmexists(job);
-  const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile, { machine }).cppflags, plan.dir) : [];
-  job.headers = treeHeaders(job, sysDirOf(plan.dir), (f) => readable(job.cache, f)[0] ?? null, includeDirs);
 
   // Handlers, named by the plan or read from DISPATCH, or from the switch of an entry that
   // dispatched by hand.
@@ -168,6 +171,9 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
     });
   }
 
+  // What INIT acquires and the LKM never released: released in FINI after the detach.
+  const loadRelease = releaseInitAcquisitions(job, { load: roles.load, unload: roles.unload }, moduleFile);
+
   const modcmd = renderModcmd({
     name: job.name,
     prelude: prelude.statements,
@@ -178,16 +184,17 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
     stat: calls.stat ?? null,
     notes,
     helper: !!job.helperOf,
+    ...(loadRelease ? { loadRelease } : {}),
   });
   let modcmdPlaced = false;
   // MOD_* inside the entry itself: the entry is the declaration's site, where finish() puts both.
   const entryHoldsDeclaration = !!entry && decls.some((d) => d.enclosing && d.enclosing.name === entry.declaredName);
   if (entry && !entryHoldsDeclaration) {
     if (entry.src === moduleFile) {
-      entry.src.edits.replace(entry.node.startIndex, entry.node.endIndex, modcmd, `${job.origin}: modcmd`);
+      entry.src.replaceRange(entry.start, entry.end, modcmd, `${job.origin}: modcmd`);
       modcmdPlaced = true;
     } else {
-      entry.src.removeNode(entry.node, `${job.origin}: entry function`);
+      entry.src.removeRange(entry.start, entry.end, `${job.origin}: entry function`);
     }
   }
   if (entry) {
@@ -226,6 +233,7 @@ export function finish(p: Prepared): void {
   }
   for (const d of rest) d.src.removeRange(d.site.start, d.site.end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
   job.dropUnused();
+  for (const src of job.files) src.dropEmptiedConditionals(`${job.origin}: emptied conditional`);
   reportLeftovers(job);
 }
 
