@@ -6,9 +6,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { benchTree } from './scan-tree.ts';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { convertPlans } from '../src/migrate/convert.ts';
-import { renderPatch } from '../src/report/diff.ts';
+import { renderPatch } from '../src/source/patch.ts';
 
 const tree = benchTree();
 const t0 = performance.now();

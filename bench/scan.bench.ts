@@ -26,7 +26,7 @@ interface ChildResult {
 }
 
 async function child(root: string, jobs: number | undefined): Promise<void> {
-  const { discover } = await import('../src/migrate/discover.ts');
+  const { discover } = await import('../src/discover/discover.ts');
   const t0 = performance.now();
   const r = await discover([root], { jobs });
   const ms = performance.now() - t0;

@@ -5,7 +5,7 @@
  * follows what it registers: an emulation alone registers nothing, so it is MISC; merged with
  * its exec formats (a plan's `merge`), the module adds them and is EXEC.
  */
-import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext } from '../src/discover/rule-api.ts';
 import { referencedSymbol } from '../src/migrate/descriptor.ts';
 
 export default defineRule({

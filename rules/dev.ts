@@ -5,7 +5,7 @@
  * (`_module.lkm_offset`, `lkm_cdevmaj`); module(9) writes them into the variables passed to
  * devsw_attach, so those reads are rewritten to the variables.
  */
-import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext } from '../src/discover/rule-api.ts';
 import { isNull, } from '../src/migrate/rule-helpers.ts';
 import { stringValue } from '../src/migrate/descriptor.ts';
 

@@ -7,7 +7,7 @@
  * each entry gets its own call, so a failure half-way can be undone precisely — something the
  * LKM loader never did.
  */
-import { defineRule, type RuleContext, type SyntaxNode } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext, type SyntaxNode } from '../src/discover/rule-api.ts';
 import { referencedSymbol } from '../src/migrate/descriptor.ts';
 import { addressee, elements, isNull, member, pointerList } from '../src/migrate/rule-helpers.ts';
 

@@ -6,7 +6,7 @@
  * MOD_EXEC is looked up in the indexed trees and written into the execsw initialiser, and the
  * module that defines it becomes a requisite through the symbol index.
  */
-import { defineRule, type RuleContext, type SyntaxNode } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext, type SyntaxNode } from '../src/discover/rule-api.ts';
 import { stringValue } from '../src/migrate/descriptor.ts';
 import { addressee, elements, isNull, member } from '../src/migrate/rule-helpers.ts';
 

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyChanges } from '../src/migrate/apply.ts';
 import { convertPlans } from '../src/migrate/convert.ts';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 
 const RULES = path.dirname(fileURLToPath(import.meta.url));
 const UPDATE = process.env.LKM2MOD_UPDATE_FIXTURES === '1';

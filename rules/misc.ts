@@ -2,7 +2,7 @@
  * MOD_MISC → a MISC module whose modcmd runs the old handlers: the LKM loader did nothing for
  * misc modules but call them, so nothing registers here.
  */
-import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext } from '../src/discover/rule-api.ts';
 import { convertSysentPatches } from '../src/migrate/sysent-patches.ts';
 
 export default defineRule({

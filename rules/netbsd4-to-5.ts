@@ -10,7 +10,7 @@
  * registration; it edits only the module's own sources.
  */
 import path from 'node:path';
-import { defineRule, type TreeContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type TreeContext } from '../src/discover/rule-api.ts';
 import { lifecyclePaths } from '../src/migrate/lifecycle-paths.ts';
 import { portCallouts } from '../src/migrate/callout-lifecycle.ts';
 

@@ -3,7 +3,7 @@
  * `#ifdef STREAMS`, the loader wired nothing). module(9) has no STREAMS either, so the module
  * keeps its handlers and nothing else, and the reviewer is told.
  */
-import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext } from '../src/discover/rule-api.ts';
 
 export default defineRule({
   scope: 'module',

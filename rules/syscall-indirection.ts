@@ -28,7 +28,7 @@
  */
 import path from 'node:path';
 import { walk, type SyntaxNode } from '../src/source/cparse.ts';
-import { defineRule, type ConvertedModule, type SourceFile, type TreeContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type ConvertedModule, type SourceFile, type TreeContext } from '../src/discover/rule-api.ts';
 import { masterFor, providedBy, type ProvidedSyscall } from '../src/migrate/syscall-master-index.ts';
 import { entriesFor } from '../src/source/syscalls-master.ts';
 

@@ -5,7 +5,7 @@
  * syscall numbers it provides, and the kernel's syscalls.master must mark those slots as
  * provided by a module (sys_nomodule) for syscall_establish to accept them.
  */
-import { defineRule, type RuleContext } from '../src/migrate/rule-api.ts';
+import { defineRule, type RuleContext } from '../src/discover/rule-api.ts';
 import { isMinusOne, referencedSymbol } from '../src/migrate/descriptor.ts';
 import { member } from '../src/migrate/rule-helpers.ts';
 import { constantEntry, masterFor, recordProvided } from '../src/migrate/syscall-master-index.ts';

@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { EXIT_USAGE, UserError } from './cli/errors.ts';
+import { EXIT_USAGE, UserError } from './source/errors.ts';
 import { commands } from './cli/commands.ts';
 
 export function buildProgram(): Command {

@@ -7,5 +7,5 @@ export * from './rules/pack-api.ts';
 export { convertPlans } from './migrate/convert.ts';
 export type { ConversionSet, ConvertOptions, FileChange, ModuleConversion } from './migrate/convert.ts';
 export { applyChanges } from './migrate/apply.ts';
-export { renderPatch } from './report/diff.ts';
-export { discover } from './migrate/discover.ts';
+export { renderPatch } from './source/patch.ts';
+export { discover } from './discover/discover.ts';

@@ -9,13 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { applyChanges } from '../src/migrate/apply.ts';
 import { convertPlans } from '../src/migrate/convert.ts';
-import { discover } from '../src/migrate/discover.ts';
-import { EditConflict, EditSet } from '../src/migrate/edits.ts';
+import { discover } from '../src/discover/discover.ts';
+import { EditConflict, EditSet } from '../src/source/edits.ts';
 import { renderModcmd } from '../src/migrate/modinfo.ts';
 import { moduleName } from '../src/migrate/names.ts';
-import { defineRule } from '../src/migrate/rule-api.ts';
-import { UserError } from '../src/cli/errors.ts';
-import { renderPatch } from '../src/report/diff.ts';
+import { defineRule } from '../src/discover/rule-api.ts';
+import { UserError } from '../src/source/errors.ts';
+import { renderPatch } from '../src/source/patch.ts';
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-api-'));

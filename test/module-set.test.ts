@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { convertPlans } from '../src/migrate/convert.ts';
 import { inferModuleSet } from '../src/migrate/module-set.ts';
 import { applyPlan, parsePlan, renderPlan } from '../src/migrate/plan-file.ts';
@@ -196,7 +196,7 @@ test('config(8) option expressions, and the kernel built with the LKMs\' options
 
 test('a K&R definition tree-sitter splits is one function: its parameters are no globals', async () => {
   const { CSource } = await import('../src/migrate/csource.ts');
-  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const { fileSymbols } = await import('../src/migrate/file-symbols.ts');
   const s = fileSymbols(new CSource('/x.c', 'struct buf *\nlfs_newbuf(vp, daddr, size)\n\tstruct vnode *vp;\n\tufs_daddr_t daddr;\n\tsize_t size;\n{\n\tbp->b_lblkno = daddr + other_fn(size);\n}\nint glob;\n'));
   assert.deepEqual([...s.globals].sort(), ['glob', 'lfs_newbuf']);
   assert.deepEqual([...s.uses].sort(), ['bp', 'other_fn']);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, runCli, SAMPLES } from './helpers.ts';
 import { ptyMissing, PtySession } from './review-pty.ts';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { convertPlans, type ConversionSet } from '../src/migrate/convert.ts';
 import { validateConversion } from '../src/validate/validate.ts';
 import { migrationOptions } from '../src/cli/review-run.ts';

@@ -9,7 +9,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli, SAMPLES } from './helpers.ts';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 
 interface ModuleJson {
   name: string;

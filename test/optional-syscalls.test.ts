@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { applyChanges } from '../src/migrate/apply.ts';
 import { convertPlans, type ConversionSet } from '../src/migrate/convert.ts';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
 import { constant } from '../src/kernel/abi.ts';
 import { DirectorySource, readModuleDir } from '../src/kernel/moddir.ts';

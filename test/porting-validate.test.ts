@@ -7,9 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { convertPlans, type ConversionSet } from '../src/migrate/convert.ts';
-import type { ScanResult } from '../src/migrate/plan.ts';
+import type { ScanResult } from '../src/discover/plan.ts';
 import { validateConversion, validatePaths } from '../src/validate/validate.ts';
 import type { CheckResult, ModuleResult } from '../src/validate/result.ts';
 import { ROOT } from './helpers.ts';

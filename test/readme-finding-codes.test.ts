@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.ts';
-import { FINDING_CODES } from '../src/migrate/discover-findings.ts';
+import { FINDING_CODES } from '../src/discover/findings.ts';
 
 function scanSection(): string {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { discover } from '../src/migrate/discover.ts';
-import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
+import { discover } from '../src/discover/discover.ts';
+import type { ModulePlan, ScanResult } from '../src/discover/plan.ts';
 import { treeRoot } from '../src/source/tree-root.ts';
 import { spawnSync } from 'node:child_process';
 import { runCli, writeTree } from './helpers.ts';
@@ -190,7 +190,7 @@ test('a .PATH that climbs out of the kernel tree: a finding where it is written,
 
 test('K&R parameter declarations tree-sitter leaves at file scope are not globals (no module "requires" another for its parameter names)', async () => {
   const { SourceCache } = await import('../src/migrate/csource.ts');
-  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const { fileSymbols } = await import('../src/migrate/file-symbols.ts');
   const root = tree({
     'fil.c':
       'frgroup_t *fr_findgroup(num, flags, which, set, fgpp)\nu_int num;\nu_32_t flags;\nminor_t which;\nint set;\nfrgroup_t ***fgpp;\n{\n\treturn 0;\n}\n\n' +
@@ -206,7 +206,7 @@ test('a file tree-sitter cannot read as a whole (NetBSD 1.4T\'s lfs_segment.c): 
   const real = realTree();
   if ('skip' in real) return t.skip(real.skip);
   const { SourceCache } = await import('../src/migrate/csource.ts');
-  const { fileSymbols } = await import('../src/migrate/symbols.ts');
+  const { fileSymbols } = await import('../src/migrate/file-symbols.ts');
   const src = new SourceCache().get(path.join(real.sys, 'ufs/lfs/lfs_segment.c'));
   assert.equal(src.root.type, 'ERROR', 'the shape this test is about: the whole file fails to parse');
   const s = fileSymbols(src);

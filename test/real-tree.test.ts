@@ -97,3 +97,16 @@ test('validate on NetBSD 1.4T: nullfs and kernfs pass every check, the old loade
   assert.deepEqual(report.modules.map((m) => [m.name, m.ok]), [['kernfs', true], ['null', true]]);
   for (const m of report.modules) assert.ok(m.checks.some((c) => c.name === 'equivalence' && c.ok), `${m.name}: equivalence ran and passed`);
 });
+
+test('validate on NetBSD 1.4T: cd9660 no longer leaks what its vfs_init made (1.4\'s vfsops has no vfs_done)', { skip }, () => {
+  if ('skip' in tree) return;
+  const r = runCli(['validate', '--json', 'lkm/vfs/isofs/cd9660'], { cwd: tree.sys });
+  assert.equal(r.status, 0, r.stderr + r.stdout);
+  const report = JSON.parse(r.stdout) as { modules: { name: string; ok: boolean; checks: { name: string; ok: boolean; details: string[] }[] }[] };
+  const m = report.modules[0]!;
+  assert.ok(m.ok, JSON.stringify(m.checks.filter((c) => !c.ok), null, 2));
+  const eq = m.checks.find((c) => c.name === 'equivalence')!;
+  // The original leaks the hash table and the pool on every unload; FINI releases both.
+  assert.ok(eq.details.some((d) => /the original LKM itself leaves behind on unload: memory pool cd9660nopl/.test(d)), eq.details.join('\n'));
+  assert.ok(eq.details.some((d) => /FINI also releases what the LKM left behind on every unload .*: free, pool_destroy/.test(d)), eq.details.join('\n'));
+});

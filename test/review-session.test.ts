@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createColors } from 'picocolors';
 import { convertPlans, type ConversionSet, type FileChange, type ModuleConversion } from '../src/migrate/convert.ts';
-import { discover } from '../src/migrate/discover.ts';
-import type { ScanResult } from '../src/migrate/plan.ts';
+import { discover } from '../src/discover/discover.ts';
+import type { ScanResult } from '../src/discover/plan.ts';
 import type { ModuleResult } from '../src/validate/result.ts';
 import { checkPatchTarget, finishReview } from '../src/review/finish.ts';
 import { page, pagerFromEnv, screenRows } from '../src/review/pager.ts';
@@ -21,7 +21,7 @@ import { revalidationSet } from '../src/review/revalidate.ts';
 import { reviewSession, type ReviewContext } from '../src/review/session.ts';
 import { splitKeys, type ReviewTerminal } from '../src/review/terminal.ts';
 import { reviewUnits, type ReviewUnit } from '../src/review/units.ts';
-import { UserError } from '../src/cli/errors.ts';
+import { UserError } from '../src/source/errors.ts';
 import { ROOT, SAMPLES } from './helpers.ts';
 
 /** A terminal whose keys are scripted; running out of keys fails the test with the screen. */

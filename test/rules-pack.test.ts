@@ -10,9 +10,9 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { convertPlans } from '../src/migrate/convert.ts';
-import { discover } from '../src/migrate/discover.ts';
+import { discover } from '../src/discover/discover.ts';
 import { loadRulePacks } from '../src/rules/pack.ts';
-import { UserError } from '../src/cli/errors.ts';
+import { UserError } from '../src/source/errors.ts';
 import { ROOT } from './helpers.ts';
 
 const EXAMPLE = path.join(ROOT, 'rules/examples/vendor-pack');

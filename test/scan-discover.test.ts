@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { discover } from '../src/migrate/discover.ts';
-import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
-import { UserError, EXIT_USAGE } from '../src/cli/errors.ts';
+import { discover } from '../src/discover/discover.ts';
+import type { ModulePlan, ScanResult } from '../src/discover/plan.ts';
+import { UserError, EXIT_USAGE } from '../src/source/errors.ts';
 
 function tree(files: Record<string, string | Buffer>): string {
   return writeTree(files, 'lkm2mod-scan-');

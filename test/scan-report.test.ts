@@ -4,11 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relativeTo, location } from '../src/report/relative.ts';
+import { relativeTo, location } from '../src/source/relative.ts';
 import { renderTable } from '../src/report/table.ts';
 import { Progress } from '../src/report/progress.ts';
 import { scanJson, renderScanText } from '../src/report/scan-report.ts';
-import type { ScanResult } from '../src/migrate/plan.ts';
+import type { ScanResult } from '../src/discover/plan.ts';
 
 test('relativeTo: paths under, above and equal to the directory; relative input is left alone', () => {
   const rel = relativeTo('/src/sys');

@@ -6,8 +6,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { discover } from '../src/migrate/discover.ts';
-import type { ModulePlan, ScanResult } from '../src/migrate/plan.ts';
+import { discover } from '../src/discover/discover.ts';
+import type { ModulePlan, ScanResult } from '../src/discover/plan.ts';
 import { SAMPLES } from './helpers.ts';
 
 const SYS = path.join(SAMPLES, 'sys');

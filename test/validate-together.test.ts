@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { validatePaths } from '../src/validate/validate.ts';
-import { validationJUnit, validationSarif } from '../src/validate/ci-reports.ts';
+import { validationJUnit, validationSarif } from '../src/report/validation-ci.ts';
 import { ROOT, runCli } from './helpers.ts';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/validate/together');

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { validatePaths } from '../src/validate/validate.ts';
 import { relativeReport } from '../src/validate/paths.ts';
-import { renderValidationText } from '../src/validate/text.ts';
-import { validationJUnit, validationSarif } from '../src/validate/ci-reports.ts';
+import { renderValidationText } from '../src/report/validation-text.ts';
+import { validationJUnit, validationSarif } from '../src/report/validation-ci.ts';
 import type { CheckResult, ModuleResult } from '../src/validate/result.ts';
 import { definitions } from '../src/validate/tree-symbols.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
@@ -76,6 +76,14 @@ test('a variable of the tree\'s kernel links to a zero-filled stand-in, listed w
   assert.match(text, /~ unmodelled variables of the tree's kernel, zero-filled stand-ins: widget_count \(test\/fixtures\/validate\/tree\/sys\/kern\/subr_widget\.c:8\)/);
 });
 
+test('a variable both the tree\'s kernel and a module define: another module links to the kernel\'s, as ksyms finds it first', async () => {
+  const report = await validatePaths([path.join(TREE, 'modules/abacus'), path.join(TREE, 'modules/counter')], { repeat: 3 });
+  const t = report.together;
+  assert.ok(t, 'an all-together load');
+  assert.deepEqual(t.modules, ['abacus', 'counter']);
+  assert.ok(t.ok, t.details.join('\n') + (t.failures ?? []).join('\n'));
+});
+
 test('the tree index finds KNF and K&R definitions, not statics, prototypes or macro calls', () => {
   const found = definitions(
     [
@@ -106,5 +114,15 @@ test('the tree index finds KNF and K&R definitions, not statics, prototypes or m
   assert.deepEqual(
     found.map((d) => `${d.kind} ${d.name}:${d.line}`),
     ['object nfoo:2', 'object vfs_list:4', 'func knr:14', 'func ansi:20'],
+  );
+});
+
+test('a NULL read through a stand-in variable crashes the load, naming the variable and that the simulation does not set it up', async () => {
+  const m = await validate('modeler');
+  const life = check(m, 'lifecycle');
+  assert.equal(life.ok, false);
+  assert.match(
+    life.failures!.join('\n'),
+    /load failed: ECRASH: modeler: MODULE_CMD_INIT crashed: .*modeler\.c:22: null pointer dereference reading widget_model->kind \(widget_model is the simulated kernel's zero-filled stand-in for the tree's variable at .*subr_widget\.c:29: the kernel the module was written for sets it up, this one does not model it\)/,
   );
 });

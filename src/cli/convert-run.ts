@@ -3,19 +3,31 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT_PENDING, UserError } from './errors.ts';
-import type { ConvertFlags } from './convert.ts';
+import { EXIT_PENDING, UserError } from '../source/errors.ts';
 import { planAndMachine, parseSlots } from './options.ts';
 import { applyChanges } from '../migrate/apply.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
-import { discover } from '../migrate/discover.ts';
+import { discover } from '../discover/discover.ts';
 import { builtinRules } from '../migrate/builtin-rules.ts';
 import { findingCodes } from '../migrate/finding-codes.ts';
 import { loadRulePacks } from '../rules/pack.ts';
-import type { Finding, ScanResult } from '../migrate/plan.ts';
-import { colorizePatch, renderPatch, type FileChange } from '../report/diff.ts';
+import type { Finding, ScanResult } from '../discover/plan.ts';
+import { colorizePatch, renderPatch, type FileChange } from '../source/patch.ts';
 import { sarifLog, writeSarif } from '../report/sarif.ts';
 import { commonRoot, treeRoot } from '../source/tree-root.ts';
+
+export interface ConvertFlags {
+  write?: boolean;
+  out?: string;
+  check?: boolean;
+  json?: boolean;
+  sarif?: string;
+  kernelSrc: string[];
+  syscallSlot: string[];
+  rules: string[];
+  machine?: string;
+  plan?: string;
+}
 
 export async function runConvert(paths: string[], flags: ConvertFlags): Promise<number> {
   if (flags.write && flags.out) throw new UserError('--write and --out exclude each other: change the tree, or write a copy');

@@ -6,19 +6,7 @@
  */
 import type { Command } from 'commander';
 import { addConversionOptions } from './options.ts';
-
-export interface ConvertFlags {
-  write?: boolean;
-  out?: string;
-  check?: boolean;
-  json?: boolean;
-  sarif?: string;
-  kernelSrc: string[];
-  syscallSlot: string[];
-  rules: string[];
-  machine?: string;
-  plan?: string;
-}
+import type { ConvertFlags } from './convert-run.ts';
 
 export function registerConvert(program: Command): void {
   const cmd = program

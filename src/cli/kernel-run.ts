@@ -2,10 +2,16 @@
  * The work of `lkm2mod kernel load`: compile and load the directories, then print modstat and
  * what changed.
  */
-import { EXIT_OK, EXIT_PENDING, UserError } from './errors.ts';
-import type { LoadFlags } from './kernel.ts';
+import { EXIT_OK, EXIT_PENDING, UserError } from '../source/errors.ts';
 import { parseSize } from './options.ts';
 import { displayPath, loadModuleDirs, NotAModuleDir, type LoadDirsReport } from '../kernel/loaddirs.ts';
+
+export interface LoadFlags {
+  lkm?: boolean;
+  arch?: string;
+  json?: boolean;
+  kernelMemory?: string;
+}
 
 export async function runKernelLoad(dirs: string[], flags: LoadFlags, arches: readonly string[]): Promise<number> {
   const arch = flags.arch ?? 'amd64';

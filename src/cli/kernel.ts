@@ -6,13 +6,7 @@
 import type { Command } from 'commander';
 import { knownArches } from '../kernel/cc/pp/predefines.ts';
 import { KERNEL_MEMORY_HELP } from './options.ts';
-
-export interface LoadFlags {
-  lkm?: boolean;
-  arch?: string;
-  json?: boolean;
-  kernelMemory?: string;
-}
+import type { LoadFlags } from './kernel-run.ts';
 
 const ARCHES = knownArches();
 

@@ -3,7 +3,7 @@
  * definition loads at start-up, its work only when it runs.
  */
 import { Option, type Command } from 'commander';
-import { EXIT_USAGE, UserError } from './errors.ts';
+import { EXIT_USAGE, UserError } from '../source/errors.ts';
 import { DEFAULT_MACHINE, parseMachine, type Machine } from '../source/make-env.ts';
 import type { PlanDecisions } from '../migrate/plan-file.ts';
 

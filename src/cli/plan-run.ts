@@ -5,14 +5,22 @@
 import { existsSync } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from './errors.ts';
+import { UserError } from '../source/errors.ts';
 import { planAndMachine, parseSlots } from './options.ts';
-import type { PlanFlags } from './plan.ts';
-import { discover } from '../migrate/discover.ts';
+import { discover } from '../discover/discover.ts';
 import { inferModuleSet, type ModuleSet } from '../migrate/module-set.ts';
 import { renderPlan } from '../migrate/plan-file.ts';
 import { moduleSetFromPlan } from '../migrate/plan-load.ts';
 import { loadRulePacks } from '../rules/pack.ts';
+
+export interface PlanFlags {
+  out?: string;
+  kernelSrc: string[];
+  syscallSlot: string[];
+  rules: string[];
+  machine?: string;
+  plan?: string;
+}
 
 export async function runPlan(paths: string[], flags: PlanFlags): Promise<number> {
   const slots = parseSlots(flags.syscallSlot);
@@ -50,6 +58,7 @@ function summary(set: ModuleSet): string {
     `${set.modules.length} module${set.modules.length === 1 ? '' : 's'} (${renamed} renamed)`,
     `${set.shared.length} shared`,
     `${set.merges.length} merged${offered ? `, ${offered} merge${offered === 1 ? '' : 's'} offered` : ''}`,
+    ...(set.modules.some((m) => m.machine) ? [`${set.modules.filter((m) => m.machine).length} for a machine of its own`] : []),
     ...(set.slots.length ? [`${set.slots.length} syscall slot${set.slots.length === 1 ? '' : 's'}${open ? ` (${open} undecided)` : ''}`] : []),
   ].join(', ');
 }

@@ -6,15 +6,7 @@
  */
 import type { Command } from 'commander';
 import { addConversionOptions } from './options.ts';
-
-export interface PlanFlags {
-  out?: string;
-  kernelSrc: string[];
-  syscallSlot: string[];
-  rules: string[];
-  machine?: string;
-  plan?: string;
-}
+import type { PlanFlags } from './plan-run.ts';
 
 export function registerPlan(program: Command): void {
   const cmd = program

@@ -3,12 +3,15 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EXIT_PENDING, UserError } from './errors.ts';
-import { assertPacksRan, migrationOptions, rulePacks } from './review-run.ts';
-import type { ReportFlags } from './report.ts';
+import { EXIT_PENDING, UserError } from '../source/errors.ts';
+import { assertPacksRan, migrationOptions, rulePacks, type MigrationFlags } from './review-run.ts';
 import { buildReport } from '../report/html/model.ts';
 import { writeHtmlReport } from '../report/html/write.ts';
 import { loadMigration } from '../review/migration.ts';
+
+export interface ReportFlags extends MigrationFlags {
+  html?: string;
+}
 
 export async function runReport(paths: string[], flags: ReportFlags): Promise<number> {
   if (!flags.html) throw new UserError('report needs --html DIR: the directory to write index.html and report.json into');

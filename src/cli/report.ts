@@ -4,11 +4,8 @@
  * Exit 0 when every module validates, 1 when one fails or validation cannot run, 2 for usage errors.
  */
 import type { Command } from 'commander';
-import { addMigrationOptions, type MigrationFlags } from './review.ts';
-
-export interface ReportFlags extends MigrationFlags {
-  html?: string;
-}
+import { addMigrationOptions } from './review.ts';
+import type { ReportFlags } from './report-run.ts';
 
 export function registerReport(program: Command): void {
   const cmd = program

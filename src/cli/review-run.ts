@@ -4,11 +4,10 @@
 import { readPlanFile } from '../migrate/plan-load.ts';
 import path from 'node:path';
 import { createColors } from 'picocolors';
-import { UserError } from './errors.ts';
+import { UserError } from '../source/errors.ts';
 import { parseMachineFlag, parseSlots } from './options.ts';
-import type { MigrationFlags, ReviewFlags } from './review.ts';
 import { Progress } from '../report/progress.ts';
-import { relativeTo } from '../report/relative.ts';
+import { relativeTo } from '../source/relative.ts';
 import { editorFromEnv } from '../review/editor.ts';
 import { checkPatchTarget, finishReview } from '../review/finish.ts';
 import { loadMigration, relativeText, resultFor, type Migration, type MigrationOptions } from '../review/migration.ts';
@@ -19,6 +18,21 @@ import { Interrupted, TtyTerminal } from '../review/terminal.ts';
 import { reviewUnits, type ReviewUnit } from '../review/units.ts';
 import { loadRulePacks, type RulePacks } from '../rules/pack.ts';
 import { validateConversion, type ValidateOptions } from '../validate/validate.ts';
+
+export interface MigrationFlags {
+  validate: boolean;
+  jobs?: string;
+  cc?: boolean;
+  kernelSrc: string[];
+  syscallSlot: string[];
+  rules: string[];
+  machine?: string;
+  plan?: string;
+}
+
+export interface ReviewFlags extends MigrationFlags {
+  patch: string;
+}
 
 /** Interrupted by the user (128 + SIGINT), as shells report it. */
 const EXIT_INTERRUPTED = 130;

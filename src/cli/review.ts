@@ -7,21 +7,7 @@
  */
 import type { Command } from 'commander';
 import { addConversionOptions } from './options.ts';
-
-export interface MigrationFlags {
-  validate: boolean;
-  jobs?: string;
-  cc?: boolean;
-  kernelSrc: string[];
-  syscallSlot: string[];
-  rules: string[];
-  machine?: string;
-  plan?: string;
-}
-
-export interface ReviewFlags extends MigrationFlags {
-  patch: string;
-}
+import type { MigrationFlags, ReviewFlags } from './review-run.ts';
 
 const DEFAULT_PATCH = 'lkm2mod-review.patch';
 /** The options of every command that converts and validates a tree for a person to look at. */

@@ -7,7 +7,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EXIT_PENDING, UserError } from './errors.ts';
+import { EXIT_PENDING, UserError } from '../source/errors.ts';
 import type { DocumentedRule } from '../rules/docs.ts';
 import { collect } from './options.ts';
 

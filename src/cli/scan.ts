@@ -3,7 +3,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { UserError } from './errors.ts';
+import { UserError } from '../source/errors.ts';
 import { addMachineOption, collect, parseMachineFlag } from './options.ts';
 
 interface ScanFlags {
@@ -28,7 +28,7 @@ export function registerScan(program: Command): void {
       const rel = (p: string) => path.relative(process.cwd(), p) || '.';
       const packs = flags.rules.length ? await (await import('../rules/pack.ts')).loadRulePacks(flags.rules, rel) : null;
       // Loaded here, not at start-up: other commands need not pay for tree-sitter.
-      const { discover } = await import('../migrate/discover.ts');
+      const { discover } = await import('../discover/discover.ts');
       const { scanJson, renderScanText } = await import('../report/scan-report.ts');
       const { Progress } = await import('../report/progress.ts');
       const progress = !flags.json && process.stderr.isTTY ? new Progress('lkm2mod: scanning') : null;

@@ -3,17 +3,32 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT_PENDING, UserError } from './errors.ts';
+import { EXIT_PENDING, UserError } from '../source/errors.ts';
 import { PACKAGE_ROOT } from '../runtime.ts';
 import { parseSize, planAndMachine, parseSlots } from './options.ts';
-import type { ValidateFlags } from './validate.ts';
 import { Progress } from '../report/progress.ts';
 import { writeSarif } from '../report/sarif.ts';
 import { writeJUnit } from '../report/junit.ts';
-import { validationJUnit, validationSarif } from '../validate/ci-reports.ts';
+import { validationJUnit, validationSarif } from '../report/validation-ci.ts';
 import { relativeReport } from '../validate/paths.ts';
-import { renderValidationText } from '../validate/text.ts';
+import { renderValidationText } from '../report/validation-text.ts';
 import { DEFAULT_REPEAT, validatePaths } from '../validate/validate.ts';
+
+export interface ValidateFlags {
+  json?: boolean;
+  junit?: string;
+  sarif?: string;
+  jobs?: string;
+  cc?: boolean;
+  kernelSrc: string[];
+  syscallSlot: string[];
+  repeat?: string;
+  verbose?: boolean;
+  rules: string[];
+  kernelMemory?: string;
+  machine?: string;
+  plan?: string;
+}
 
 export async function runValidate(paths: string[], flags: ValidateFlags): Promise<number> {
   const jobs = positive('--jobs', flags.jobs);

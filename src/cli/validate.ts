@@ -7,23 +7,7 @@
 import type { Command } from 'commander';
 import { addConversionOptions, KERNEL_MEMORY_HELP } from './options.ts';
 import { DEFAULT_REPEAT } from '../validate/defaults.ts';
-
-
-export interface ValidateFlags {
-  json?: boolean;
-  junit?: string;
-  sarif?: string;
-  jobs?: string;
-  cc?: boolean;
-  kernelSrc: string[];
-  syscallSlot: string[];
-  repeat?: string;
-  verbose?: boolean;
-  rules: string[];
-  kernelMemory?: string;
-  machine?: string;
-  plan?: string;
-}
+import type { ValidateFlags } from './validate-run.ts';
 
 export function registerValidate(program: Command): void {
   const cmd = program

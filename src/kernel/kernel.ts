@@ -33,6 +33,7 @@ import { kernelFunctionSpecs, neutralSyscall } from './kfuncs/index.ts';
 import { LkmLoader, type LkmLoadOptions } from './lkm/loader.ts';
 import { type TreeSymbols, UnmodelledCalls } from './unmodelled.ts';
 import { BlockCell } from './machine/block.ts';
+import { type DevswConf, linkDevswConf } from './devsw-conf.ts';
 
 /** Room a stand-in for a tree variable has: an array of the type it is used as fits in it. */
 const TREE_OBJECT_BYTES = 4096;
@@ -81,6 +82,12 @@ export interface KernelOptions {
    * validated in a kernel whose configuration leaves file-system ffs out, as its users' would.
    */
   omitBuiltins?: readonly string[];
+  /**
+   * The tree's device switch configuration (its port's conf.c, compiled: devsw-conf.ts): a
+   * NetBSD 1.x kernel's bdevsw[]/cdevsw[] are arrays of whole switches that conf.c defines, and
+   * this kernel's are then those, with the tree's size and entries.
+   */
+  devswConf?: ModuleObject;
 }
 
 /** What every outside request answers: NetBSD's errno (0 for success) and why. */
@@ -166,7 +173,8 @@ export class Kernel {
     this.emuls = new Emulations(this);
     this.exec = new ExecSwitch(this);
     this.vfs = new VfsList(this);
-    this.devsw = new Devsw(this, this.data.bdevsw0, this.data.cdevsw0);
+    const conf = opts.devswConf ? this.linkConf(opts.devswConf) : null;
+    this.devsw = new Devsw(this, conf?.bdevsw ?? this.data.bdevsw0, conf?.cdevsw ?? this.data.cdevsw0);
     this.autoconf = new Autoconf(this);
     this.syscalls = new SyscallTable(this, this.data.sysent, this.data.syscallNumbers, this.era);
     if (opts.modularSyscalls) declareModularSyscalls(this.syscalls, opts.modularSyscalls);
@@ -182,6 +190,13 @@ export class Kernel {
     const table = new Map<string, SymbolValue>();
     for (const [name, f] of this.functions) table.set(name, { fn: f });
     for (const [name, cell] of this.data.symbols) table.set(name, { cell });
+    if (conf) {
+      // conf.c's tables replace the pointer-shaped ones: a 1.x kernel has no cdevsw0[] or sys_cdevsws.
+      for (const name of ['bdevsw0', 'cdevsw0', 'sys_bdevsws', 'sys_cdevsws', 'max_bdevsws', 'max_cdevsws']) table.delete(name);
+      for (const [name, v] of conf.globals) table.set(name, v);
+      this.journal.watch(conf.bdevsw);
+      this.journal.watch(conf.cdevsw);
+    }
     this.ksyms.register(KERNEL, table);
 
     this.emuls.register(this.data.emulNetbsd, true);
@@ -269,6 +284,42 @@ export class Kernel {
     const f = new KernelFunction(this, { name, returns: 'value', call: () => ZERO, unmodelled: where });
     this.treeFunctions.set(name, f);
     return { fn: f };
+  }
+
+  /**
+   * Link the tree's conf.c against this kernel: its device switches become the kernel's (their
+   * symbols, for naming, among the kernel's data). Null when it defines no struct-shaped tables.
+   */
+  private linkConf(object: ModuleObject): DevswConf | null {
+    const conf = linkDevswConf(
+      object,
+      (name) => {
+        const f = this.functions.get(name);
+        if (f) return { fn: f };
+        const cell = this.data.symbols.get(name);
+        if (cell) return { cell };
+        const t = this.treeSymbol(name);
+        return typeof t === 'object' ? t : undefined;
+      },
+      // config(8) gave a driver the kernel lacks a count of 0, and dev_init() made its entries enxio.
+      () => ({ fn: this.kfunc('enxio') }),
+    );
+    if (!conf) return null;
+    for (const [name, v] of conf.globals) if ('cell' in v) this.data.symbols.set(name, v.cell);
+    return conf;
+  }
+
+  /**
+   * A crash that may be the simulation's rather than the module's: a NULL read through a
+   * variable of the tree's kernel that only has a zero-filled stand-in here (a machine's boot
+   * code sets up current_mac_model; this kernel does not). Empty for any other crash.
+   */
+  standInNote(message: string): string {
+    const m = /null pointer dereference reading (\w+)->/.exec(message);
+    const t = m && this.treeObjects.has(m[1]!) ? this.treeSymbols?.(m[1]!) : undefined;
+    return t
+      ? ` (${m![1]} is the simulated kernel's zero-filled stand-in for the tree's variable at ${t.file}:${t.line}: the kernel the module was written for sets it up, this one does not model it)`
+      : '';
   }
 
   hasFunction(name: string): boolean {

@@ -59,6 +59,10 @@ export function kobjAffix(ko: Kobj, name: string, scope: LinkScope): void {
       return typeof t === 'object' ? t : undefined;
     }
     if (sym.provider === KERNEL || scope.requisites.includes(sym.provider)) return sym.value;
+    // The tree's kernel defines it too (1.4's cd9660 has its own `int prtactive;`, the kernel's
+    // is in vfs_subr.c): ksyms finds the kernel's first, whatever module also has one.
+    const t = scope.tree?.(symbol);
+    if (typeof t === 'object') return t;
     foreign.set(symbol, sym.provider);
     return undefined;
   });

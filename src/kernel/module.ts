@@ -383,7 +383,7 @@ export class ModuleManager {
       );
       return asNumber(r);
     } catch (err) {
-      if (isCrash(err)) throw new KernelError(ECRASH, `${mod.info.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}`);
+      if (isCrash(err)) throw new KernelError(ECRASH, `${mod.info.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}${this.k.standInNote(crashMessage(err))}`);
       throw err;
     }
   }

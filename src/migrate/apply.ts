@@ -8,8 +8,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors.ts';
-import type { FileChange } from '../report/diff.ts';
+import { UserError } from '../source/errors.ts';
+import type { FileChange } from '../source/patch.ts';
 import type { SourceEncoding } from '../source/text-encoding.ts';
 
 export interface ApplyOptions {

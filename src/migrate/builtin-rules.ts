@@ -2,7 +2,7 @@
  * The rules lkm2mod ships: one per LKM kind, in rules/<kind>.ts, and the tree rules that run
  * after them (rules/syscall-indirection.ts, rules/netbsd4-to-5.ts).
  */
-import type { Rule } from './rule-api.ts';
+import type { Rule } from '../discover/rule-api.ts';
 import syscall from '../../rules/syscall.ts';
 import vfs from '../../rules/vfs.ts';
 import dev from '../../rules/dev.ts';

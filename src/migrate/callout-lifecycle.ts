@@ -22,7 +22,7 @@
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { functionName } from './handlers.ts';
 import { onPath, type LifecyclePaths } from './lifecycle-paths.ts';
-import type { FindingInput, Severity, SourceFile } from './rule-api.ts';
+import type { FindingInput, Severity, SourceFile } from '../discover/rule-api.ts';
 
 export interface CalloutPortContext {
   marker(file: string, offset: number, code: string, severity: Severity, message: string): void;

@@ -8,8 +8,8 @@ import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import { parseC, walk, type SyntaxNode, type Tree } from '../source/cparse.ts';
 import { readSource, type SourceEncoding } from '../source/text-encoding.ts';
-import { EditSet } from './edits.ts';
-import type { SourceFile } from './rule-api.ts';
+import { EditSet } from '../source/edits.ts';
+import type { SourceFile } from '../discover/rule-api.ts';
 
 export class CSource implements SourceFile {
   readonly edits: EditSet;

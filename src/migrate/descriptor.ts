@@ -4,9 +4,12 @@
  * variable with its initialiser, mapped to lkm.h member names. Rules ask for `lkm_vfsops`
  * and do not care which of the two shapes the author wrote.
  */
+import path from 'node:path';
 import type { SyntaxNode } from '../source/cparse.ts';
+import { lkmInterface } from '../source/lkm-header.ts';
+import { kernelTreeOf } from '../source/make-env.ts';
 import type { CSource } from './csource.ts';
-import type { Declaration } from './plan.ts';
+import type { Declaration } from '../discover/plan.ts';
 
 /** Common header of every descriptor (sys/lkm.h, NetBSD 4). */
 const HEADER = ['lkm_type', 'lkm_name', 'lkm_offset', 'lkm_modver', 'lkm_sysver', 'lkm_envver'];
@@ -137,7 +140,7 @@ function readHandBuilt(src: CSource, decl: Declaration): DescriptorSite | null {
   while (node && node.type !== 'declaration') node = node.parent;
   if (!node) return null;
   const type = /struct\s+(lkm_\w+)/.exec(decl.macro)?.[1] ?? '';
-  const order = [...HEADER, ...(PAYLOAD[type] ?? [])];
+  const { header, order } = memberOrder(src.path, type);
   const fields = new Map<string, string>();
   const init = node.descendantsOfType('initializer_list')[0];
   if (init) {
@@ -152,8 +155,8 @@ function readHandBuilt(src: CSource, decl: Declaration): DescriptorSite | null {
       }
       if (pos === 0 && el.type === 'initializer_list') {
         // The header written as a nested struct lkm_any.
-        el.namedChildren.filter((c) => c.type !== 'comment').forEach((h, i) => fields.set(HEADER[i] ?? `#${i}`, h.text));
-        pos = HEADER.length;
+        el.namedChildren.filter((c) => c.type !== 'comment').forEach((h, i) => fields.set(header[i] ?? `#${i}`, h.text));
+        pos = header.length;
         continue;
       }
       if (order[pos]) fields.set(order[pos], el.text);
@@ -162,6 +165,23 @@ function readHandBuilt(src: CSource, decl: Declaration): DescriptorSite | null {
   }
   const declarator = node.descendantsOfType('identifier').find((i) => i.parent?.type === 'init_declarator' || i.parent === node);
   return { start: node.startIndex, end: node.endIndex, fields, variable: declarator?.text ?? decl.variable };
+}
+
+/** NetBSD 1.x member names under the names rules ask for (struct lkm_exec's execsw was lkm_exec). */
+const OLD_NAMES: Record<string, Record<string, string>> = { lkm_exec: { lkm_exec: 'lkm_execsw' } };
+
+/**
+ * The members a positional initialiser of `struct <type>` fills, in order: the tree's own
+ * sys/lkm.h when the file is in a kernel tree that has one (NetBSD 1.x's layout differs:
+ * lkm_ver second, a device's switch in the union lkm_dev), else NetBSD 4's.
+ */
+function memberOrder(file: string, type: string): { header: string[]; order: string[] } {
+  const sys = kernelTreeOf(path.dirname(file));
+  const structs = sys ? lkmInterface(sys)?.structs : undefined;
+  const members = structs?.get(type);
+  if (!structs || !members) return { header: HEADER, order: [...HEADER, ...(PAYLOAD[type] ?? [])] };
+  const rename = (m: string) => OLD_NAMES[type]?.[m] ?? m;
+  return { header: structs.get('lkm_any') ?? HEADER, order: members.map(rename) };
 }
 
 /** `&foo_vfsops` → `foo_vfsops`; a cast or parentheses around it are looked through. */

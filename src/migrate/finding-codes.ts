@@ -4,7 +4,7 @@
  * come from their metadata, so a new rule documents its codes where it defines them.
  */
 import { builtinRules } from './builtin-rules.ts';
-import type { Rule } from './rule-api.ts';
+import type { Rule } from '../discover/rule-api.ts';
 
 const CONVERT_CODES: Record<string, string> = {
   'kmod-renamed': 'the Makefile\'s KMOD now matches the module name, which module(9) loads by',
@@ -25,6 +25,8 @@ const CONVERT_CODES: Record<string, string> = {
   'handler-uses-lkmtp': 'a handler still reads the old struct lkm_table, which module(9) does not pass',
   'handler-not-found': 'a handler DISPATCH named is not defined in the module sources',
   'handler-static-elsewhere': 'a static handler lives in another file than the modcmd that must call it',
+  'init-released': 'INIT acquired a pool, hash table, allocation or malloc type the LKM never released at unload; a generated <fn>_done() releases it in FINI after the detach',
+  'init-release-by-hand': 'INIT acquires something the LKM never released at unload, and lkm2mod cannot pair its release safely; the finding says what to free in FINI',
   'lkmexists-in-expression': 'lkmexists() was part of a larger condition and became 0',
   'lkm-leftover': 'something of sys/lkm.h is still used after conversion',
   'declaration-unreadable': 'the MOD_* declaration or descriptor could not be read',

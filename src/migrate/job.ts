@@ -8,7 +8,7 @@ import type { CSource, SourceCache } from './csource.ts';
 import { readDescriptor, type DescriptorSite } from './descriptor.ts';
 import { expandedInitializer } from './macro-initializer.ts';
 import { markerComment } from './modinfo.ts';
-import type { Declaration, Finding, ModulePlan, Severity } from './plan.ts';
+import type { Declaration, Finding, ModulePlan, Severity } from '../discover/plan.ts';
 import type {
   Definition,
   FindingInput,
@@ -16,9 +16,10 @@ import type {
   PreludeStatement,
   Registration,
   RuleContext,
-} from './rule-api.ts';
+} from '../discover/rule-api.ts';
 import { functionName } from './handlers.ts';
-import type { Emulation } from './symbols.ts';
+import type { Emulation } from './emulations.ts';
+import { KernelHeaders } from './kernel-headers.ts';
 
 type Assigned = Partial<Record<'lkm_offset' | 'lkm_cdevmaj' | 'lkm_bdevmaj', string>>;
 
@@ -48,6 +49,15 @@ export class ModuleJob {
   private preludeItems: PreludeItem[] = [];
   /** Headers of the tree the module's sources include: prototypes of its handlers may live there. */
   headers: CSource[] = [];
+  /** The kernel tree's `sys` directory around the module, null outside a tree. */
+  sysDir: string | null = null;
+  private kh: KernelHeaders | undefined;
+
+  /** What the kernel's headers say (struct layouts, prototypes); set once `headers` and `sysDir` are. */
+  get kernelHeaders(): KernelHeaders {
+    this.kh ??= new KernelHeaders(this.sysDir, this.headers);
+    return this.kh;
+  }
   /**
    * The emulation module this exec format is folded into (a plan's merge): its modcmd becomes
    * a helper that module's modcmd calls, and it declares no MODULE() of its own.
@@ -102,7 +112,8 @@ export class ModuleJob {
     const line = src.line(offset);
     this.finding({ file, line, severity, code, message });
     // Above the statement or declaration holding the offset, not inside it.
-    const at = src.lineStartOf(anchorOf(src, offset));
+    const anchor = anchorOf(src, offset);
+    const at = src.lineStartOf(anchor);
     const key = `${file}:${src.line(at)}`;
     if (this.markedLines.has(key)) return;
     // A comment line cannot go inside a macro continuation or text another edit replaces.
@@ -110,7 +121,7 @@ export class ModuleJob {
     const deadStart = this.dead.some((d) => d.file === file && d.start === at);
     if (prev.endsWith('\\') || src.edits.touches(at, at + 1) || (this.isDead(file, at) && !deadStart)) return;
     this.markedLines.add(key);
-    src.edits.insert(at, markerComment(src.indentAt(offset), message) + '\n', `${this.origin}: marker ${code}`);
+    src.edits.insert(at, markerComment(src.indentAt(anchor), message) + '\n', `${this.origin}: marker ${code}`);
   }
 
   /** The definition of an identifier; an `extern` declaration only when nothing defines it. */
@@ -292,6 +303,7 @@ export class ModuleJob {
       takePrelude: (p) => this.takePrelude(p),
       source: (file) => this.source(file),
       definition: (id) => this.definition(id),
+      structMembers: (tag, header) => this.kernelHeaders.structMembers(tag, header),
       emulation: (emulName) => this.emulations.get(emulName) ?? null,
       setClass: (c) => void this.classes.push(c),
       register: (r) => void this.registrations.push(r),

@@ -13,8 +13,8 @@
  */
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { functionName } from './handlers.ts';
-import type { ModulePlan } from './plan.ts';
-import type { SourceFile } from './rule-api.ts';
+import type { ModulePlan } from '../discover/plan.ts';
+import type { SourceFile } from '../discover/rule-api.ts';
 
 export interface CodeRegion {
   file: SourceFile;
@@ -35,21 +35,42 @@ const ROLE_CMD: Record<Role, string> = { load: 'LKM_E_LOAD', unload: 'LKM_E_UNLO
 
 export function lifecyclePaths(plan: ModulePlan, files: readonly SourceFile[]): LifecyclePaths {
   const functions = functionIndex(files);
-  const paths: LifecyclePaths = { load: [], unload: [] };
-  for (const role of ['load', 'unload'] as const) {
-    const roots: CodeRegion[] = [];
-    const handler = plan.handlers[role];
-    const fn = handler && !handler.unresolved ? functions.get(handler.name) : undefined;
-    if (fn) {
-      const arms = commandArms(fn.node, role);
-      roots.push(...(arms.length ? arms.map((node) => ({ file: fn.file, node, fn: fn.node })) : [{ file: fn.file, node: fn.node, fn: fn.node }]));
-    }
-    // An entry that dispatched by hand did its per-command work in its own switch.
-    const entry = plan.entry && !plan.entry.dispatch.some((d) => d.macro !== 'lkmdispatch') ? functions.get(plan.entry.name) : undefined;
-    if (entry) roots.push(...commandArms(entry.node, role).map((node) => ({ file: entry.file, node, fn: entry.node })));
-    paths[role] = closure(roots, functions);
-  }
-  return paths;
+  return {
+    load: closure(rootsOf(plan, functions, 'load'), functions),
+    unload: closure(rootsOf(plan, functions, 'unload'), functions),
+  };
+}
+
+/**
+ * The code of handler `name` that runs for the role: the whole function, or only its arms for
+ * the role's command when it serves several. Empty when the module does not define it.
+ */
+export function handlerRegions(files: readonly SourceFile[], name: string, role: Role): CodeRegion[] {
+  const fn = functionIndex(files).get(name);
+  return fn ? regionsOf(fn, role) : [];
+}
+
+/** The roles' regions of handler `name` and every module function they call, transitively. */
+export function handlerPath(files: readonly SourceFile[], name: string, role: Role): CodeRegion[] {
+  const functions = functionIndex(files);
+  const fn = functions.get(name);
+  return fn ? closure(regionsOf(fn, role), functions) : [];
+}
+
+function regionsOf(fn: FunctionDef, role: Role): CodeRegion[] {
+  const arms = commandArms(fn.node, role);
+  return arms.length ? arms.map((node) => ({ file: fn.file, node, fn: fn.node })) : [{ file: fn.file, node: fn.node, fn: fn.node }];
+}
+
+function rootsOf(plan: ModulePlan, functions: Map<string, FunctionDef>, role: Role): CodeRegion[] {
+  const roots: CodeRegion[] = [];
+  const handler = plan.handlers[role];
+  const fn = handler && !handler.unresolved ? functions.get(handler.name) : undefined;
+  if (fn) roots.push(...regionsOf(fn, role));
+  // An entry that dispatched by hand did its per-command work in its own switch.
+  const entry = plan.entry && !plan.entry.dispatch.some((d) => d.macro !== 'lkmdispatch') ? functions.get(plan.entry.name) : undefined;
+  if (entry) roots.push(...commandArms(entry.node, role).map((node) => ({ file: entry.file, node, fn: entry.node })));
+  return roots;
 }
 
 /** Whether [start, end) of `file` lies in one of the regions. */

@@ -7,8 +7,8 @@
  * file, so they are for reading only.
  */
 import { parseC, type SyntaxNode } from '../source/cparse.ts';
-import { headerDefines, type MacroDefine } from './discover-facts.ts';
-import { expandCall } from './discover-macros.ts';
+import { headerDefines, type MacroDefine } from '../discover/facts.ts';
+import { expandCall } from '../discover/macros.ts';
 
 /** The initializer_list `value` expands to, when it is a call of a function-like macro defined in `texts`. */
 export function expandedInitializer(value: SyntaxNode | null, texts: readonly string[]): SyntaxNode | null {

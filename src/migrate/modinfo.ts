@@ -13,7 +13,7 @@
  *   STAT: the old stat handler, if there was one. Anything else: ENOTTY, as module(9) asks.
  * Written in KNF (tabs, `return error;`), the way NetBSD's own modules read.
  */
-import type { ModuleClass, Registration } from './rule-api.ts';
+import type { ModuleClass, Registration } from '../discover/rule-api.ts';
 
 export interface ModcmdSpec {
   name: string;
@@ -30,6 +30,12 @@ export interface ModcmdSpec {
   notes: string[];
   /** Called by another module's modcmd (a merged exec format): external, not static. */
   helper?: boolean;
+  /**
+   * Releases what the old load handler acquired and its unload handler never released: run in
+   * FINI once nothing can refuse any more, or right after the unload handler when a refused
+   * detach would run the load handler again (src/migrate/init-release.ts).
+   */
+  loadRelease?: { statement: string; comment: string };
 }
 
 /** `MODULE(MODULE_CLASS_VFS, kernfs, NULL);` */
@@ -105,6 +111,7 @@ function renderInit(spec: ModcmdSpec): Line[] {
   late.forEach((r, i) => {
     const undo = [...undoAll(late.slice(0, i))];
     if (spec.unload) undo.push({ text: `${T3}(void)${spec.unload};`, modular: false });
+    if (spec.unload && spec.loadRelease) undo.push({ text: `${T3}${spec.loadRelease.statement}`, modular: false });
     attach(r, [...undo, ...undoAll(regs)]);
   });
   out.push({ text: `${T2}return 0;`, modular: false });
@@ -123,12 +130,16 @@ function renderFini(spec: ModcmdSpec): Line[] {
     out.push({ text: `${T2}error = ${r.detach};`, modular: m });
     out.push(...failure(reattach(late.slice(0, i)), m));
   });
+  const loadRelease = spec.load && spec.loadRelease ? spec.loadRelease : null;
+  // A refused detach runs the load handler again (below): what it acquires goes before that.
+  const releaseEarly = !!loadRelease && !!spec.unload && regs.length > 0;
   if (spec.unload) {
-    if (regs.length === 0 && late.length === 0) return [{ text: `${T2}return ${spec.unload};`, modular: false }];
+    if (regs.length === 0 && late.length === 0 && !loadRelease) return [{ text: `${T2}return ${spec.unload};`, modular: false }];
     out.push({ text: `${T2}error = ${spec.unload};`, modular: false });
     out.push(...failure(reattach(late), false));
   }
-  if (regs.length === 1 && !spec.unload && !late.length && !regs[0].modularOnly) {
+  if (loadRelease && releaseEarly) out.push(...released(loadRelease));
+  if (regs.length === 1 && !spec.unload && !late.length && !regs[0].modularOnly && !regs[0].release && !loadRelease) {
     const r = regs[0];
     if (r.detachIsVoid) return [{ text: `${T2}${r.detach};`, modular: false }, { text: `${T2}return 0;`, modular: false }];
     return [{ text: `${T2}return ${r.detach};`, modular: false }];
@@ -137,6 +148,7 @@ function renderFini(spec: ModcmdSpec): Line[] {
     const m = !!r.modularOnly;
     if (r.detachIsVoid) {
       out.push({ text: `${T2}${r.detach};`, modular: m });
+      if (r.release) out.push(...released(r.release, m));
       return;
     }
     out.push({ text: `${T2}error = ${r.detach};`, modular: m });
@@ -147,9 +159,17 @@ function renderFini(spec: ModcmdSpec): Line[] {
     if (spec.load && spec.unload) again.push({ text: `${T3}(void)${spec.load};`, modular: false });
     again.push(...reattach(late));
     out.push(...failure(again, m));
+    // Detached for good: what the kernel ran at attach and never undoes is released now.
+    if (r.release) out.push(...released(r.release, m));
   });
+  if (loadRelease && !releaseEarly) out.push(...released(loadRelease));
   out.push({ text: `${T2}return 0;`, modular: false });
   return out;
+}
+
+/** A release after its detach, with the one-line comment saying why. */
+function released(r: { statement: string; comment: string }, modular = false): Line[] {
+  return [{ text: `${T2}/* ${r.comment} */`, modular }, { text: `${T2}${r.statement}`, modular }];
 }
 
 /** Make a registration again, its result ignored: the way back from a failed FINI. */
@@ -159,7 +179,10 @@ function redo(r: Registration): Line[] {
 }
 
 function undoAll(done: Registration[]): Line[] {
-  return [...done].reverse().map((r) => ({ text: `${T3}${voided(r.detach, r.detachIsVoid)};`, modular: !!r.modularOnly }));
+  return [...done].reverse().flatMap((r) => [
+    { text: `${T3}${voided(r.detach, r.detachIsVoid)};`, modular: !!r.modularOnly },
+    ...(r.release ? [{ text: `${T3}${r.release.statement}`, modular: !!r.modularOnly }] : []),
+  ]);
 }
 
 function voided(expr: string, isVoid?: boolean): string {

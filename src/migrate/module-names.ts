@@ -5,7 +5,9 @@
  *   - a file system by its type name, the vfsops' vfs_name (`mount -t null` asks for `null`);
  *   - an emulation (an LKM whose sources define the struct emul) `compat_<e_name>`;
  *   - an exec format `exec_<format>`;
- *   - an autoconf driver by its cfdriver name (`lm_cd` → `lm`).
+ *   - an autoconf driver by its cfdriver name (`lm_cd` → `lm`), and so a module that installs a
+ *     device switch whose d_open is its cfdriver's (`fdopen` with `fd_cd` → `fd`): opening a node
+ *     of its major, and autoconf, both ask for the driver's name.
  * Anything else keeps the LKM's name. Every rename carries its reason; the name must still be a
  * C identifier shorter than MAXMODNAME (names.ts).
  */
@@ -14,7 +16,7 @@ import path from 'node:path';
 import { sourcePath } from '../runtime.ts';
 import { referencedSymbol, stringValue } from './descriptor.ts';
 import { isIdentifier, MAXMODNAME, moduleName, unquote, type ModuleName } from './names.ts';
-import type { ModulePlan } from './plan.ts';
+import type { ModulePlan } from '../discover/plan.ts';
 
 /** What the kernel looks the module up by, for the plan's reasons. */
 export type LookupKind = 'file system type' | 'emulation' | 'exec format' | 'cfdriver' | 'lkm name';
@@ -72,7 +74,31 @@ export function kernelName(plan: ModulePlan, declared: string, read: ReadText = 
     const n = pick(cd, 'cfdriver', `autoconf loads a driver module by its cfdriver name (${cd}_cd)`);
     if (n) return n;
   }
+  if (plan.kind === 'misc' || plan.kind === 'dev') {
+    const drv = switchDriverName(texts);
+    const n = drv && pick(drv.name, 'cfdriver', `it is the driver ${drv.name}: its ${drv.sw}'s d_open is ${drv.name}open, and autoconf and the device switch ask for a driver module by its name (${drv.name}_cd)`);
+    if (n) return n;
+  }
   return { ...base, lookup: 'lkm name' };
+}
+
+/**
+ * The driver whose device switch a module's sources define: a `struct cdevsw`/`struct bdevsw`
+ * initialiser whose d_open is `<x>open`, where the sources also define `struct cfdriver <x>_cd`.
+ */
+function switchDriverName(texts: Array<{ text: string }>): { name: string; sw: string } | null {
+  const all = texts.map((t) => t.text.replace(/\/\*[\s\S]*?\*\//g, ' '));
+  const drivers = new Set<string>();
+  for (const text of all) {
+    for (const m of text.matchAll(/^([ \t\w]*?)\bstruct\s+cfdriver\s+(\w+)_cd\s*=/gm)) if (!/\bextern\b/.test(m[1]!)) drivers.add(m[2]!);
+  }
+  if (!drivers.size) return null;
+  for (const text of all) {
+    for (const m of text.matchAll(/\bstruct\s+([bc]devsw)\s+\w+\s*=\s*\{\s*(?:\.d_open\s*=\s*)?\(?\s*&?\s*(\w+)open\b/g)) {
+      if (drivers.has(m[2]!)) return { name: m[2]!, sw: m[1]! };
+    }
+  }
+  return null;
 }
 
 /** The struct vfsops a module registers, and its vfs_name as a string. */

@@ -10,12 +10,12 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { FileChange } from '../report/diff.ts';
+import type { FileChange } from '../source/patch.ts';
 import type { ModuleJob } from './job.ts';
 import type { Placement } from './layout.ts';
 import { moduleDeclaration, modcmdName } from './modinfo.ts';
 import type { SharedModule } from './module-set.ts';
-import type { Finding, Module9, ModulePlan } from './plan.ts';
+import type { Finding, Module9, ModulePlan } from '../discover/plan.ts';
 
 /** A module the conversion creates that was no LKM (a shared module). */
 export interface CreatedModule extends Module9 {

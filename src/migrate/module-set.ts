@@ -7,14 +7,16 @@
  *   - an exec-format LKM of an emulation either kept apart or folded into the emulation's
  *     module (NetBSD folded them; the default keeps them apart, the plan offers the merge);
  *   - the syscall slots of LKMs that let the old loader choose;
- *   - the machine whose paths (${MACHINE}) the tree is read for.
+ *   - the machine whose paths (${MACHINE}) the tree is read for, and the machine of each module
+ *     that is one port's code (module-machine.ts).
  * `lkm2mod plan` writes it out (plan-file.ts), the user edits it, `--plan` feeds it back.
  */
 import path from 'node:path';
 import { parseMachine } from '../source/make-env.ts';
 import { definedEmulation, kernelName, readTextFile, type LookupKind, type ReadText } from './module-names.ts';
 import { isIdentifier, MAXMODNAME } from './names.ts';
-import type { LkmKind, ModulePlan, ScanResult } from './plan.ts';
+import { moduleMachine, type ModuleMachine } from './module-machine.ts';
+import type { LkmKind, ModulePlan, ScanResult } from '../discover/plan.ts';
 
 export interface PlannedModule {
   /** The LKM's directory (absolute): what a plan line names the LKM by. */
@@ -31,6 +33,8 @@ export interface PlannedModule {
   reason: string;
   /** The plan file line that decided it, when it came from a plan. */
   line?: number;
+  /** The port it is for, when it is one port's code (the tree's machine otherwise). */
+  machine?: ModuleMachine;
 }
 
 export interface SharedModule {
@@ -83,8 +87,10 @@ export interface InferOptions {
 export function inferModuleSet(scan: ScanResult, opts: InferOptions = {}): ModuleSet {
   const read = opts.read ?? readTextFile;
   const plans = convertible(scan);
+  const treeMachine = scan.machine?.machine ?? null;
   const modules: PlannedModule[] = plans.map((p) => {
     const n = kernelName(p, p.name, read);
+    const machine = moduleMachine(p, treeMachine);
     return {
       dir: p.dir,
       lkm: p.name,
@@ -93,6 +99,7 @@ export function inferModuleSet(scan: ScanResult, opts: InferOptions = {}): Modul
       lookup: n.lookup,
       ...(n.renamedFrom !== undefined ? { renamedFrom: n.renamedFrom } : {}),
       reason: n.why ?? (n.renamedFrom !== undefined && n.reason ? n.reason : nameReason(n.lookup, n.name)),
+      ...(machine ? { machine } : {}),
     };
   });
   uniqueNames(modules);

@@ -15,7 +15,7 @@
  *    of INIT with an XXX marker: its undo must be written by hand.
  */
 import { walk, type SyntaxNode } from '../source/cparse.ts';
-import type { PreludeStatement, Registration, RuleContext, SourceFile } from './rule-api.ts';
+import type { PreludeStatement, Registration, RuleContext, SourceFile } from '../discover/rule-api.ts';
 import { addressee, elements, isNull, member, pointerList } from './rule-helpers.ts';
 
 /** vfs_opv_descs in a positional struct vfsops initialiser (NetBSD 4 and 5 sys/mount.h). */

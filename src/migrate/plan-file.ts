@@ -4,6 +4,7 @@
  *
  *   machine i386
  *   module  null            sys/lkm/vfs/miscfs/nullfs
+ *   machine mac68k for fd
  *   shared  layerfs         sys/miscfs/genfs/layer_subr.c sys/miscfs/genfs/layer_vnops.c
  *   merge   exec_linux_elf32 into compat_linux
  *   syscall procinfo        211
@@ -17,8 +18,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIdentifier, MAXMODNAME } from './names.ts';
+import { isPort } from './module-machine.ts';
+import { kernelTreeOf, sysDirAbove } from '../source/make-env.ts';
 import type { Merge, ModuleSet, PlannedModule, SharedModule, SlotDecision } from './module-set.ts';
-import type { Finding } from './plan.ts';
+import type { Finding } from '../discover/plan.ts';
 
 /** The plan as text; `base` is the directory paths are written relative to. */
 export function renderPlan(set: ModuleSet, base: string, title: string): string {
@@ -32,6 +35,8 @@ export function renderPlan(set: ModuleSet, base: string, title: string): string 
     '#',
     '#   machine NAME                 the machine ${MACHINE} paths in Makefiles are read for',
     '#   module  NAME  LKM-DIR        the module(9) name of the LKM in LKM-DIR',
+    '#   machine NAME  for MODULE     the machine of one module that is one port\'s code; a module',
+    '#                                without such a line is built for the tree\'s machine',
     '#   shared  NAME  SOURCE...      sources several LKMs built, as one module they require',
     '#   merge   EXEC  into  EMUL     fold exec-format module EXEC into emulation module EMUL',
     '#   syscall NAME  SLOT           the fixed syscall slot of a module whose LKM took any (-1);',
@@ -44,6 +49,9 @@ export function renderPlan(set: ModuleSet, base: string, title: string): string 
   const pad = (s: string) => s.padEnd(width);
   out.push('# --- modules ---', '');
   for (const m of set.modules) out.push(...comment(`${m.name}: ${m.reason}${m.renamedFrom ? `; the LKM was "${m.renamedFrom}"` : ''}.`), `module  ${pad(m.name)} ${rel(m.dir)}`, '');
+  const ported = set.modules.filter((m) => m.machine);
+  if (ported.length) out.push('# --- machines ---', '');
+  for (const m of ported) out.push(...comment(`${m.name}: ${m.machine!.reason}.`), `machine ${m.machine!.name} for ${m.name}`, '');
   if (set.shared.length) out.push('# --- shared modules ---', '');
   for (const s of set.shared) out.push(...comment(`${s.name}: ${s.reason}.`), `shared  ${pad(s.name)} ${s.sources.map(rel).join(' ')}`, '');
   const merges = [...set.merges.map((m) => ({ m, on: true })), ...set.possibleMerges.filter((p) => !set.merges.some((m) => m.from === p.from)).map((m) => ({ m, on: false }))];
@@ -82,6 +90,8 @@ export interface PlanDecisions {
   file: string;
   machine: { name: string; line: number } | null;
   modules: Array<{ name: string; dir: string; line: number }>;
+  /** `machine mac68k for fd`: one module's machine. */
+  machines: Array<{ name: string; module: string; line: number }>;
   shared: Array<{ name: string; sources: string[]; line: number }>;
   merges: Array<{ from: string; into: string; line: number }>;
   slots: Array<{ module: string; slot: number | null; line: number }>;
@@ -90,7 +100,7 @@ export interface PlanDecisions {
 /** Read a plan file's text; syntax errors are findings naming the line. */
 export function parsePlan(text: string, file: string): { plan: PlanDecisions; errors: Finding[] } {
   const base = path.dirname(path.resolve(file));
-  const plan: PlanDecisions = { file, machine: null, modules: [], shared: [], merges: [], slots: [] };
+  const plan: PlanDecisions = { file, machine: null, modules: [], machines: [], shared: [], merges: [], slots: [] };
   const errors: Finding[] = [];
   const err = (line: number, message: string) => errors.push({ file, line, severity: 'error', code: 'plan-syntax', message });
   const lines: PlanLine[] = text.split('\n').map((l, i) => ({ line: i + 1, words: l.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean) }));
@@ -99,7 +109,11 @@ export function parsePlan(text: string, file: string): { plan: PlanDecisions; er
     const [kw, ...rest] = words;
     switch (kw) {
       case 'machine':
-        if (rest.length !== 1) err(line, `machine takes one name (machine i386), not "${rest.join(' ')}".`);
+        if (rest.length === 3 && rest[1] === 'for') {
+          const twice = plan.machines.find((m) => m.module === rest[2]);
+          if (twice) err(line, `a second machine for ${rest[2]}; the first is line ${twice.line}. Keep one.`);
+          else plan.machines.push({ name: rest[0]!, module: rest[2]!, line });
+        } else if (rest.length !== 1) err(line, `machine takes one name (machine i386), or a name and a module (machine mac68k for fd), not "${rest.join(' ')}".`);
         else if (plan.machine) err(line, `a second machine line; the first is line ${plan.machine.line}. Keep one.`);
         else plan.machine = { name: rest[0]!, line };
         break;
@@ -193,6 +207,28 @@ export function applyPlan(
             line: chosen.line,
           },
     );
+  }
+  // A module's machine is the plan's: deleting its line builds it for the tree's machine. An
+  // LKM the plan does not mention keeps lkm2mod's inference.
+  for (const [i, m] of modules.entries()) {
+    if (!byDir.has(m.dir)) continue;
+    const { machine: _inferred, ...rest } = m;
+    modules[i] = rest;
+  }
+  for (const mm of plan.machines) {
+    const at = modules.findIndex((m) => m.name === mm.module);
+    if (at < 0) {
+      if (!outOfScope.has(mm.module)) stale(mm.line, `${mm.module} is not a module of the tree (its name in a module line, or lkm2mod's default); fix or delete this line.`);
+      continue;
+    }
+    const m = modules[at]!;
+    const S = kernelTreeOf(m.dir) ?? sysDirAbove(m.dir);
+    if (S && !isPort(S, mm.name)) {
+      stale(mm.line, `${mm.name} is not a port of this tree (no arch/${mm.name}/include with a conf/Makefile.${mm.name} or std.${mm.name}); name one the tree has.`);
+      continue;
+    }
+    const inferredOne = inferred.modules.find((x) => x.dir === m.dir)?.machine;
+    modules[at] = { ...m, machine: { name: mm.name, reason: inferredOne?.name === mm.name ? inferredOne.reason : `chosen in the plan (line ${mm.line})`, line: mm.line } };
   }
   const moduleNames = new Map(modules.map((m) => [m.name, m]));
   const dirToName = new Map(modules.map((m) => [m.dir, m.name]));

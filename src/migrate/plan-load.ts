@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../source/errors.ts';
 import { inferModuleSet, type ModuleSet } from './module-set.ts';
 import { applyPlan, parsePlan, type PlanDecisions } from './plan-file.ts';
-import type { Finding, ScanResult } from './plan.ts';
+import type { Finding, ScanResult } from '../discover/plan.ts';
 
 export function readPlanFile(file: string): PlanDecisions {
   let text: string;

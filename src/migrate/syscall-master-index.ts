@@ -13,7 +13,7 @@ import {
   type SyscallEntry,
   type SyscallsMaster,
 } from '../source/syscalls-master.ts';
-import type { ModulePlan } from './plan.ts';
+import type { ModulePlan } from '../discover/plan.ts';
 
 export interface TreeMaster {
   path: string;

@@ -19,7 +19,7 @@
  * syscall_establish cannot do: such code keeps patching by hand under kernconfig_lock).
  */
 import { walk, type SyntaxNode } from '../source/cparse.ts';
-import type { RuleContext, SourceFile } from './rule-api.ts';
+import type { RuleContext, SourceFile } from '../discover/rule-api.ts';
 import { constantEntry, masterFor, numberOf, optionalSlot, recordProvided, type ProvidedSyscall } from './syscall-master-index.ts';
 
 const PLACEHOLDERS = new Set(['sys_nosys', 'sys_lkmnosys', 'sys_nomodule']);

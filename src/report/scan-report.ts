@@ -3,8 +3,8 @@
  * terminal report (a table of modules, then every finding as `file:line: severity: message`).
  */
 import pc from 'picocolors';
-import type { Declaration, Finding, Handler, Module9, ModulePlan, ScanResult } from '../migrate/plan.ts';
-import { relativeTo, location } from './relative.ts';
+import type { Declaration, Finding, Handler, Module9, ModulePlan, ScanResult } from '../discover/plan.ts';
+import { relativeTo, location } from '../source/relative.ts';
 import { renderTable } from './table.ts';
 
 export interface ScanJson {

@@ -6,9 +6,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../source/errors.ts';
 import { applyChanges } from '../migrate/apply.ts';
-import { renderPatch, type FileChange } from '../report/diff.ts';
+import { renderPatch, type FileChange } from '../source/patch.ts';
 import type { ReviewOutcome } from './session.ts';
 
 export interface FinishResult {

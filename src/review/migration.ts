@@ -8,13 +8,13 @@
 import type { PlanDecisions } from '../migrate/plan-file.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from '../source/errors.ts';
 import { treeRoot } from '../source/tree-root.ts';
 import { convertPlans, type ConversionSet, type ModuleConversion } from '../migrate/convert.ts';
-import { discover } from '../migrate/discover.ts';
-import type { ScanResult } from '../migrate/plan.ts';
+import { discover } from '../discover/discover.ts';
+import type { ScanResult } from '../discover/plan.ts';
 import type { Machine } from '../source/make-env.ts';
-import type { Rule } from '../migrate/rule-api.ts';
+import type { Rule } from '../discover/rule-api.ts';
 import type { ModuleResult, ValidationReport } from '../validate/result.ts';
 import { Kernel } from '../kernel/kernel.ts';
 

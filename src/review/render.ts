@@ -3,9 +3,9 @@
  * it requires), its findings and its validation, as plain lines with optional colour.
  */
 import type { createColors } from 'picocolors';
-import type { Finding } from '../migrate/plan.ts';
-import { colorizePatch, renderPatch } from '../report/diff.ts';
-import { location } from '../report/relative.ts';
+import type { Finding } from '../discover/plan.ts';
+import { colorizePatch, renderPatch } from '../source/patch.ts';
+import { location } from '../source/relative.ts';
 import type { CheckResult, ModuleResult } from '../validate/result.ts';
 import type { ReviewUnit } from './units.ts';
 

@@ -9,7 +9,7 @@
  * accepts null has already decided about what it loads first. Otherwise, by name.
  */
 import type { ConversionSet, FileChange, ModuleConversion } from '../migrate/convert.ts';
-import type { Finding } from '../migrate/plan.ts';
+import type { Finding } from '../discover/plan.ts';
 import type { ModuleResult } from '../validate/result.ts';
 
 export interface ReviewUnit {

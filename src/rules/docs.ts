@@ -3,7 +3,7 @@
  * it, and docs/rules.md is it for the built-in rules (a test keeps the two equal, so the file
  * cannot drift from the code).
  */
-import type { Rule } from '../migrate/rule-api.ts';
+import type { Rule } from '../discover/rule-api.ts';
 
 export interface DocumentedRule {
   rule: Rule;

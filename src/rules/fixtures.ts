@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { applyChanges } from '../migrate/apply.ts';
 import { convertPlans, type ConversionSet } from '../migrate/convert.ts';
-import { discover } from '../migrate/discover.ts';
+import { discover } from '../discover/discover.ts';
 import type { RulePacks } from './pack.ts';
 
 export interface FixtureCase {

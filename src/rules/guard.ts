@@ -7,9 +7,9 @@
  * conflict found later, outside the rule's own call, is still laid at the pack's door.
  */
 import path from 'node:path';
-import { EditConflict, type EditSet } from '../migrate/edits.ts';
-import type { ModulePlan } from '../migrate/plan.ts';
-import type { DeclarationShape, ModuleRule, Rule, RuleContext, SourceFile, TreeContext, TreeRule } from '../migrate/rule-api.ts';
+import { EditConflict, type EditSet } from '../source/edits.ts';
+import type { ModulePlan } from '../discover/plan.ts';
+import type { DeclarationShape, ModuleRule, Rule, RuleContext, SourceFile, TreeContext, TreeRule } from '../discover/rule-api.ts';
 import type { Location, PackRuntime } from './execute.ts';
 
 export interface RuleFailure {

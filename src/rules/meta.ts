@@ -3,8 +3,8 @@
  * the docs test, and on a pack's rules when it loads (a pack's default export is whatever the
  * user wrote; the type checker cannot see what `export default` holds at run time).
  */
-import { LKM_KINDS } from '../migrate/plan.ts';
-import type { Rule } from '../migrate/rule-api.ts';
+import { LKM_KINDS } from '../discover/plan.ts';
+import type { Rule } from '../discover/rule-api.ts';
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

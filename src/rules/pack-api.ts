@@ -8,7 +8,7 @@
  * Kept free of the pipeline (discover, convert, validate), so type-checking a pack reads a few
  * dozen files rather than all of lkm2mod.
  */
-export { defineRule } from '../migrate/rule-api.ts';
+export { defineRule } from '../discover/rule-api.ts';
 export type {
   ConvertedModule,
   Declaration,
@@ -33,7 +33,7 @@ export type {
   Tree,
   TreeContext,
   TreeRule,
-} from '../migrate/rule-api.ts';
+} from '../discover/rule-api.ts';
 export { addressee, elements, isNull, member, pointerList } from '../migrate/rule-helpers.ts';
 export { isMinusOne, macroCallAt, referencedSymbol, stringValue } from '../migrate/descriptor.ts';
 export { builtinRules } from '../migrate/builtin-rules.ts';

@@ -13,10 +13,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { builtinRules } from '../migrate/builtin-rules.ts';
-import { compileShapeQuery } from '../migrate/discover-shapes.ts';
+import { compileShapeQuery } from '../discover/shapes.ts';
 import type { ConversionSet } from '../migrate/convert.ts';
-import type { Rule } from '../migrate/rule-api.ts';
-import { UserError, EXIT_USAGE } from '../cli/errors.ts';
+import type { Rule } from '../discover/rule-api.ts';
+import { UserError, EXIT_USAGE } from '../source/errors.ts';
 import type { PackDiagnostic } from './compile.ts';
 import { FailureLog, guardRule, type RuleFailure } from './guard.ts';
 import { ruleProblems } from './meta.ts';

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import { UserError } from '../cli/errors.ts';
+import { UserError } from './errors.ts';
 
 /** A file or path the walk could not use, and why, in words a user can act on. */
 export interface FileProblem {
@@ -203,5 +203,14 @@ export class FileReader {
     this.filesRead++;
     this.bytesRead += n;
     return this.buf.subarray(0, n);
+  }
+}
+
+/** Whether `p` is a regular file (false when it is missing or unreadable). */
+export function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
   }
 }

@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { logicalLines } from './makefile.ts';
+import { logicalLines } from './make-lines.ts';
 
 export interface MacroForm {
   /** The parameters as the header names them. */
@@ -26,6 +26,13 @@ export interface LkmInterface {
   macros: Map<string, MacroForm>;
   /** __NetBSD_Version__ from the tree's sys/param.h, when it has one. */
   version: number | null;
+  /**
+   * The members of each `struct lkm_*` the header defines, in order (a union member is one
+   * name): what a positional initialiser of a hand-built descriptor fills. NetBSD 1.x put
+   * `lkm_ver` second and a device's switch in a union (`lkm_dev`); NetBSD 4 has
+   * lkm_modver/sysver/envver and lkm_devname … lkm_cdevmaj.
+   */
+  structs: Map<string, string[]>;
 }
 
 const cache = new Map<string, LkmInterface | null>();
@@ -49,7 +56,41 @@ function read(sysDir: string): LkmInterface | null {
     const params = m[2]!.split(',').map((p) => p.trim()).filter(Boolean);
     macros.set(m[1]!, { params, line: l.line });
   }
-  return { file, macros, version: netbsdVersion(sysDir) };
+  return { file, macros, version: netbsdVersion(sysDir), structs: structMembers(text) };
+}
+
+/** `struct lkm_x { MODTYPE lkm_type; ... union { ... } lkm_dev; };` → lkm_x: [lkm_type, …, lkm_dev]. */
+export function structMembers(text: string): Map<string, string[]> {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/^[ \t]*#.*$/gm, '');
+  const out = new Map<string, string[]>();
+  const re = /\bstruct\s+(lkm_\w+)\s*\{/g;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    let depth = 1;
+    let i = re.lastIndex;
+    let start = i;
+    const members: string[] = [];
+    for (; i < code.length && depth > 0; i++) {
+      const c = code[i];
+      if (c === '{') depth++;
+      else if (c === '}') depth--;
+      else if (c === ';' && depth === 1) {
+        const name = memberName(code.slice(start, i));
+        if (name) members.push(name);
+        start = i + 1;
+      }
+    }
+    if (!out.has(m[1]!) && members.length) out.set(m[1]!, members);
+    re.lastIndex = i;
+  }
+  return out;
+}
+
+/** The name a member declaration declares: `int (*f) __P((int))` → f, `char x[4]` → x. */
+function memberName(decl: string): string | null {
+  const fnptr = /\(\s*\*\s*(\w+)\s*\)/.exec(decl);
+  if (fnptr) return fnptr[1]!;
+  const m = /(\w+)\s*(?:\[[^\]]*\]\s*)*(?::\s*\d+\s*)?$/.exec(decl.trim());
+  return m ? m[1]! : null;
 }
 
 /** `LKM_VERSION` of the tree's sys/lkm.h (the LKM loader's interface version), or null. */

@@ -18,6 +18,7 @@ import { DEFAULT_MACHINE } from '../source/make-env.ts';
 import { lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
+import { compileDevswConf, devswConfFile } from '../kernel/devsw-conf.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -91,6 +92,42 @@ export class Catalog {
     return (name) => tree.lookup(name);
   }
 
+  private readonly confs = new Map<string, ModuleObject | Error | null>();
+
+  /**
+   * The device switch configuration of the kernel a module of `machine` loads into: its tree's
+   * arch/<machine>/<machine>/conf.c, compiled once (NetBSD 1.x; later trees have none, and
+   * the kernel's own model of their pointer-shaped switches stands). An Error when conf.c
+   * does not compile: the kernel then has the model's switches, and the error is the reason.
+   */
+  devswConf(machine: string = this.settings.machine ?? DEFAULT_MACHINE.machine): ModuleObject | Error | null {
+    const S = this.kernelTree();
+    if (!S) return null;
+    const key = `${S}\0${machine}`;
+    if (!this.confs.has(key)) {
+      const file = devswConfFile(S, machine);
+      let conf: ModuleObject | Error | null = null;
+      if (file) {
+        try {
+          conf = compileDevswConf(file, S, machine);
+        } catch (err) {
+          conf = err instanceof Error ? err : new Error(String(err));
+        }
+      }
+      this.confs.set(key, conf);
+    }
+    return this.confs.get(key)!;
+  }
+
+  /** The kernel tree ($S) the modules sit in, or undefined outside one. */
+  private kernelTree(): string | undefined {
+    for (const s of this.byName.values()) {
+      const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);
+      if (S) return realPath(S);
+    }
+    return undefined;
+  }
+
   spec(name: string): ModuleSpec | undefined {
     return this.byName.get(name);
   }
@@ -159,12 +196,21 @@ export class Catalog {
     });
   }
 
+  /** The machine of the module a directory is (or was, as an LKM): its own port's, or the tree's. */
+  machineOf(md: ModuleDir): string {
+    for (const s of this.byName.values()) {
+      const dirs = [s.moduleDir.dir, s.lkm?.moduleDir.dir, ...(s.lkm?.folded ?? []).map((f) => f.moduleDir.dir)];
+      if (s.machine && dirs.includes(md.dir)) return s.machine;
+    }
+    return this.settings.machine ?? DEFAULT_MACHINE.machine;
+  }
+
   /**
-   * The machine a module is compiled for: the --machine port when the module's kernel tree has
-   * it (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
+   * The machine a module is compiled for: its machine when the module's kernel tree has that
+   * port (its machine/ headers), the simulated kernel's default otherwise (bundled headers only).
    */
   private archFor(md: ModuleDir): string | undefined {
-    const m = this.settings.machine ?? DEFAULT_MACHINE.machine;
+    const m = this.machineOf(md);
     const S = findKernelTree(md.dir);
     return S && fs.existsSync(path.join(S, 'arch', m, 'include')) ? m : undefined;
   }

@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FileChange } from '../report/diff.ts';
+import type { FileChange } from '../source/patch.ts';
 import type { OverlayMap } from './spec.ts';
 
 export class Overlay implements OverlayMap {

@@ -72,6 +72,8 @@ export interface ModuleResult {
 export interface TogetherResult extends CheckResult {
   name: 'together';
   modules: string[];
+  /** The machines, when the modules are of more than one (a port's own module): one kernel each. */
+  machines?: string[];
 }
 
 export interface ValidationReport {

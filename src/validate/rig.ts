@@ -20,18 +20,22 @@ export interface RigOptions {
   era?: 'module' | 'lkm';
   /** Modules module_load must not find. */
   hidden?: ReadonlySet<string>;
+  /** The machine of the module the scenario is about (its own port's kernel); the tree's by default. */
+  machine?: string;
 }
 
 export class Rig {
   readonly k: Kernel;
 
   constructor(catalog: Catalog, opts: RigOptions = {}) {
+    const conf = catalog.devswConf(opts.machine);
     this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden), memory: catalog.settings.kernelMemory,
       treeSymbols: catalog.treeSymbols(),
       version: catalog.treeVersion() ?? undefined,
       lkmVersion: catalog.treeLkmVersion() ?? undefined,
       // A module of the tree named like a built-in (ffs) replaces it, as in a kernel configured without it.
       omitBuiltins: catalog.specs().map((s) => s.name),
+      devswConf: conf instanceof Error ? undefined : (conf ?? undefined),
     });
   }
 

@@ -47,6 +47,11 @@ export interface ModuleSpec {
   notes: string[];
   /** Conversion failed: nothing to compile; `notes` say why. */
   unconverted?: boolean;
+  /**
+   * The port the module is one of (the plan's `machine mac68k for fd`): compiled with that
+   * port's headers and validated in that port's kernel. The tree's machine when absent.
+   */
+  machine?: string;
 }
 
 /** Where converted sources were materialised, so paths can be shown as the user will have them. */

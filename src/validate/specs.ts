@@ -6,9 +6,10 @@
 import path from 'node:path';
 import { readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
 import type { ConversionSet, ModuleConversion } from '../migrate/convert.ts';
-import type { Finding, Module9, ModulePlan, ScanResult } from '../migrate/plan.ts';
+import type { Finding, Module9, ModulePlan, ScanResult } from '../discover/plan.ts';
 import type { Overlay } from './overlay.ts';
 import type { LkmOriginal, ModuleSpec } from './spec.ts';
+import { moduleMachine } from '../migrate/module-machine.ts';
 
 export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: Overlay | null): ModuleSpec[] {
   const specs: ModuleSpec[] = [];
@@ -18,7 +19,8 @@ export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: O
     // A plan folded it into its emulation's module: validated there, with it.
     if (m.mergedInto) continue;
     const folded = set.modules.filter((f) => f.mergedInto === m.name).map((f) => ({ moduleDir: lkmDir(f.plan), ...(f.plan.entry ? { entry: f.plan.entry.name } : {}) }));
-    specs.push(convertedSpec(m, overlay, folded));
+    const machine = set.moduleSet?.modules.find((pm) => pm.dir === m.plan.dir)?.machine?.name;
+    specs.push({ ...convertedSpec(m, overlay, folded), ...(machine ? { machine } : {}) });
   }
   // LKMs discovery found and convert could not take (no declaration it could read). A set
   // that holds only some of the modules (review revalidates one) leaves the others alone.
@@ -27,7 +29,9 @@ export function conversionSpecs(set: ConversionSet, scan: ScanResult, overlay: O
     const own = [...plan.findings, ...set.findings.filter((f) => belongsTo(f, plan))];
     if (!own.some((f) => f.code === 'no-declaration')) continue;
     const name = plan.kmod ?? plan.name;
+    const machine = moduleMachine(plan, scan.machine?.machine ?? null)?.name;
     specs.push({
+      ...(machine ? { machine } : {}),
       name,
       kind: plan.kind,
       input: 'lkm',
@@ -95,7 +99,9 @@ export function module9Spec(m: Module9): ModuleSpec {
     includeDirs: [],
     problems: [],
   };
+  const machine = moduleMachine({ dir: m.dir, files: [] }, null)?.name;
   return {
+    ...(machine ? { machine } : {}),
     name: moduleDir.name,
     kind: m.moduleClass.toLowerCase(),
     input: 'module',

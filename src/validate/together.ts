@@ -48,40 +48,54 @@ export async function together(specs: readonly ModuleSpec[], results: readonly M
     return { ...o.note('no module passes on its own: nothing to load together').done(), name: 'together', skipped: true, modules: [] };
   }
 
+  // A port's own modules (the plan's `machine mac68k for fd`) go into that port's kernel: one
+  // kernel per machine, each holding every module built for it.
+  const machines = [...new Set(members.map((m) => catalog.machineOf(m.spec.moduleDir)))].sort();
+  const loaded: string[] = [];
+  for (const machine of machines) {
+    const group = members.filter((m) => catalog.machineOf(m.spec.moduleDir) === machine);
+    const label = machines.length > 1 ? `${machine}: ` : '';
+    loaded.push(...(await loadTogether(group, catalog, machine, o, label)));
+  }
+  return { ...o.done(), name: 'together', modules: loaded, ...(machines.length > 1 ? { machines } : {}) };
+}
+
+/** Load a group into one kernel of `machine`, requisites first, and unload it in reverse: the names loaded. */
+async function loadTogether(members: Member[], catalog: Catalog, machine: string, o: Outcome, label: string): Promise<string[]> {
   const order = loadOrder(members, o);
-  const rig = new Rig(catalog);
+  const rig = new Rig(catalog, { machine });
   const boot = rig.snap();
   const loaded: Member[] = [];
   for (const m of order) {
     const r = await rig.load(m.object);
     if (r.error) {
       const after = loaded.length ? ` (loaded before it: ${loaded.map((x) => x.name).join(', ')})` : '';
-      o.fail(`${m.name} does not load with the others${after}: ${describe(r)}`);
+      o.fail(`${label}${m.name} does not load with the others${after}: ${describe(r)}`);
       continue;
     }
     loaded.push(m);
   }
   const brought = rig.k.modules.list.filter((x) => !(x.info.name in boot.modules) && !loaded.some((m) => m.name === x.info.name)).map((x) => x.info.name);
   o.note(
-    `loaded ${loaded.length} of ${order.length} module(s) into one kernel, requisites first: ${loaded.map((m) => m.name).join(', ') || '-'}` +
+    `${label}loaded ${loaded.length} of ${order.length} module(s) into one kernel, requisites first: ${loaded.map((m) => m.name).join(', ') || '-'}` +
       (brought.length ? `; requisites found in the tree: ${brought.join(', ')}` : ''),
   );
 
   const unloaded: string[] = [];
   for (const m of [...loaded].reverse()) {
     const r = await rig.unload(m.name);
-    if (r.error) o.fail(`${m.name} does not unload (in reverse order of loading, after ${unloaded.join(', ') || 'nothing'}): ${describe(r)}`);
+    if (r.error) o.fail(`${label}${m.name} does not unload (in reverse order of loading, after ${unloaded.join(', ') || 'nothing'}): ${describe(r)}`);
     else unloaded.push(m.name);
   }
   for (const name of rig.k.modules.list.filter((x) => !(x.info.name in boot.modules)).map((x) => x.info.name)) {
     const r = await rig.unload(name);
-    if (r.error) o.fail(`requisite ${name} does not unload once every module is gone: ${describe(r)}`);
+    if (r.error) o.fail(`${label}requisite ${name} does not unload once every module is gone: ${describe(r)}`);
   }
-  if (unloaded.length === loaded.length) o.note(`unloaded in reverse order: ${unloaded.join(', ') || '-'}`);
+  if (unloaded.length === loaded.length) o.note(`${label}unloaded in reverse order: ${unloaded.join(', ') || '-'}`);
   const rest = changes(boot, rig.snap());
-  for (const line of rest) o.fail(`left behind after unloading them all: ${withUndoHint(line)}`);
-  if (rest.length === 0) o.note('the kernel after unloading them all is as it booted');
-  return { ...o.done(), name: 'together', modules: loaded.map((m) => m.name) };
+  for (const line of rest) o.fail(`${label}left behind after unloading them all: ${withUndoHint(line)}`);
+  if (rest.length === 0) o.note(`${label}the kernel after unloading them all is as it booted`);
+  return loaded.map((m) => m.name);
 }
 
 /**

@@ -115,12 +115,12 @@ export const subsystemFunctions: KernelFunctionSpec[] = [
   {
     name: 'bdevsw_lookup_major',
     returns: 'value',
-    call: (k, args) => int(k.devsw.occupied('block').find((e) => e.devsw === structArg(args, 0, 'bdevsw'))?.major ?? -1),
+    call: (k, args) => int(k.devsw.majorOf('block', structArg(args, 0, 'bdevsw'))),
   },
   {
     name: 'cdevsw_lookup_major',
     returns: 'value',
-    call: (k, args) => int(k.devsw.occupied('char').find((e) => e.devsw === structArg(args, 0, 'cdevsw'))?.major ?? -1),
+    call: (k, args) => int(k.devsw.majorOf('char', structArg(args, 0, 'cdevsw'))),
   },
 
   // ---- exec formats (kern_exec.c) ----

@@ -18,6 +18,7 @@ import {
   StructCell,
 } from '../machine/memory.ts';
 import { constant } from '../abi.ts';
+import { copyInto } from '../machine/cells.ts';
 import { errno } from '../errno.ts';
 import { asStruct } from '../kfuncs/args.ts';
 import { attachInits, pointerList } from '../subsys/autoconf.ts';
@@ -225,7 +226,11 @@ function loadOldDev(k: Kernel, o: StructCell, any: StructCell): number {
   if (!devsw) return errno('EINVAL');
   const r = k.devsw.installStatic(sw, signed(readField(any, 'lkm_offset')), devsw, readCString(readField(any, 'lkm_name')) ?? '?');
   if (typeof r === 'number') return r;
-  (field(field(o, 'lkm_olddev'), sw === 'block' ? 'bdev' : 'cdev') as ScalarCell).value = r.previous.k === 'ptr' ? r.previous : NULL_PTR;
+  // lkm_olddev holds the old entry: a pointer (NetBSD 1.5 on), or the whole old switch (1.x).
+  const old = field(field(o, 'lkm_olddev'), sw === 'block' ? 'bdev' : 'cdev');
+  if (old instanceof StructCell) {
+    if (r.previous instanceof StructCell) copyInto(old, r.previous);
+  } else (old as ScalarCell).value = !(r.previous instanceof StructCell) && r.previous.k === 'ptr' ? r.previous : NULL_PTR;
   setOffset(any, r.major);
   return 0;
 }
@@ -234,7 +239,12 @@ function unloadOldDev(k: Kernel, o: StructCell, any: StructCell): number {
   const sw = asNumber(readField(o, 'lkm_devtype')) === constant('LM_DT_BLOCK') ? 'block' : 'char';
   const major = signed(readField(any, 'lkm_offset'));
   if (major < 0) return 0;
-  const previous = readField(field(o, 'lkm_olddev'), sw === 'block' ? 'bdev' : 'cdev');
+  const old = field(field(o, 'lkm_olddev'), sw === 'block' ? 'bdev' : 'cdev');
+  if (old instanceof StructCell) {
+    k.devsw.restoreStatic(sw, major, old);
+    return 0;
+  }
+  const previous = load(old);
   k.devsw.restoreStatic(sw, major, previous.k === 'ptr' ? previous : NULL_PTR);
   return 0;
 }

@@ -258,7 +258,7 @@ export class LkmLoader {
       );
       return asNumber(r);
     } catch (err) {
-      if (isCrash(err)) throw new KernelError(ECRASH, `${lkm.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}`);
+      if (isCrash(err)) throw new KernelError(ECRASH, `${lkm.name}: ${cmd} ${stopped(err)}: ${crashMessage(err)}${this.k.standInNote(crashMessage(err))}`);
       throw err;
     }
   }

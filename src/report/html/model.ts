@@ -8,9 +8,9 @@
 import path from 'node:path';
 import { diffLines } from 'diff';
 import type { FileChange, ModuleConversion } from '../../migrate/convert.ts';
-import type { Finding, Module9, Severity } from '../../migrate/plan.ts';
+import type { Finding, Module9, Severity } from '../../discover/plan.ts';
 import type { CheckResult, ModuleResult } from '../../validate/result.ts';
-import { relativeTo } from '../relative.ts';
+import { relativeTo } from '../../source/relative.ts';
 import { relativeText, resultFor, type BuiltinModule, type Migration } from '../../review/migration.ts';
 import { anchor } from './escape.ts';
 

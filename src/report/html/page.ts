@@ -11,7 +11,7 @@ import { fileStatus, type Report, type ReportFinding, type ReportModule, type Re
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
 import { renderSideBySide } from './side-by-side.ts';
-import { relativeTo } from '../relative.ts';
+import { relativeTo } from '../../source/relative.ts';
 
 export interface PageOptions {
   /** Paths in the changes are absolute; they are shown relative to this directory. */

@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../cli/errors.ts';
+import { UserError } from '../../source/errors.ts';
 import type { Report } from './model.ts';
 import { renderPage } from './page.ts';
 

@@ -15,7 +15,7 @@ import type { ModuleSpec } from '../spec.ts';
 
 export async function dependencies(s: Subject): Promise<CheckResult> {
   const o = new Outcome('dependencies');
-  const rig = new Rig(s.catalog);
+  const rig = new Rig(s.catalog, { machine: s.spec.machine });
   const used = new Map<string, string[]>(s.required.map((r) => [r, []]));
   const providers = requisiteSymbols(s, o);
 
@@ -63,7 +63,7 @@ export async function dependencies(s: Subject): Promise<CheckResult> {
 
   // Each requisite taken away in turn: the load must fail, naming it, and change nothing.
   for (const req of s.required) {
-    const without = new Rig(s.catalog, { hidden: new Set([req]) });
+    const without = new Rig(s.catalog, { hidden: new Set([req]), machine: s.spec.machine });
     const before = without.snap();
     const r = await without.load(s.object);
     if (r.error === 0) {

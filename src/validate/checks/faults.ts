@@ -50,7 +50,7 @@ class Bench {
   /** A clean kernel, rebooted when the last scenario left something behind. */
   async clean(): Promise<Rig> {
     if (this.dirty) {
-      this.rig = new Rig(this.s.catalog);
+      this.rig = new Rig(this.s.catalog, { machine: this.s.spec.machine });
       const err = await this.rig.loadRequisites(this.s.required);
       if (err) throw new Error(err);
       this.base = this.rig.snap();

@@ -25,7 +25,7 @@ async function autoloadsByType(s: Subject, o: Outcome, name: string, fstypes: st
       o.warn(`it registers file system type ${fstype} but is named ${name}: mount -t ${fstype} autoloads module "${fstype}", so this one is never autoloaded; name it ${fstype}`, modcmdSite(s));
       continue;
     }
-    const fresh = new Rig(s.catalog);
+    const fresh = new Rig(s.catalog, { machine: s.spec.machine });
     const m = await fresh.k.mount(fstype);
     if (m.error) {
       o.fail(`mount -t ${fstype} in a kernel without ${name} loaded did not autoload it: ${describe(m)}`, modcmdSite(s));
@@ -38,7 +38,7 @@ async function autoloadsByType(s: Subject, o: Outcome, name: string, fstypes: st
 
 export async function lifecycle(s: Subject): Promise<CheckResult> {
   const o = new Outcome('lifecycle');
-  const rig = new Rig(s.catalog);
+  const rig = new Rig(s.catalog, { machine: s.spec.machine });
   const boot = rig.snap();
   const name = s.infoName;
   const bootTypes = new Set(rig.k.vfs.entries().map((e) => e.name));

@@ -15,7 +15,7 @@ export async function repeat(s: Subject): Promise<CheckResult> {
   const cycles = s.settings.repeat;
   if (cycles < 2) return skipped('repeat', `--repeat ${cycles}: nothing to compare`);
   const o = new Outcome('repeat');
-  const rig = new Rig(s.catalog);
+  const rig = new Rig(s.catalog, { machine: s.spec.machine });
   const err = await rig.loadRequisites(s.required);
   if (err) return skipped('repeat', `cannot set up: ${err}`);
   // The log would grow by design; what is measured is everything else.

@@ -74,7 +74,11 @@ export function address(e: Expr, f: Frame): PtrValue {
       try {
         if (e.arrow) {
           const p = value(e.base, f);
-          if (p.k === 'ptr' && p.target === null) throw new CRuntimeError(e.site, `null pointer dereference reading ->${e.path[e.path.length - 1]}`);
+          if (p.k === 'ptr' && p.target === null) {
+            // Name the pointer when it is a variable: `current_mac_model->class` says what was NULL.
+            const via = e.base.op === 'global' ? e.base.symbol.replace(/@.*$/, '') : '';
+            throw new CRuntimeError(e.site, `null pointer dereference reading ${via}->${e.path[e.path.length - 1]}`);
+          }
           const st = e.base.type.kind === 'ptr' ? e.base.type.to : e.base.type;
           cell = cellAt(p.k === 'ptr' ? typed(p, st, f) : p);
         } else if (e.base.op === 'call') {
