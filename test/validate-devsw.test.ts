@@ -24,8 +24,8 @@ const S = path.join(ROOT, 'test/fixtures/validate/devsw-tree/sys');
 function boot(): Kernel {
   const file = devswConfFile(S, 'i386');
   assert.ok(file, 'the fixture has arch/i386/i386/conf.c');
-  const tree = new TreeIndex([S], new Set());
-  return Kernel.boot({ era: 'lkm', devswConf: compileDevswConf(file, S, 'i386'), treeSymbols: (n) => tree.lookup(n) });
+  const tree = new TreeIndex([S]);
+  return Kernel.boot({ era: 'lkm', devswConf: compileDevswConf(file, S, 'i386'), treeSymbols: (n) => tree.lookup(n, new Set()) });
 }
 
 function slot(k: Kernel, major: number): StructCell {

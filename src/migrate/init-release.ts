@@ -57,7 +57,7 @@ interface Acquisition {
   callee: string;
   /** The function it is written in. */
   fnName: string;
-  /** The global that holds it. */
+  /** The module's global that holds it; null when it is not held in one. */
   key: string | null;
   /** What it is, for messages: `the pool cd9660_node_pool`. */
   what: string;
@@ -207,8 +207,8 @@ class Analysis {
       }
       const def = this.functions.get(name);
       if (def && !stack.includes(name)) {
-        const why = inherited ?? twice ?? position(n, region.node, region.fn);
-        const inner = this.steps({ file: def.file, node: def.node, fn: def.node }, why ? `${why} (it calls ${name}())` : null, [...stack, name]);
+        const why = inherited ?? twice ?? position(n, region.node, region.fn, { made: `${fnName}() calls ${name}()`, making: `calling ${name}()` });
+        const inner = this.steps({ file: def.file, node: def.node, fn: def.node }, why, [...stack, name]);
         if (inner.length) out.push({ kind: 'call', callee: name, file, call: n, conds, steps: inner });
       }
       return true;
@@ -234,12 +234,13 @@ class Analysis {
       if (!/^\w+$/.test(target)) return { ...acq, problem: acq.problem ?? `it is stored in ${target}, not in a global variable` };
       key = target;
     }
-    acq.key = key;
     if (declaredIn(fn, key)) {
       if (file.identifiers(key, fn).some((id) => releaseCall(id))) return null;
       return { ...acq, problem: acq.problem ?? `it is kept in the local ${key}` };
     }
     if (!this.definesGlobal(key)) return { ...acq, problem: acq.problem ?? `${key} is not defined in the module's sources` };
+    // Only a global of the module's is looked for elsewhere (released on unload, replaced).
+    acq.key = key;
     const rel = this.releaseOf(callee, key, args);
     if ('problem' in rel) return { ...acq, problem: acq.problem ?? rel.problem };
     return { ...acq, release: rel.text };
@@ -346,7 +347,9 @@ class Analysis {
       }
       const how = acq.release ? ` (${acq.release.replace(/;$/, '')})` : '';
       this.job.marker(acq.file.path, acq.call.startIndex, 'init-release-by-hand', 'warning',
-        `${acq.fnName}() acquires ${acq.what} on load and nothing releases it at unload (${why}), but lkm2mod cannot release it safely: ${acq.problem ?? 'it is not paired'}. Release it${how} in ${modcmd}'s MODULE_CMD_FINI${after}.`);
+        acq.key
+          ? `${acq.fnName}() acquires ${acq.what} on load and nothing releases it at unload (${why}), but lkm2mod cannot release it safely: ${acq.problem ?? 'it is not paired'}. Release it${how} in ${modcmd}'s MODULE_CMD_FINI${after}.`
+          : `${acq.fnName}() acquires ${acq.what} on load, and lkm2mod can neither see what releases it at unload nor release it safely itself: ${acq.problem ?? 'it is not paired'}. If nothing does, release it${how} in ${modcmd}'s MODULE_CMD_FINI${after}.`);
     }
   }
 
@@ -464,18 +467,18 @@ function directive(cond: string): string {
  * Why a call in a region does not run exactly once whenever the region runs: a loop, a branch,
  * an earlier return that may leave the function having succeeded.
  */
-function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode): string | null {
+function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode, say = { made: 'it is made', making: 'making it' }): string | null {
   for (let child = node, p = node.parent; p && child.id !== region.id; child = p, p = p.parent) {
-    if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') return 'it is made in a loop';
+    if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') return `${say.made} in a loop`;
     if (p.type === 'if_statement' && child.id !== p.childForFieldName('condition')?.id) {
       const cond = (p.childForFieldName('condition')?.text ?? 'a condition').replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1');
-      return `it is made only when ${oneLine(cond)} ${p.childForFieldName('alternative')?.id === child.id ? 'is false' : 'holds'}`;
+      return `${say.made} only when ${oneLine(cond)} ${p.childForFieldName('alternative')?.id === child.id ? 'is false' : 'holds'}`;
     }
-    if (p.type === 'conditional_expression' && child.id !== p.childForFieldName('condition')?.id) return 'it is made in one arm of a ?: expression';
+    if (p.type === 'conditional_expression' && child.id !== p.childForFieldName('condition')?.id) return `${say.made} in one arm of a ?: expression`;
     if (p.type === 'binary_expression' && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? '') && child.id === p.childForFieldName('right')?.id) {
-      return 'it is made on one side of a && or ||';
+      return `${say.made} on one side of a && or ||`;
     }
-    if (p.type === 'case_statement' && p.id !== region.id) return 'it is made in one case of a switch';
+    if (p.type === 'case_statement' && p.id !== region.id) return `${say.made} in one case of a switch`;
   }
   let early: SyntaxNode | null = null;
   walk(region, (n) => {
@@ -487,7 +490,7 @@ function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode): string 
     }
     return true;
   });
-  return early ? `${functionName(fn) ?? 'the function'}() can return before making it` : null;
+  return early ? `${functionName(fn) ?? 'the function'}() can return before ${say.making}` : null;
 }
 
 /** `G = malloc(…)`, `G = (T *)malloc(…)`, `(G = malloc(…)) == NULL`: the left-hand side as written. */
