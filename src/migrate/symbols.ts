@@ -149,12 +149,21 @@ export class SymbolIndex {
    * The modules `module` needs, each with its reason: the symbols it uses that they define and
    * neither it nor the kernel proper does. `extraUses` are symbols the conversion introduced.
    */
-  async required(
+  required(
     module: string,
     extraUses: Iterable<string> = [],
     /** False for a symbol the conversion no longer refers to (its calls were rewritten). */
     stillUsed: (symbol: string) => boolean = () => true,
-  ): Promise<{ required: Requirement[]; ambiguous: string[] }> {
+  ): { required: Requirement[]; ambiguous: string[] } {
+    return runSync(this.requiredSteps(module, extraUses, stillUsed));
+  }
+
+  /** required(), returning to the event loop between the kernel files it parses: their trees are freed as it goes. */
+  requiredAsync(module: string, extraUses: Iterable<string> = [], stillUsed: (symbol: string) => boolean = () => true): Promise<{ required: Requirement[]; ambiguous: string[] }> {
+    return runAsync(this.requiredSteps(module, extraUses, stillUsed));
+  }
+
+  private *requiredSteps(module: string, extraUses: Iterable<string>, stillUsed: (symbol: string) => boolean): Generator<void, { required: Requirement[]; ambiguous: string[] }> {
     this.materialize(module);
     const extra = new Set(extraUses);
     const uses = new Set([...(this.uses.get(module) ?? []), ...extra]);
@@ -166,7 +175,7 @@ export class SymbolIndex {
       const by = [...this.defs.entries()].filter(([m, d]) => m !== module && d.has(sym)).map(([m]) => m);
       if (by.length && (extra.has(sym) || (stillUsed(sym) && this.compiledUse(module, sym)))) wanted.set(sym, by);
     }
-    const kernel = await this.kernelDefines(new Set(wanted.keys()));
+    const kernel = yield* this.kernelDefines(new Set(wanted.keys()));
     const perModule = new Map<string, string[]>();
     const ambiguous: string[] = [];
     for (const [sym, by] of wanted) {
@@ -218,7 +227,16 @@ export class SymbolIndex {
    * header of theirs define), not another module, not the kernel. Header macros are read from
    * the directories of the module's includes as far as the tree holds them.
    */
-  async unresolvedCalls(module: string, stillUsed: (symbol: string) => boolean = () => true): Promise<string[]> {
+  unresolvedCalls(module: string, stillUsed: (symbol: string) => boolean = () => true): string[] {
+    return runSync(this.unresolvedSteps(module, stillUsed));
+  }
+
+  /** unresolvedCalls(), returning to the event loop between the kernel files it parses: their trees are freed as it goes. */
+  unresolvedCallsAsync(module: string, stillUsed: (symbol: string) => boolean = () => true): Promise<string[]> {
+    return runAsync(this.unresolvedSteps(module, stillUsed));
+  }
+
+  private *unresolvedSteps(module: string, stillUsed: (symbol: string) => boolean): Generator<void, string[]> {
     this.materialize(module);
     const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
     const own = this.defs.get(module) ?? new Set<string>();
@@ -241,7 +259,7 @@ export class SymbolIndex {
     const other = this.otherDefinitions();
     const rest = candidates.filter((c) => !macros.has(c) && !other(c) && stillUsed(c));
     if (rest.length === 0) return [];
-    const kernel = await this.kernelDefines(new Set(rest));
+    const kernel = yield* this.kernelDefines(new Set(rest));
     return rest.filter((c) => !kernel.has(c)).sort();
   }
 
@@ -315,7 +333,7 @@ export class SymbolIndex {
   private kernelDone = new Map<string, boolean>();
 
   /** Which of `symbols` the kernel proper defines; files are parsed only if they mention one. */
-  private async kernelDefines(symbols: Set<string>): Promise<Set<string>> {
+  private *kernelDefines(symbols: Set<string>): Generator<void, Set<string>> {
     const out = new Set<string>();
     const todo = [...symbols].filter((s) => {
       const known = this.kernelDone.get(s);
@@ -323,7 +341,7 @@ export class SymbolIndex {
       return known === undefined;
     });
     if (todo.length === 0) return out;
-    const found = await this.kernelDefining(new Set(todo));
+    const found = yield* this.kernelDefining(new Set(todo));
     for (const s of todo) {
       this.kernelDone.set(s, found.has(s));
       if (found.has(s)) out.add(s);
@@ -342,7 +360,7 @@ export class SymbolIndex {
    * in the first files parsed rather than after hundreds. Files the conversion does not
    * otherwise open are not kept, only their globals.
    */
-  private async kernelDefining(symbols: Set<string>): Promise<Set<string>> {
+  private *kernelDefining(symbols: Set<string>): Generator<void, Set<string>> {
     const found = new Set<string>();
     const open = new Set(symbols);
     const take = (globals: Set<string>) => {
@@ -371,7 +389,8 @@ export class SymbolIndex {
       if (!open.size) break;
       if (!c.named.some((s) => open.has(s))) continue;
       const globals = this.kernelFileGlobals(c.file);
-      await releaseTrees();
+      // A turn of the event loop here frees the tree (see releaseTrees).
+      yield;
       if (globals) take(globals);
     }
     return found;
@@ -461,4 +480,21 @@ function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {
   if (!a) return b;
   for (const x of b) a.add(x);
   return a;
+}
+
+/** Runs the steps to their end without stopping. */
+function runSync<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs the steps, returning to the event loop at each (tree-sitter frees trees only there). */
+async function runAsync<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await releaseTrees();
+  }
 }
