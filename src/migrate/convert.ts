@@ -250,7 +250,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   for (const p of prepared.values()) {
     if (p.job.helperOf) continue;
     const parts = jobsOf(p.job.name);
-    const { required: inferred, ambiguous } = index.required(
+    const { required: inferred, ambiguous } = await index.requiredAsync(
       p.job.name,
       parts.flatMap((j) => [...j.uses]),
       (sym) => parts.some((j) => stillUsed(j, sym)),
@@ -259,7 +259,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     p.required = required;
     // Only a whole kernel tree (one with config files) says what the kernel defines.
     const sys = sysDirOf(p.job.plan.dir);
-    const nowhere = sys && built.configured.includes(sys) ? index.unresolvedCalls(p.job.name, (sym) => parts.some((j) => stillUsed(j, sym))) : [];
+    const nowhere = sys && built.configured.includes(sys) ? await index.unresolvedCallsAsync(p.job.name, (sym) => parts.some((j) => stillUsed(j, sym))) : [];
     if (nowhere.length) {
       const shown = nowhere.length > 6 ? `${nowhere.slice(0, 6).join(', ')} and ${nowhere.length - 6} more` : nowhere.join(', ');
       p.job.finding({

@@ -9,6 +9,7 @@
  */
 import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { releaseTrees } from '../source/cparse.ts';
 import { readSource } from '../source/text-encoding.ts';
 import { CSource, type SourceCache } from './csource.ts';
 import { PreprocessorConditions } from '../discover/conditions.ts';
@@ -154,6 +155,15 @@ export class SymbolIndex {
     /** False for a symbol the conversion no longer refers to (its calls were rewritten). */
     stillUsed: (symbol: string) => boolean = () => true,
   ): { required: Requirement[]; ambiguous: string[] } {
+    return runSync(this.requiredSteps(module, extraUses, stillUsed));
+  }
+
+  /** required(), returning to the event loop between the kernel files it parses: their trees are freed as it goes. */
+  requiredAsync(module: string, extraUses: Iterable<string> = [], stillUsed: (symbol: string) => boolean = () => true): Promise<{ required: Requirement[]; ambiguous: string[] }> {
+    return runAsync(this.requiredSteps(module, extraUses, stillUsed));
+  }
+
+  private *requiredSteps(module: string, extraUses: Iterable<string>, stillUsed: (symbol: string) => boolean): Generator<void, { required: Requirement[]; ambiguous: string[] }> {
     this.materialize(module);
     const extra = new Set(extraUses);
     const uses = new Set([...(this.uses.get(module) ?? []), ...extra]);
@@ -165,7 +175,7 @@ export class SymbolIndex {
       const by = [...this.defs.entries()].filter(([m, d]) => m !== module && d.has(sym)).map(([m]) => m);
       if (by.length && (extra.has(sym) || (stillUsed(sym) && this.compiledUse(module, sym)))) wanted.set(sym, by);
     }
-    const kernel = this.kernelDefines(new Set(wanted.keys()));
+    const kernel = yield* this.kernelDefines(new Set(wanted.keys()));
     const perModule = new Map<string, string[]>();
     const ambiguous: string[] = [];
     for (const [sym, by] of wanted) {
@@ -218,6 +228,15 @@ export class SymbolIndex {
    * the directories of the module's includes as far as the tree holds them.
    */
   unresolvedCalls(module: string, stillUsed: (symbol: string) => boolean = () => true): string[] {
+    return runSync(this.unresolvedSteps(module, stillUsed));
+  }
+
+  /** unresolvedCalls(), returning to the event loop between the kernel files it parses: their trees are freed as it goes. */
+  unresolvedCallsAsync(module: string, stillUsed: (symbol: string) => boolean = () => true): Promise<string[]> {
+    return runAsync(this.unresolvedSteps(module, stillUsed));
+  }
+
+  private *unresolvedSteps(module: string, stillUsed: (symbol: string) => boolean): Generator<void, string[]> {
     this.materialize(module);
     const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
     const own = this.defs.get(module) ?? new Set<string>();
@@ -233,20 +252,27 @@ export class SymbolIndex {
     this.resolveLazy(new Set(open));
     const candidates = open.filter((c) => ![...this.defs.values()].some((d) => d.has(c)));
     if (candidates.length === 0) return [];
-    const kernel = this.kernelDefines(new Set(candidates));
+    // The kernel's sources are searched last, for what no header macro, assembler entry or
+    // current use settles: a name nothing defines (a macro like VOP_ACCESS, LIST_INSERT_HEAD)
+    // makes that search parse every file that mentions it.
     const macros = this.headerMacros();
     const other = this.otherDefinitions();
-    return candidates.filter((c) => !kernel.has(c) && !macros.has(c) && !other(c) && stillUsed(c)).sort();
+    const rest = candidates.filter((c) => !macros.has(c) && !other(c) && stillUsed(c));
+    if (rest.length === 0) return [];
+    const kernel = yield* this.kernelDefines(new Set(rest));
+    return rest.filter((c) => !kernel.has(c)).sort();
   }
 
-  private otherText: string | null = null;
+  private other: { text: string; entries: Set<string>; labels: Set<string>; vops: Set<string> } | null = null;
 
   /**
    * What the kernel defines outside C: assembler entry points (locore.s, copyin), and the
-   * VOP_* calls vnode_if.c is generated with from vnode_if.src.
+   * VOP_* calls vnode_if.c is generated with from vnode_if.src. The names are gathered once:
+   * a search of all the assembler per name asked about cost seconds for a module calling
+   * hundreds of functions.
    */
   private otherDefinitions(): (name: string) => boolean {
-    if (this.otherText === null) {
+    if (this.other === null) {
       const parts: string[] = [];
       for (const dir of this.headerRoots) {
         for (const f of filesUnder(dir, (n) => /\.[sS]$/.test(n) || n === 'vnode_if.src')) {
@@ -257,13 +283,19 @@ export class SymbolIndex {
           }
         }
       }
-      this.otherText = parts.join('\n');
+      const text = parts.join('\n');
+      // NENTRY( and ALTENTRY( end in ENTRY(.
+      const entries = new Set([...text.matchAll(/(?:ENTRY|_C_LABEL)\(\s*(\w+)\s*\)/g)].map((m) => m[1]!));
+      const labels = new Set([...text.matchAll(/^(\w+):/gm)].map((m) => m[1]!));
+      const vops = new Set([...text.matchAll(/\bvop_\w+/g)].map((m) => m[0]));
+      this.other = { text, entries, labels, vops };
     }
-    const text = this.otherText;
+    const { text, entries, labels, vops } = this.other;
     return (name) => {
       const vop = /^VOP_(\w+)$/.exec(name);
-      if (vop && new RegExp(`\\bvop_${vop[1]!.toLowerCase()}\\b`).test(text)) return true;
-      return new RegExp(`(?:ENTRY|NENTRY|_C_LABEL|ALTENTRY)\\(\\s*${name}\\s*\\)|^_?${name}:`, 'm').test(text);
+      if (vop && vops.has(`vop_${vop[1]!.toLowerCase()}`)) return true;
+      if (!/^\w+$/.test(name)) return new RegExp(`(?:ENTRY|NENTRY|_C_LABEL|ALTENTRY)\\(\\s*${name}\\s*\\)|^_?${name}:`, 'm').test(text);
+      return entries.has(name) || labels.has(name) || labels.has(`_${name}`);
     };
   }
 
@@ -301,7 +333,7 @@ export class SymbolIndex {
   private kernelDone = new Map<string, boolean>();
 
   /** Which of `symbols` the kernel proper defines; files are parsed only if they mention one. */
-  private kernelDefines(symbols: Set<string>): Set<string> {
+  private *kernelDefines(symbols: Set<string>): Generator<void, Set<string>> {
     const out = new Set<string>();
     const todo = [...symbols].filter((s) => {
       const known = this.kernelDone.get(s);
@@ -309,7 +341,7 @@ export class SymbolIndex {
       return known === undefined;
     });
     if (todo.length === 0) return out;
-    const found = this.kernelDefining(new Set(todo));
+    const found = yield* this.kernelDefining(new Set(todo));
     for (const s of todo) {
       this.kernelDone.set(s, found.has(s));
       if (found.has(s)) out.add(s);
@@ -328,7 +360,7 @@ export class SymbolIndex {
    * in the first files parsed rather than after hundreds. Files the conversion does not
    * otherwise open are not kept, only their globals.
    */
-  private kernelDefining(symbols: Set<string>): Set<string> {
+  private *kernelDefining(symbols: Set<string>): Generator<void, Set<string>> {
     const found = new Set<string>();
     const open = new Set(symbols);
     const take = (globals: Set<string>) => {
@@ -357,6 +389,8 @@ export class SymbolIndex {
       if (!open.size) break;
       if (!c.named.some((s) => open.has(s))) continue;
       const globals = this.kernelFileGlobals(c.file);
+      // A turn of the event loop here frees the tree (see releaseTrees).
+      yield;
       if (globals) take(globals);
     }
     return found;
@@ -446,4 +480,21 @@ function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {
   if (!a) return b;
   for (const x of b) a.add(x);
   return a;
+}
+
+/** Runs the steps to their end without stopping. */
+function runSync<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs the steps, returning to the event loop at each (tree-sitter frees trees only there). */
+async function runAsync<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await releaseTrees();
+  }
 }

@@ -5,6 +5,7 @@
  * and a bug in lkm2mod itself fails that module's check, not the whole run.
  */
 import type { CompiledModule } from '../kernel/cc/compile.ts';
+import { releaseTrees } from '../source/cparse.ts';
 import { Catalog } from './catalog.ts';
 import { compileCheck } from './checks/compile.ts';
 import { dependencies } from './checks/dependencies.ts';
@@ -115,6 +116,8 @@ function confNotes(s: Subject): string[] {
 async function guarded(name: CheckName, check: () => Promise<CheckResult>): Promise<CheckResult> {
   const started = performance.now();
   try {
+    // The syntax trees compiling the module and its requisites left behind are freed only here.
+    await releaseTrees();
     return await check();
   } catch (err) {
     const e = err as Error;

@@ -8,6 +8,7 @@ import type { ModuleImage, ModuleObject } from '../object.ts';
 import type { DataModel } from './ctypes.ts';
 import { CompileError, type CompileWarning } from './errors.ts';
 import { getStepLimit } from './interp/runtime.ts';
+import { buildReachableMembers } from './declarations.ts';
 import { Image } from './image.ts';
 import { link, nameStatics } from './link.ts';
 import type { GeneratedHeader } from './pp/config-headers.ts';
@@ -84,6 +85,7 @@ export function compileModule(sources: string[], opts: CompileOptions = {}): Com
   const stepLimit = opts.stepLimit ?? getStepLimit();
   // The syntax trees and units are not needed any more: only the lowered code is kept.
   const image = { ...linked, all: new Map() };
+  buildReachableMembers(image);
   const object: CompiledModule = {
     origin,
     sources: files,

@@ -403,27 +403,68 @@ function sectionAttribute(attr: SyntaxNode): string | undefined {
  * the body's types name only what is declared before it (C needs no more) — unless the body
  * declares names itself, which declaresNames() keeps eager.
  */
+/** File-scope structs whose members are still to be read from their unit's syntax tree. */
+const pending = new WeakSet<StructType>();
+
 function deferMembers(t: StructType, build: () => Member[]): void {
-  let members: Member[] | null | undefined;
   let building = false;
+  pending.add(t);
   Object.defineProperty(t, 'members', {
     configurable: true,
     enumerable: true,
     get(): Member[] | null {
-      if (members !== undefined) return members;
       if (building) return null; // the struct's own body asks for it: incomplete there, as in C
       building = true;
+      let members: Member[];
       try {
         members = build();
       } finally {
         building = false;
       }
+      settle(t, members);
       return members;
     },
     set(v: Member[] | null) {
-      members = v;
+      settle(t, v);
     },
   });
+}
+
+/** The members as a plain property: the getter's closure holds the unit's whole syntax tree. */
+function settle(t: StructType, members: Member[] | null): void {
+  pending.delete(t);
+  Object.defineProperty(t, 'members', { value: members, writable: true, configurable: true, enumerable: true });
+}
+
+/**
+ * Builds the members of every struct still pending that a compiled object can reach from
+ * `roots` (its definitions' types, its code, its initialisers). A pending struct keeps its
+ * unit's syntax tree and preprocessed text alive for as long as the object lives — hundreds of
+ * megabytes, mostly outside the V8 heap, for a module that includes the kernel's headers.
+ * A struct whose members cannot be built stays pending: using it fails as it did before.
+ */
+export function buildReachableMembers(roots: unknown): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [roots];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (x === null || typeof x !== 'object' || seen.has(x)) continue;
+    seen.add(x);
+    if (pending.has(x as StructType)) {
+      try {
+        void (x as StructType).members;
+      } catch {
+        continue;
+      }
+    }
+    if (x instanceof Map) {
+      for (const [k, v] of x) stack.push(k, v);
+    } else if (x instanceof Set || Array.isArray(x)) {
+      for (const v of x) stack.push(v);
+    } else {
+      for (const v of Object.values(x)) stack.push(v);
+    }
+  }
 }
 
 /** The body defines enumerators or a tagged struct/union, which C puts in the enclosing scope. */

@@ -6,6 +6,7 @@
  * symbols the module uses is listed for nothing, which is worth a warning.
  */
 import { KERNEL } from '../../kernel/ksyms.ts';
+import { releaseTrees } from '../../source/cparse.ts';
 import { Outcome } from '../outcome.ts';
 import { changes, describe, Rig } from '../rig.ts';
 import { modcmdSite, referenceSites, type Subject } from '../subject.ts';
@@ -37,7 +38,7 @@ export async function dependencies(s: Subject): Promise<CheckResult> {
   }
   if (standIns.length) o.note(`from the tree's kernel, unmodelled: ${list(standIns)}`);
   if (unresolved.length) {
-    const elsewhere = definedElsewhere(s, unresolved);
+    const elsewhere = await definedElsewhere(s, unresolved);
     for (const sym of unresolved) {
       const sites = referenceSites(s.object, sym);
       const at = sites[0] ? `${sites[0].file}:${sites[0].line}: ` : '';
@@ -104,11 +105,13 @@ function requisiteSymbols(s: Subject, o: Outcome): Map<string, Set<string>> {
  * whose sources name a symbol are compiled first; the rest (a definition a macro makes) only
  * for what is still unknown.
  */
-function definedElsewhere(s: Subject, symbols: string[]): Map<string, string> {
+async function definedElsewhere(s: Subject, symbols: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const others = s.catalog.specs().filter((spec) => spec.name !== s.spec.name && !spec.unconverted);
-  const look = (candidates: ModuleSpec[]) => {
+  const look = async (candidates: ModuleSpec[]) => {
     for (const spec of candidates) {
+      // Compiling a module leaves syntax trees that are freed only between turns of the event loop.
+      await releaseTrees();
       const wanted = symbols.filter((sym) => !out.has(sym));
       if (wanted.length === 0) return;
       let globals: Set<string>;
@@ -121,8 +124,8 @@ function definedElsewhere(s: Subject, symbols: string[]): Map<string, string> {
     }
   };
   const named = others.filter((spec) => symbols.some((sym) => s.catalog.mentions(spec.moduleDir, sym)));
-  look(named);
-  look(others.filter((spec) => !named.includes(spec)));
+  await look(named);
+  await look(others.filter((spec) => !named.includes(spec)));
   return out;
 }
 

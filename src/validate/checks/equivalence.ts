@@ -14,6 +14,7 @@
  * vnode-op vector set up before DISPATCH) belong to INIT only and are not expected on unload.
  */
 import { errno } from '../../kernel/errno.ts';
+import { releaseTrees } from '../../source/cparse.ts';
 import { KERNEL } from '../../kernel/ksyms.ts';
 import type { KernelResult } from '../../kernel/kernel.ts';
 import type { ModuleDir } from '../../kernel/moddir.ts';
@@ -73,7 +74,7 @@ export async function equivalence(s: Subject): Promise<CheckResult> {
 async function runLkm(s: Subject, o: Outcome, wires: boolean): Promise<{ run: Run; prelude: string[]; left: string[] } | null> {
   const lkm = s.spec.lkm!;
   const rig = new Rig(s.catalog, { era: 'lkm', machine: s.spec.machine });
-  for (const req of lkmRequisites(s, rig)) {
+  for (const req of await lkmRequisites(s, rig)) {
     const r = 'lkm' in req ? await lkmLoad(rig, s, req.lkm) : await rig.k.load(req.module);
     if (r.error) {
       const name = 'lkm' in req ? req.lkm.name : req.module;
@@ -155,11 +156,17 @@ type LkmRequisite = { lkm: ModuleDir } | { module: string };
  * (the converted module may need less: compat code that now reaches a syscall through the
  * table no longer links against it), plus whatever convert listed as required.
  */
-function lkmRequisites(s: Subject, rig: Rig): LkmRequisite[] {
+async function lkmRequisites(s: Subject, rig: Rig): Promise<LkmRequisite[]> {
   const out: LkmRequisite[] = [];
   const seen = new Set<string>([s.spec.name]);
   const others = s.catalog.specs().filter((x) => (x.lkm || x.input === 'module') && x.name !== s.spec.name);
-  const definers = (md: ModuleDir): string[] => {
+  // Compiling a module leaves syntax trees that are freed only between turns of the event loop.
+  const defines = async (x: ModuleSpec, sym: string) => {
+    const found = globalsOf(x, s).has(sym);
+    await releaseTrees();
+    return found;
+  };
+  const definers = async (md: ModuleDir): Promise<string[]> => {
     let object;
     try {
       object = s.catalog.lkmObject(md);
@@ -173,26 +180,27 @@ function lkmRequisites(s: Subject, rig: Rig): LkmRequisite[] {
       // definition made by a macro) all of them.
       const listed = others.filter((x) => s.spec.lkm!.requires.includes(x.name));
       const ordered = [...listed, ...others.filter((x) => !listed.includes(x))];
-      const defines = (x: ModuleSpec) => globalsOf(x, s).has(sym);
-      const by = ordered.find((x) => s.catalog.mentions(x.lkm?.moduleDir ?? x.moduleDir, sym) && defines(x)) ?? ordered.find(defines);
+      let by: ModuleSpec | undefined;
+      for (const x of ordered) if (!by && s.catalog.mentions(x.lkm?.moduleDir ?? x.moduleDir, sym) && (await defines(x, sym))) by = x;
+      for (const x of ordered) if (!by && (await defines(x, sym))) by = x;
       if (by) names.add(by.name);
     }
     return [...names];
   };
-  const visit = (md: ModuleDir, listed: readonly string[]) => {
-    for (const n of [...listed, ...definers(md)]) {
+  const visit = async (md: ModuleDir, listed: readonly string[]) => {
+    for (const n of [...listed, ...(await definers(md))]) {
       if (seen.has(n)) continue;
       seen.add(n);
       const spec = s.catalog.spec(n);
       if (spec?.lkm) {
-        visit(spec.lkm.moduleDir, spec.lkm.requires);
+        await visit(spec.lkm.moduleDir, spec.lkm.requires);
         out.push({ lkm: spec.lkm.moduleDir });
       } else if (spec?.input === 'module') {
         out.push({ module: n });
       }
     }
   };
-  visit(s.spec.lkm!.moduleDir, s.spec.lkm!.requires);
+  await visit(s.spec.lkm!.moduleDir, s.spec.lkm!.requires);
   return out;
 }
 
@@ -226,13 +234,22 @@ function movedCode(s: Subject, called: readonly string[]): Set<string> {
 
 /** What a module defines for others to link against: an LKM as the old loader sees it, a module(9) module as kobj does. */
 function globalsOf(x: ModuleSpec, s: Subject): Set<string> {
+  let o;
   try {
-    const o = x.lkm ? s.catalog.lkmObject(x.lkm.moduleDir) : s.catalog.object(x.moduleDir);
-    return new Set([...o.defined].filter(([, d]) => d.binding === 'global').map(([n]) => n));
+    o = x.lkm ? s.catalog.lkmObject(x.lkm.moduleDir) : s.catalog.object(x.moduleDir);
   } catch {
     return new Set();
   }
+  let globals = globalsByObject.get(o);
+  if (!globals) {
+    globals = new Set([...o.defined].filter(([, d]) => d.binding === 'global').map(([n]) => n));
+    globalsByObject.set(o, globals);
+  }
+  return globals;
 }
+
+/** Asked once per symbol and module: an object's globals are gathered once. */
+const globalsByObject = new WeakMap<object, Set<string>>();
 
 async function lkmLoad(rig: Rig, s: Subject, md: ModuleDir, entry?: string): Promise<KernelResult> {
   let object;
