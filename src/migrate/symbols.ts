@@ -7,7 +7,6 @@
  * Kernel sources are many and mostly irrelevant, so they are parsed only when their text
  * mentions a symbol some module wants from another module.
  */
-import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { releaseTrees } from '../source/cparse.ts';
 import { readSource } from '../source/text-encoding.ts';
@@ -15,6 +14,8 @@ import { CSource, type SourceCache } from './csource.ts';
 import { PreprocessorConditions } from '../discover/conditions.ts';
 import { maskCode } from '../discover/text.ts';
 import { fileSymbols, memberParameters, offByOptions, symbolsOf } from './file-symbols.ts';
+import { KernelSearch, mentionTest, namedIn } from './kernel-search.ts';
+import { TreeHeaders } from './tree-headers.ts';
 
 export interface Provider {
   /** Module name, as MODULE() will spell it. */
@@ -32,21 +33,25 @@ export class SymbolIndex {
   private readonly defs = new Map<string, Set<string>>();
   private readonly uses = new Map<string, Set<string>>();
   private readonly definedIn = new Map<string, Map<string, string>>();
+  private readonly kernel: KernelSearch;
+  private readonly headers: TreeHeaders;
 
   constructor(
     private readonly cache: SourceCache,
     private readonly providers: Provider[],
-    private readonly kernelFiles: string[],
+    kernelFiles: string[],
     /** Paths in reasons are shown relative to it. */
     private readonly root?: string,
     /** Directories whose headers' macros are known (the kernel trees, the bundled headers). */
-    private readonly headerRoots: string[] = [],
+    headerRoots: string[] = [],
     /**
      * Options a module is built with off (config(8) options std.<machine> does not set): code
      * under `#ifdef LFS` is not compiled into it, so what it names is no use.
      */
     private readonly offOptions: ReadonlySet<string> = new Set(),
   ) {
+    this.kernel = new KernelSearch(cache, kernelFiles);
+    this.headers = new TreeHeaders(headerRoots);
     const named = new Map<string, number>();
     for (const p of providers) named.set(p.module, (named.get(p.module) ?? 0) + 1);
     for (const p of providers) {
@@ -85,7 +90,7 @@ export class SymbolIndex {
       for (const file of files) for (const [m, i] of memberParameters(this.cache.get(file).text)) own.set(m, i);
       const memberAt = (site: string) => {
         const [macro, i] = site.split('#') as [string, string];
-        return (own.get(macro) ?? this.headerMemberParameters().get(macro))?.has(Number(i)) ?? false;
+        return (own.get(macro) ?? this.headers.memberParameters().get(macro))?.has(Number(i)) ?? false;
       };
       for (const [name, at] of argUses) if (!uses.has(name) && ![...at].every(memberAt)) uses.add(name);
     }
@@ -175,7 +180,7 @@ export class SymbolIndex {
       const by = [...this.defs.entries()].filter(([m, d]) => m !== module && d.has(sym)).map(([m]) => m);
       if (by.length && (extra.has(sym) || (stillUsed(sym) && this.compiledUse(module, sym)))) wanted.set(sym, by);
     }
-    const kernel = yield* this.kernelDefines(new Set(wanted.keys()));
+    const kernel = yield* this.kernel.defines(new Set(wanted.keys()));
     const perModule = new Map<string, string[]>();
     const ambiguous: string[] = [];
     for (const [sym, by] of wanted) {
@@ -255,225 +260,13 @@ export class SymbolIndex {
     // The kernel's sources are searched last, for what no header macro, assembler entry or
     // current use settles: a name nothing defines (a macro like VOP_ACCESS, LIST_INSERT_HEAD)
     // makes that search parse every file that mentions it.
-    const macros = this.headerMacros();
-    const other = this.otherDefinitions();
+    const macros = this.headers.macros();
+    const other = this.headers.otherDefinitions();
     const rest = candidates.filter((c) => !macros.has(c) && !other(c) && stillUsed(c));
     if (rest.length === 0) return [];
-    const kernel = yield* this.kernelDefines(new Set(rest));
+    const kernel = yield* this.kernel.defines(new Set(rest));
     return rest.filter((c) => !kernel.has(c)).sort();
   }
-
-  private other: { text: string; entries: Set<string>; labels: Set<string>; vops: Set<string> } | null = null;
-
-  /**
-   * What the kernel defines outside C: assembler entry points (locore.s, copyin), and the
-   * VOP_* calls vnode_if.c is generated with from vnode_if.src. The names are gathered once:
-   * a search of all the assembler per name asked about cost seconds for a module calling
-   * hundreds of functions.
-   */
-  private otherDefinitions(): (name: string) => boolean {
-    if (this.other === null) {
-      const parts: string[] = [];
-      for (const dir of this.headerRoots) {
-        for (const f of filesUnder(dir, (n) => /\.[sS]$/.test(n) || n === 'vnode_if.src')) {
-          try {
-            parts.push(readFileSync(f, 'utf8'));
-          } catch {
-            // unreadable: nothing learnt from it
-          }
-        }
-      }
-      const text = parts.join('\n');
-      // NENTRY( and ALTENTRY( end in ENTRY(.
-      const entries = new Set([...text.matchAll(/(?:ENTRY|_C_LABEL)\(\s*(\w+)\s*\)/g)].map((m) => m[1]!));
-      const labels = new Set([...text.matchAll(/^(\w+):/gm)].map((m) => m[1]!));
-      const vops = new Set([...text.matchAll(/\bvop_\w+/g)].map((m) => m[0]));
-      this.other = { text, entries, labels, vops };
-    }
-    const { text, entries, labels, vops } = this.other;
-    return (name) => {
-      const vop = /^VOP_(\w+)$/.exec(name);
-      if (vop && vops.has(`vop_${vop[1]!.toLowerCase()}`)) return true;
-      if (!/^\w+$/.test(name)) return new RegExp(`(?:ENTRY|NENTRY|_C_LABEL|ALTENTRY)\\(\\s*${name}\\s*\\)|^_?${name}:`, 'm').test(text);
-      return entries.has(name) || labels.has(name) || labels.has(`_${name}`);
-    };
-  }
-
-  private macroNames: Set<string> | null = null;
-  private memberParams: Map<string, Set<number>> | null = null;
-
-  /** Function-like macros of the indexed headers, with the parameters they use as member names. */
-  private headerMemberParameters(): Map<string, Set<number>> {
-    if (!this.memberParams) this.headerMacros();
-    return this.memberParams!;
-  }
-
-  /** Every name a header of the indexed trees (and the bundled kernel headers) #defines. */
-  private headerMacros(): Set<string> {
-    if (this.macroNames) return this.macroNames;
-    const out = new Set<string>();
-    const members = new Map<string, Set<number>>();
-    for (const dir of this.headerRoots) {
-      for (const h of filesUnder(dir, (n) => n.endsWith('.h'))) {
-        let text: string;
-        try {
-          text = readFileSync(h, 'utf8');
-        } catch {
-          continue;
-        }
-        for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.add(m[1]!);
-        for (const [m, i] of memberParameters(text)) if (!members.has(m)) members.set(m, i);
-      }
-    }
-    this.macroNames = out;
-    this.memberParams = members;
-    return out;
-  }
-
-  private kernelDone = new Map<string, boolean>();
-
-  /** Which of `symbols` the kernel proper defines; files are parsed only if they mention one. */
-  private *kernelDefines(symbols: Set<string>): Generator<void, Set<string>> {
-    const out = new Set<string>();
-    const todo = [...symbols].filter((s) => {
-      const known = this.kernelDone.get(s);
-      if (known) out.add(s);
-      return known === undefined;
-    });
-    if (todo.length === 0) return out;
-    const found = yield* this.kernelDefining(new Set(todo));
-    for (const s of todo) {
-      this.kernelDone.set(s, found.has(s));
-      if (found.has(s)) out.add(s);
-    }
-    return out;
-  }
-
-  /** The globals of each kernel file parsed so far: a file is parsed once per conversion. */
-  private kernelGlobals = new Map<string, Set<string>>();
-
-  /**
-   * Which of `symbols` some kernel file defines. A file is parsed only when one of the symbols
-   * still open stands in its code (not a comment) as a whole word, and only its top level is
-   * read; the search ends once every symbol is found. Files where a symbol stands outside any
-   * braces, where a definition would, are parsed first: a name as common as `s` is then found
-   * in the first files parsed rather than after hundreds. Files the conversion does not
-   * otherwise open are not kept, only their globals.
-   */
-  private *kernelDefining(symbols: Set<string>): Generator<void, Set<string>> {
-    const found = new Set<string>();
-    const open = new Set(symbols);
-    const take = (globals: Set<string>) => {
-      for (const s of open) {
-        if (!globals.has(s)) continue;
-        found.add(s);
-        open.delete(s);
-      }
-    };
-    const mentions = mentionTest(open);
-    const candidates: { file: string; named: string[]; topLevel: boolean }[] = [];
-    for (const file of this.kernelFiles) {
-      if (!open.size) break;
-      const known = this.cache.has(file) ? null : this.kernelGlobals.get(file);
-      if (known) {
-        take(known);
-        continue;
-      }
-      const text = this.kernelText(file);
-      if (text === null || !mentions(text)) continue;
-      const named = namedIn(maskCode(text), open);
-      if (named.names.length) candidates.push({ file, named: named.names, topLevel: named.topLevel });
-    }
-    const ordered = [...candidates.filter((c) => c.topLevel), ...candidates.filter((c) => !c.topLevel)];
-    for (const c of ordered) {
-      if (!open.size) break;
-      if (!c.named.some((s) => open.has(s))) continue;
-      const globals = this.kernelFileGlobals(c.file);
-      // A turn of the event loop here frees the tree (see releaseTrees).
-      yield;
-      if (globals) take(globals);
-    }
-    return found;
-  }
-
-  private kernelText(file: string): string | null {
-    if (this.cache.has(file)) return this.cache.get(file).text;
-    try {
-      return readSource(file).text;
-    } catch {
-      return null;
-    }
-  }
-
-  private kernelFileGlobals(file: string): Set<string> | null {
-    if (this.cache.has(file)) return fileSymbols(this.cache.get(file)).globals;
-    let globals = this.kernelGlobals.get(file);
-    if (!globals) {
-      let read: ReturnType<typeof readSource>;
-      try {
-        read = readSource(file);
-      } catch {
-        return null;
-      }
-      globals = symbolsOf(new CSource(file, read.text, read.encoding), false).globals;
-      this.kernelGlobals.set(file, globals);
-    }
-    return globals;
-  }
-}
-
-/**
- * Which of `symbols` the code (`masked`: comments and strings blanked) names as whole words, and
- * whether one of them stands outside every brace, as a file-scope definition does.
- */
-function namedIn(masked: string, symbols: Set<string>): { names: string[]; topLevel: boolean } {
-  const names = new Set<string>();
-  let topLevel = false;
-  const words = [...symbols].filter((s) => /^\w+$/.test(s));
-  for (const s of symbols) if (!/^\w+$/.test(s) && masked.includes(s)) names.add(s);
-  if (!words.length) return { names: [...names], topLevel };
-  let depth = 0;
-  let at = 0;
-  for (const m of masked.matchAll(new RegExp(`\\b(?:${words.join('|')})\\b`, 'g'))) {
-    names.add(m[0]);
-    for (; at < m.index; at++) {
-      const c = masked.charCodeAt(at);
-      if (c === 123 /* { */) depth++;
-      else if (c === 125 /* } */ && depth > 0) depth--;
-    }
-    if (depth === 0) topLevel = true;
-  }
-  return { names: [...names], topLevel };
-}
-
-/**
- * Whether a text holds one of `symbols` as a whole word: one regular expression for them all
- * (a substring test per symbol grows with their number, and `s` is in every file).
- */
-function mentionTest(symbols: Set<string>): (text: string) => boolean {
-  const words = [...symbols].filter((s) => /^\w+$/.test(s));
-  const others = [...symbols].filter((s) => !/^\w+$/.test(s));
-  const re = words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`) : null;
-  return (text) => (re !== null && re.test(text)) || others.some((s) => text.includes(s));
-}
-
-function filesUnder(dir: string, wanted: (name: string) => boolean): string[] {
-  const out: string[] = [];
-  const walkDir = (d: string) => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory() && !e.name.startsWith('.')) walkDir(p);
-      else if (wanted(e.name)) out.push(p);
-    }
-  };
-  walkDir(dir);
-  return out;
 }
 
 function mergeInto(a: Set<string> | undefined, b: Set<string>): Set<string> {
