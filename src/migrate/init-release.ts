@@ -102,7 +102,8 @@ interface DoneFn {
 
 export function releaseInitAcquisitions(job: ModuleJob, roots: InitRoots, moduleFile: CSource): ReleaseStatement | null {
   const files = job.files;
-  const all = [...files];
+  // The kernel code the module now builds is its own: INIT is followed into it, and released there.
+  const all = [...files, ...job.hosted];
   if (![...all, ...job.headers].some((f) => /\b(pool_init|hashinit|malloc|kmem_z?alloc|pool_cache_init|malloc_type_attach)\s*\(/.test(f.text))) return null;
   const functions = new Map<string, FunctionDef>();
   for (const file of all) {
@@ -496,6 +497,7 @@ function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode, say = { 
   walk(region, (n) => {
     if (early || n.startIndex >= node.startIndex) return false;
     if (n.type === 'return_statement' && n.endIndex <= node.startIndex) {
+      if (onceGuard(n, fn, node)) return false;
       const value = n.namedChildren.find((c) => c.type !== 'comment');
       if (!value || /^\(?\s*0\s*\)?$/.test(value.text)) early = n;
       return false;
@@ -503,6 +505,32 @@ function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode, say = { 
     return true;
   });
   return early ? `${functionName(fn) ?? 'the function'}() can return before ${say.making}` : null;
+}
+
+/**
+ * `static int done; if (done) return; done = 1;` at the top of the function (ufs_init, which
+ * every ufs-based file system's vfs_init calls): the work after it runs once per module image,
+ * so it is made once whenever the function runs first, and one release at FINI is right. The
+ * flag stays set, which is harmless: after FINI the image is unloaded, and a load is a fresh
+ * image with the flag clear.
+ */
+function onceGuard(ret: SyntaxNode, fn: SyntaxNode, acquisition: SyntaxNode): boolean {
+  let stmt: SyntaxNode = ret;
+  if (stmt.parent?.type === 'compound_statement' && stmt.parent.namedChildren.filter((c) => c.type !== 'comment').length === 1) stmt = stmt.parent;
+  const guard = stmt.parent;
+  if (guard?.type !== 'if_statement' || guard.childForFieldName('consequence')?.id !== stmt.id || guard.childForFieldName('alternative')) return false;
+  const body = fn.childForFieldName('body');
+  if (guard.parent?.id !== body?.id || !body) return false;
+  const flag = /^\(\s*(\w+)\s*(?:!=\s*0\s*)?\)$/.exec(guard.childForFieldName('condition')?.text ?? '')?.[1];
+  if (!flag) return false;
+  const isStatic = (d: SyntaxNode) => d.type === 'declaration' && d.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static') && d.childrenForFieldName('declarator').some((x) => declaratorName(x) === flag);
+  const local = body.namedChildren.find((c) => c.type === 'declaration' && c.childrenForFieldName('declarator').some((x) => declaratorName(x) === flag));
+  const global = fn.parent?.namedChildren.find((c) => c.endIndex <= fn.startIndex && isStatic(c));
+  if (local ? !isStatic(local) : !global) return false;
+  // The flag is set before anything is made, in the function's own body, right after the guard.
+  const after = body.namedChildren.filter((c) => c.type !== 'comment' && c.startIndex > guard.endIndex);
+  const set = after[0];
+  return !!set && set.endIndex <= acquisition.startIndex && new RegExp(`^${flag}\\s*=\\s*[1-9]\\d*\\s*;$|^${flag}\\s*\\+\\+\\s*;$`).test(set.text.trim());
 }
 
 /** `G = malloc(…)`, `G = (T *)malloc(…)`, `(G = malloc(…)) == NULL`: the left-hand side as written. */

@@ -48,6 +48,12 @@ export class ModuleJob {
   private readonly dropRequests: string[] = [];
   private readonly markedLines = new Set<string>();
   private preludeItems: PreludeItem[] = [];
+  /**
+   * Kernel code the plan builds into this module (`kernel ffs ufs/ufs/*.c`): not the LKM's own
+   * files, so rules leave it alone, but code of the module's now, which steps that follow the
+   * module's calls (init-release) read and may add to.
+   */
+  hosted: CSource[] = [];
   /** Headers of the tree the module's sources include: prototypes of its handlers may live there. */
   headers: CSource[] = [];
   /** The kernel tree's `sys` directory around the module, null outside a tree. */
