@@ -11,6 +11,10 @@
  *   4. parse the module sources that were not candidates but may hold a handler;
  *   5. assemble: a module per Makefile with KMOD, and one per directory of declaring sources that
  *      no Makefile builds.
+ *
+ * Long because: the scan's state (texts read, facts parsed, parses in flight) is one object whose
+ * steps share it; the parsing itself is in scan-worker.ts and the per-file work in the files
+ * beside this one.
  */
 import os from 'node:os';
 import path from 'node:path';

@@ -2,6 +2,9 @@
  * A simulated NetBSD kernel: its symbol table, its subsystems' tables, the module manager and
  * the old LKM loader, booted fresh for each use. The async methods are the way in from outside:
  * each runs under the kernel lock, in arrival order, and reports NetBSD's errno with a message.
+ *
+ * Long because: this class is the kernel's one face to the outside (load, unload, syscall, mount,
+ * call, modstat, the tree's symbols); the work itself is in module.ts, lkm/ and subsys/.
  */
 import { type Callable, type Value, asNumber, field, int, load, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell, ZERO } from './machine/memory.ts';
 import type { ModuleObject, SymbolValue } from './object.ts';

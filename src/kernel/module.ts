@@ -4,6 +4,9 @@
  * steps; each failure returns NetBSD's errno and undoes what the steps before it did.
  *
  * Every entry point expects the kernel lock to be held; Kernel wraps them in it.
+ *
+ * Long because: module_do_load's steps, in order and in one file as kern_module.c has them, so
+ * the order can be read top to bottom.
  */
 import type { Callable, Value } from './machine/memory.ts';
 import { int, NULL_PTR, asNumber } from './machine/memory.ts';

@@ -6,6 +6,9 @@
  * Kernel headers and modules are full of names tree-sitter takes for types without knowing them;
  * an unknown type name becomes an int-sized placeholder and a warning, never a failure: only
  * code that is run can be wrong.
+ *
+ * Long because: specifiers, declarators and struct bodies recurse into one another through one
+ * TypeBuilder.
  */
 import type { CType, Member } from '../machine/memory.ts';
 import type { SyntaxNode } from '../../source/cparse.ts';

@@ -1,6 +1,8 @@
 /**
  * Expressions from tree-sitter nodes to the interpreter's form, with static types. Anything that
  * cannot be typed or run becomes an `error` expression carrying its site and reason.
+ *
+ * Long because: one lowering per C expression kind, in one switch, sharing the typing rules.
  */
 import type { CType } from '../machine/memory.ts';
 import { parseC, walk, type SyntaxNode } from '../../source/cparse.ts';

@@ -4,6 +4,9 @@
  * are there from boot; registering a cfdata table with scannow set makes every bus look for
  * the new entries that name it as parent, so a module's driver is matched and attached and a
  * device instance appears, and detaching the table detaches it again.
+ *
+ * Long because: cfdrivers, cfattach, cfdata and the device tree are one registry; attach and
+ * detach walk all four.
  */
 import {
   ArrayCell,

@@ -14,6 +14,9 @@
  * Loading a driver copies its switch into a slot and unloading copies the old one back. The
  * kernel booted for such a tree runs the tree's own conf.c (kernel.ts), and this class acts on
  * its arrays.
+ *
+ * Long because: both switch shapes go through one attach, detach and lookup path, kept in one
+ * place so the two cannot drift apart.
  */
 import {
   ArrayCell,

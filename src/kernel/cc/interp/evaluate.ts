@@ -2,6 +2,8 @@
  * Expression evaluation. Lvalues evaluate to pointers (`address`), rvalues to values (`value`);
  * every load and store goes through the pointer, so `&`, `*`, `->`, `[]` and struct members are
  * one mechanism over the cell memory.
+ *
+ * Long because: one evaluator, one case per expression kind, all over the same cell memory.
  */
 import {
   ArrayCell,

@@ -5,6 +5,9 @@
  * lines; a macro call spread over several lines is expanded on its first and the rest left
  * empty), and records for every output line the file and line it came from. Every position in
  * the parsed unit therefore maps back to the real source, header lines included.
+ *
+ * Long because: directives, the conditional stack, macro expansion across lines and the line map
+ * share one pass's state.
  */
 import { basename, dirname, join } from 'node:path';
 import { CompileError, type CompileWarning } from '../errors.ts';
