@@ -122,6 +122,8 @@ export function assemble(
       changes.set(to, { path: to, oldPath: from, before: text, after: text, ...(encoding === 'utf8' ? {} : { encoding }) });
     }
     for (const file of p.job.files) touch(plan, moves.get(file.path) ?? file.path);
+    // The kernel code it hosts, where a conversion step added to it (a release at FINI).
+    for (const file of p.job.hosted) if (changes.has(moves.get(file.path) ?? file.path)) touch(plan, moves.get(file.path) ?? file.path);
     for (const to of placement.moves.values()) touch(plan, to);
     if (plan.makefile && p.job.helperOf) {
       // Its sources are built by the emulation module's Makefile now.

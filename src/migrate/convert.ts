@@ -175,7 +175,10 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     const job = new ModuleJob(c.plan, c.name, files, cache, emulations, slots);
     if (mergedInto.has(c.name)) job.helperOf = mergedInto.get(c.name);
     for (const from of absorbs.get(c.name) ?? []) mergedModuleParts(job, from);
-    for (const kc of hosted.get(c.name) ?? []) hostedKernelCode(job, kc);
+    for (const kc of hosted.get(c.name) ?? []) {
+      hostedKernelCode(job, kc);
+      job.hosted.push(...kc.sources.flatMap((f) => readable(cache, f)));
+    }
     const checkpoints = new Map(cache.all().map((s) => [s, s.edits.size]));
     try {
       const p = prepare(job, moduleRules, machine);

@@ -32,6 +32,8 @@ import { functionName } from './handlers.ts';
 import type { ModuleJob } from './job.ts';
 import { handlerPath, handlerRegions, lifecyclePaths, onPath, type CodeRegion } from './lifecycle-paths.ts';
 import { addressee } from './rule-helpers.ts';
+import { CallMacros, type MacroCall } from './call-macros.ts';
+import { notForNetbsd } from './netbsd-branch.ts';
 
 export interface InitRoots {
   /** The old load handler, if any, and the unload handler (to tell the finding why). */
@@ -100,15 +102,17 @@ interface DoneFn {
 
 export function releaseInitAcquisitions(job: ModuleJob, roots: InitRoots, moduleFile: CSource): ReleaseStatement | null {
   const files = job.files;
-  if (!files.some((f) => /\b(pool_init|hashinit|malloc|kmem_z?alloc|pool_cache_init|malloc_type_attach)\s*\(/.test(f.text))) return null;
+  // The kernel code the module now builds is its own: INIT is followed into it, and released there.
+  const all = [...files, ...job.hosted];
+  if (![...all, ...job.headers].some((f) => /\b(pool_init|hashinit|malloc|kmem_z?alloc|pool_cache_init|malloc_type_attach)\s*\(/.test(f.text))) return null;
   const functions = new Map<string, FunctionDef>();
-  for (const file of files) {
+  for (const file of all) {
     for (const node of file.root.descendantsOfType('function_definition')) {
       const name = functionName(node);
-      if (name && !functions.has(name) && !job.isDead(file.path, node.startIndex)) functions.set(name, { file, node, name });
+      if (name && !functions.has(name) && !job.isDead(file.path, node.startIndex) && !notForNetbsd(file, node)) functions.set(name, { file, node, name });
     }
   }
-  const a = new Analysis(job, functions);
+  const a = new Analysis(job, functions, all, new CallMacros([...all, ...job.headers]));
   const attachRoots = job.registrations.flatMap((r) => (r.attachRuns ?? []).map((fn) => ({ r, fn })));
   const rootRegions = new Map<string, CodeRegion[]>();
   for (const { fn } of attachRoots) rootRegions.set(fn, handlerRegions(files, fn, 'load'));
@@ -118,7 +122,7 @@ export function releaseInitAcquisitions(job: ModuleJob, roots: InitRoots, module
   a.count([...rootRegions.values()].flat());
   const stepsOf = new Map<string, Step[]>();
   for (const [fn, regions] of rootRegions) stepsOf.set(fn, regions.flatMap((r) => a.steps(r, null, [fn])));
-  const unload = [...lifecyclePaths(job.plan, files).unload, ...(roots.unload ? handlerPath(files, roots.unload, 'unload') : [])];
+  const unload = [...lifecyclePaths(job.plan, all).unload, ...(roots.unload ? handlerPath(files, roots.unload, 'unload') : [])];
   a.checkElsewhere(unload, [...stepsOf.values()].flat());
   // What the unload path releases already is no concern of this step.
   for (const steps of stepsOf.values()) prune(steps);
@@ -160,6 +164,9 @@ class Analysis {
   constructor(
     private readonly job: ModuleJob,
     private readonly functions: Map<string, FunctionDef>,
+    /** The module's sources and the kernel code it hosts. */
+    private readonly files: CSource[],
+    private readonly macros: CallMacros,
   ) {}
 
   /** Count the call sites of each module function reachable from the roots. */
@@ -199,9 +206,10 @@ class Analysis {
       if (this.job.isDead(file.path, n.startIndex)) return false;
       const conds = this.condsBetween(file, region.fn, n);
       if (conds === null) return false;
-      if (BY_ADDRESS.has(name) || BY_RESULT.has(name)) {
-        const problem = inherited ?? twice ?? position(n, region.node, region.fn);
-        const acq = this.acquisition(file, n, name, fnName, region.fn, conds, problem);
+      const viaMacro = BY_ADDRESS.has(name) || BY_RESULT.has(name) || this.functions.has(name) ? null : this.macros.expand(name, callArgs(n), (c) => BY_ADDRESS.has(c) || BY_RESULT.has(c));
+      if (BY_ADDRESS.has(name) || BY_RESULT.has(name) || viaMacro) {
+        const problem = inherited ?? twice ?? position(n, region.node, region.fn) ?? (viaMacro && 'problem' in viaMacro ? viaMacro.problem : null);
+        const acq = this.acquisition(file, n, viaMacro?.callee ?? name, fnName, region.fn, conds, problem, viaMacro && 'args' in viaMacro ? viaMacro.args : undefined);
         if (acq) out.push(acq);
         return false;
       }
@@ -217,8 +225,8 @@ class Analysis {
   }
 
   /** What a call acquires; null for a local the same function releases (a scratch buffer). */
-  private acquisition(file: CSource, call: SyntaxNode, callee: string, fnName: string, fn: SyntaxNode, conds: string[], problem: string | null): Acquisition | null {
-    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((c) => c.text.trim());
+  private acquisition(file: CSource, call: SyntaxNode, callee: string, fnName: string, fn: SyntaxNode, conds: string[], problem: string | null, expanded?: string[]): Acquisition | null {
+    const args = expanded ?? callArgs(call);
     const acq: Acquisition = { kind: 'acquire', file, call, callee, fnName, key: null, what: `what ${callee}() returns`, release: null, problem, conds };
     let key: string | null;
     if (BY_ADDRESS.has(callee)) {
@@ -235,7 +243,7 @@ class Analysis {
       key = target;
     }
     if (declaredIn(fn, key)) {
-      if (file.identifiers(key, fn).some((id) => releaseCall(id))) return null;
+      if (file.identifiers(key, fn).some((id) => this.releaseCall(id))) return null;
       return { ...acq, problem: acq.problem ?? `it is kept in the local ${key}` };
     }
     if (!this.definesGlobal(key)) return { ...acq, problem: acq.problem ?? `${key} is not defined in the module's sources` };
@@ -251,10 +259,10 @@ class Analysis {
    * whose type is a macro (`LIST_HEAD(pfs_hashhead, pfsnode) *pfs_hashtbl;`), which it does not.
    */
   private definesGlobal(key: string): boolean {
-    const def = this.job.definition(key);
+    const def = this.job.definition(key, this.files);
     if (def) return !(def.node.type === 'declaration' && /^\s*extern\b/.test(def.node.text));
     const macroTyped = new RegExp(`^[ \\t]*(?:static[ \\t]+)?[A-Z_][A-Z0-9_]*[ \\t]*\\([^;{}()]*\\)[\\s*]*\\b${key}[ \\t]*(?:\\[[^\\]]*\\])?[ \\t]*;`, 'm');
-    return this.job.files.some((f) => f.text.includes(key) && macroTyped.test(maskCode(f.text)));
+    return this.files.some((f) => f.text.includes(key) && macroTyped.test(maskCode(f.text)));
   }
 
   private releaseOf(callee: string, key: string, args: string[]): { text: string } | { problem: string } {
@@ -308,10 +316,10 @@ class Analysis {
       if (acqs.length > 1) {
         for (const acq of acqs.slice(1)) acq.problem ??= `${key} is acquired twice on the load path (also at ${where(acqs[0].file, acqs[0].call)})`;
       }
-      const uses = this.job.files.flatMap((src) =>
+      const uses = this.files.flatMap((src) =>
         src.identifiers(key)
           .filter((id) => !this.job.isDead(src.path, id.startIndex) && !acqs.some((a) => a.file === src && statementOf(a.call).id === statementOf(id).id))
-          .map((id) => ({ src, id, release: releaseCall(id) })),
+          .map((id) => ({ src, id, release: this.releaseCall(id) })),
       );
       if (uses.some((u) => u.release && onPath(unload, u.src, u.release.startIndex, u.release.endIndex))) {
         for (const acq of acqs) acq.releasedOnUnload = true;
@@ -351,6 +359,11 @@ class Analysis {
           ? `${acq.fnName}() acquires ${acq.what} on load and nothing releases it at unload (${why}), but lkm2mod cannot release it safely: ${acq.problem ?? 'it is not paired'}. Release it${how} in ${modcmd}'s MODULE_CMD_FINI${after}.`
           : `${acq.fnName}() acquires ${acq.what} on load, and lkm2mod can neither see what releases it at unload nor release it safely itself: ${acq.problem ?? 'it is not paired'}. If nothing does, release it${how} in ${modcmd}'s MODULE_CMD_FINI${after}.`);
     }
+  }
+
+  /** The release call an identifier is the first argument of: `free(G, …)`, `pool_destroy(&G)`, or a macro making one. */
+  private releaseCall(id: SyntaxNode): SyntaxNode | null {
+    return releaseCall(id, (name, args) => this.macros.expand(name, args, (c) => RELEASES.has(c)));
   }
 
   /** The #if conditions between a function's start and a node; null when the node is never compiled. */
@@ -484,6 +497,7 @@ function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode, say = { 
   walk(region, (n) => {
     if (early || n.startIndex >= node.startIndex) return false;
     if (n.type === 'return_statement' && n.endIndex <= node.startIndex) {
+      if (onceGuard(n, fn, node)) return false;
       const value = n.namedChildren.find((c) => c.type !== 'comment');
       if (!value || /^\(?\s*0\s*\)?$/.test(value.text)) early = n;
       return false;
@@ -491,6 +505,32 @@ function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode, say = { 
     return true;
   });
   return early ? `${functionName(fn) ?? 'the function'}() can return before ${say.making}` : null;
+}
+
+/**
+ * `static int done; if (done) return; done = 1;` at the top of the function (ufs_init, which
+ * every ufs-based file system's vfs_init calls): the work after it runs once per module image,
+ * so it is made once whenever the function runs first, and one release at FINI is right. The
+ * flag stays set, which is harmless: after FINI the image is unloaded, and a load is a fresh
+ * image with the flag clear.
+ */
+function onceGuard(ret: SyntaxNode, fn: SyntaxNode, acquisition: SyntaxNode): boolean {
+  let stmt: SyntaxNode = ret;
+  if (stmt.parent?.type === 'compound_statement' && stmt.parent.namedChildren.filter((c) => c.type !== 'comment').length === 1) stmt = stmt.parent;
+  const guard = stmt.parent;
+  if (guard?.type !== 'if_statement' || guard.childForFieldName('consequence')?.id !== stmt.id || guard.childForFieldName('alternative')) return false;
+  const body = fn.childForFieldName('body');
+  if (guard.parent?.id !== body?.id || !body) return false;
+  const flag = /^\(\s*(\w+)\s*(?:!=\s*0\s*)?\)$/.exec(guard.childForFieldName('condition')?.text ?? '')?.[1];
+  if (!flag) return false;
+  const isStatic = (d: SyntaxNode) => d.type === 'declaration' && d.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static') && d.childrenForFieldName('declarator').some((x) => declaratorName(x) === flag);
+  const local = body.namedChildren.find((c) => c.type === 'declaration' && c.childrenForFieldName('declarator').some((x) => declaratorName(x) === flag));
+  const global = fn.parent?.namedChildren.find((c) => c.endIndex <= fn.startIndex && isStatic(c));
+  if (local ? !isStatic(local) : !global) return false;
+  // The flag is set before anything is made, in the function's own body, right after the guard.
+  const after = body.namedChildren.filter((c) => c.type !== 'comment' && c.startIndex > guard.endIndex);
+  const set = after[0];
+  return !!set && set.endIndex <= acquisition.startIndex && new RegExp(`^${flag}\\s*=\\s*[1-9]\\d*\\s*;$|^${flag}\\s*\\+\\+\\s*;$`).test(set.text.trim());
 }
 
 /** `G = malloc(…)`, `G = (T *)malloc(…)`, `(G = malloc(…)) == NULL`: the left-hand side as written. */
@@ -532,14 +572,22 @@ function declaratorName(d: SyntaxNode | null): string | null {
 }
 
 /** The release call an identifier is the first argument of: `free(G, …)`, `pool_destroy(&G)`. */
-function releaseCall(id: SyntaxNode): SyntaxNode | null {
+function releaseCall(id: SyntaxNode, viaMacro?: (name: string, args: string[]) => MacroCall | null): SyntaxNode | null {
   let n: SyntaxNode = id;
   while (n.parent && (n.parent.type === 'pointer_expression' || n.parent.type === 'cast_expression' || n.parent.type === 'parenthesized_expression')) n = n.parent;
   const args = n.parent;
   if (args?.type !== 'argument_list' || args.namedChildren.filter((c) => c.type !== 'comment')[0]?.id !== n.id) return null;
   const call = args.parent;
   const name = call?.childForFieldName('function')?.text ?? '';
-  return call && RELEASES.has(name) ? call : null;
+  if (!call) return null;
+  if (RELEASES.has(name)) return call;
+  // A macro whose first argument becomes the release's first argument: `HASHDONE(tbl, …)`.
+  const m = viaMacro?.(name, callArgs(call));
+  return m && 'args' in m && m.args[0]?.replace(/^&\s*/, '').replace(/\s+/g, '') === n.text.replace(/^&\s*/, '').replace(/\s+/g, '') ? call : null;
+}
+
+function callArgs(call: SyntaxNode): string[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((c) => c.text.trim());
 }
 
 function assigned(id: SyntaxNode): boolean {

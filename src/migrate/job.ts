@@ -20,6 +20,7 @@ import type {
 import { functionName } from './handlers.ts';
 import type { Emulation } from './emulations.ts';
 import { KernelHeaders } from './kernel-headers.ts';
+import { notForNetbsd } from './netbsd-branch.ts';
 
 type Assigned = Partial<Record<'lkm_offset' | 'lkm_cdevmaj' | 'lkm_bdevmaj', string>>;
 
@@ -47,6 +48,12 @@ export class ModuleJob {
   private readonly dropRequests: string[] = [];
   private readonly markedLines = new Set<string>();
   private preludeItems: PreludeItem[] = [];
+  /**
+   * Kernel code the plan builds into this module (`kernel ffs ufs/ufs/*.c`): not the LKM's own
+   * files, so rules leave it alone, but code of the module's now, which steps that follow the
+   * module's calls (init-release) read and may add to.
+   */
+  hosted: CSource[] = [];
   /** Headers of the tree the module's sources include: prototypes of its handlers may live there. */
   headers: CSource[] = [];
   /** The kernel tree's `sys` directory around the module, null outside a tree. */
@@ -124,34 +131,44 @@ export class ModuleJob {
     src.edits.insert(at, markerComment(src.indentAt(anchor), message) + '\n', `${this.origin}: marker ${code}`);
   }
 
-  /** The definition of an identifier; an `extern` declaration only when nothing defines it. */
-  definition(identifier: string): Definition | null {
+  /**
+   * The definition of an identifier; an `extern` declaration only when nothing defines it. A
+   * definition in a branch NetBSD never compiles (`#ifdef __FreeBSD__`, in code shared between
+   * the BSDs) is taken only when there is no other.
+   */
+  definition(identifier: string, files: readonly CSource[] = this.files): Definition | null {
     let externOnly: Definition | null = null;
-    for (const src of this.files) {
+    let foreign: Definition | null = null;
+    for (const src of files) {
       if (!src.text.includes(identifier)) continue;
       let found: SyntaxNode | null = null;
       walk(src.root, (n) => {
         if (found) return false;
         if (n.type === 'function_definition') {
-          if (functionName(n) === identifier) found = n;
+          if (functionName(n) === identifier) {
+            if (!notForNetbsd(src, n)) found = n;
+            else foreign ??= { file: src, node: n, initializer: null };
+          }
           return false;
         }
         if (n.type === 'declaration' && declares(n, identifier)) {
-          if (!isExtern(n)) found = n;
-          else externOnly ??= { file: src, node: n, initializer: null };
+          if (isExtern(n)) externOnly ??= { file: src, node: n, initializer: null };
+          else if (!notForNetbsd(src, n)) found = n;
+          else foreign ??= this.defined(src, n, identifier);
           return false;
         }
         return true;
       });
-      if (found) {
-        const node = found as SyntaxNode;
-        const value = node.type === 'declaration' ? valueOf(node, identifier) : null;
-        const init = value?.type === 'initializer_list' ? value : null;
-        const expanded = init ? null : expandedInitializer(value, [src.text, ...this.files.filter((f) => f !== src).map((f) => f.text)]);
-        return { file: src, node, initializer: init, expanded };
-      }
+      if (found) return this.defined(src, found, identifier);
     }
-    return externOnly;
+    return foreign ?? externOnly;
+  }
+
+  private defined(src: CSource, node: SyntaxNode, identifier: string): Definition {
+    const value = node.type === 'declaration' ? valueOf(node, identifier) : null;
+    const init = value?.type === 'initializer_list' ? value : null;
+    const expanded = init ? null : expandedInitializer(value, [src.text, ...this.files.filter((f) => f !== src).map((f) => f.text)]);
+    return { file: src, node, initializer: init, expanded };
   }
 
   /** The entry's prelude, in order: statements, the comments above them, declarations they use. */
@@ -369,3 +386,4 @@ function valueOf(decl: SyntaxNode, identifier: string): SyntaxNode | null {
   }
   return null;
 }
+
