@@ -178,3 +178,32 @@ test('the LKMs of the shared 1.4T tree compile against its headers, or fail for 
     else assert.equal(result, 'ok', rel);
   }
 });
+
+test('an option every kernel of the machine has (std.<machine>) is on in its option header', () => {
+  const S = tree({
+    ...OLD_TREE,
+    'sys/arch/i386/conf/std.i386': 'machine i386\noptions \tEXEC_AOUT\t# a.out\noptions\tEXEC_SCRIPT, NKPTP=4\n',
+    'sys/conf/files': `${OLD_TREE['sys/conf/files']}defopt\topt_execfmt.h\tEXEC_AOUT EXEC_ELF32 EXEC_SCRIPT\ndefparam\tNKPTP\n`,
+    'sys/lkm/misc/probe/probe.c': [
+      '#include "opt_execfmt.h"',
+      '#include "opt_nkptp.h"',
+      '#include "opt_sysv.h"',
+      '#ifdef EXEC_AOUT',
+      'int aout(void) { return EXEC_SCRIPT + NKPTP; }',
+      '#endif',
+      '#if defined(EXEC_ELF32) || defined(SYSVMSG)',
+      'int elf(void) { return 1; }',
+      '#endif',
+      '',
+    ].join('\n'),
+  });
+  const md = readModuleDir(path.join(S, 'lkm/misc/probe'))!;
+  const obj = compileModuleDir(md, { mode: 'lkm', arch: 'i386' }) as ReturnType<typeof compileModule>;
+  assert.equal(run(obj, 'aout'), 5);
+  const img = obj.instantiate();
+  assert.ok(img.lookup('aout'));
+  assert.equal(img.lookup('elf'), undefined, 'EXEC_ELF32 is not in std.i386, SYSVMSG nowhere');
+  const why = Object.fromEntries(obj.configHeaders.map((g) => [g.name, g.why]));
+  assert.equal(why['opt_execfmt.h'], 'option header: EXEC_AOUT, EXEC_SCRIPT as every i386 kernel has them (std.i386), every other option off');
+  assert.equal(why['opt_sysv.h'], 'option header: empty, every option off');
+});

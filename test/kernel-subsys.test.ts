@@ -10,7 +10,7 @@ import { ObjectSource } from '../src/kernel/source.ts';
 import { diffSnapshots, snapshot } from '../src/kernel/state.ts';
 import { constant, newStruct } from '../src/kernel/abi.ts';
 import { errno } from '../src/kernel/errno.ts';
-import { ArrayCell, type Callable, asNumber, cString, deref, int, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell, type Value } from '../src/kernel/machine/memory.ts';
+import { allocate, ArrayCell, type Callable, type CType, asNumber, cString, deref, int, NULL_PTR, pointerTo, readField, ScalarCell, type StructCell, type Value } from '../src/kernel/machine/memory.ts';
 import { fakeModule, ptr, setMember, syscallPackage, type FakeModuleSpec } from './kernel-objects.ts';
 
 const fn = (name: string, body: (args: Value[]) => Value, provider = 'test'): Callable => ({ name, provider, invoke: body });
@@ -423,4 +423,18 @@ test('faultPoints lists the calls of a run that NetBSD lets fail, and each repla
       assert.deepEqual(diffSnapshots(before, snapshot(k)), []);
     }
   }
+});
+
+test('NetBSD 1.x\'s struct execsw (es_hdrsz, es_check) is linked as it is: no priority, emulation or probe', async () => {
+  const k = Kernel.boot({ era: 'lkm' });
+  const u_int: CType = { kind: 'int', name: 'unsigned int', size: 4, unsigned: true };
+  const fnp: CType = { kind: 'ptr', to: { kind: 'func', ret: u_int, params: null, variadic: false } };
+  const old: CType = { kind: 'struct', tag: 'execsw', union: false, members: [{ name: 'es_hdrsz', type: u_int }, { name: 'es_check', type: fnp }] } as CType;
+  const e = allocate(old) as StructCell;
+  setMember(e, 'es_check', { k: 'fn', fn: fn('exec_freebsd_aout_makecmds', ret(0)) });
+  const call = (name: string, ...args: Value[]) => locked(k, () => asNumber(k.kfunc(name).invoke(args)));
+  assert.equal(await call('exec_add', ptr(e), NULL_PTR), 0);
+  assert.equal(await call('exec_add', ptr(e), NULL_PTR), errno('EEXIST'));
+  assert.ok(Object.keys(snapshot(k).execsw).some((key) => /^exec_freebsd_aout_makecmds.*\/NULL$/.test(key)), Object.keys(snapshot(k).execsw).join(', '));
+  assert.equal(await call('exec_remove', ptr(e)), 0);
 });

@@ -202,3 +202,20 @@ test('a K&R definition tree-sitter splits is one function: its parameters are no
   assert.deepEqual([...s.uses].sort(), ['bp', 'other_fn']);
   assert.deepEqual([...s.calls], ['other_fn']);
 });
+
+test('a global whose type is a macro call (TAILQ_HEAD(…) name[4];) is one of the file\'s globals', async () => {
+  const { CSource } = await import('../src/migrate/csource.ts');
+  const { fileSymbols } = await import('../src/migrate/file-symbols.ts');
+  const text = [
+    'TAILQ_HEAD(bqueues, buf) bufqueues[BQUEUES];',
+    'LIST_HEAD(bufhashhdr, buf) *bufhashtbl, invalhash;',
+    'static TAILQ_HEAD(, job) jobs;',
+    'extern TAILQ_HEAD(bqueues, buf) elsewhere[4];',
+    '__KERNEL_RCSID(0, "$NetBSD$");',
+    'int n;',
+    '',
+  ].join('\n');
+  const s = fileSymbols(new CSource('/x.c', text));
+  assert.deepEqual([...s.globals].sort(), ['bufhashtbl', 'bufqueues', 'invalhash', 'n']);
+  assert.ok(!s.globals.has('jobs') && !s.globals.has('elsewhere'));
+});

@@ -8,6 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { validatePaths } from '../src/validate/validate.ts';
 import { Kernel } from '../src/kernel/kernel.ts';
@@ -22,8 +24,8 @@ const S = path.join(ROOT, 'test/fixtures/validate/devsw-tree/sys');
 function boot(): Kernel {
   const file = devswConfFile(S, 'i386');
   assert.ok(file, 'the fixture has arch/i386/i386/conf.c');
-  const tree = new TreeIndex([S], new Set());
-  return Kernel.boot({ era: 'lkm', devswConf: compileDevswConf(file, S, 'i386'), treeSymbols: (n) => tree.lookup(n) });
+  const tree = new TreeIndex([S]);
+  return Kernel.boot({ era: 'lkm', devswConf: compileDevswConf(file, S, 'i386'), treeSymbols: (n) => tree.lookup(n, new Set()) });
 }
 
 function slot(k: Kernel, major: number): StructCell {
@@ -80,4 +82,18 @@ test('validate on a 1.x tree: the LKM and a module(9) driver pass every check, a
   const equiv = byName.get('cttyfind')!.checks.find((c) => c.name === 'equivalence')!;
   assert.match(equiv.details.join('\n'), /the same 1 table change\(s\): cdevsw\[3\]/);
   assert.ok(report.together?.ok, report.together?.failures?.join('\n'));
+});
+
+test("a conf.c that does not compile is named on the modules that use the switches, with the compiler's error", async () => {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-devsw-'));
+  fs.cpSync(path.dirname(S), copy, { recursive: true });
+  const conf = path.join(copy, 'sys/arch/i386/i386/conf.c');
+  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('struct cdevsw\tcdevsw[] =', '#error this port has no switches yet\nstruct cdevsw\tcdevsw[] ='));
+  const report = await validatePaths([path.join(copy, 'sys/lkm')], { repeat: 2 });
+  const m = report.modules[0]!;
+  assert.equal(m.ok, false);
+  assert.ok(
+    m.notes?.some((n) => /the tree's conf\.c, which defines the kernel's device switches, does not compile, so the simulated kernel's own \(pointer-shaped\) cdevsw\[\] and bdevsw\[\] stand in: .*conf\.c:\d+: .*this port has no switches yet/.test(n)),
+    m.notes?.join('\n'),
+  );
 });

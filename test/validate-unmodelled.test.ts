@@ -84,6 +84,48 @@ test('a variable both the tree\'s kernel and a module define: another module lin
   assert.ok(t.ok, t.details.join('\n') + (t.failures ?? []).join('\n'));
 });
 
+test('a variable the tree\'s kernel declares through a macro (TAILQ_HEAD(...) name[2];) links like any other', async () => {
+  const m = await validate('queuer');
+  for (const c of m.checks) assert.ok(c.ok, `${c.name}: ${c.details.join('\n')}`);
+  assert.deepEqual(m.unmodelled, { calls: 0, functions: [], variables: [{ name: 'widget_queues', where: `${path.join(TREE, 'kern/subr_widgetq.c')}:30` }] });
+});
+
+test('the tree index reads declarations written through macros, and #if branches that each open a block', () => {
+  const found = definitions(
+    [
+      'TAILQ_HEAD(bqueues, buf) bufqueues[BQUEUES];',
+      'LIST_HEAD(bufhashhdr, buf) *bufhashtbl, invalhash;',
+      'SIMPLEQ_HEAD(, job) jobs = SIMPLEQ_HEAD_INITIALIZER(jobs);',
+      'static CIRCLEQ_HEAD(, m) hidden;',
+      'extern TAILQ_HEAD(bqueues, buf) elsewhere[4];',
+      '__KERNEL_RCSID(0, "$NetBSD$");',
+      'int',
+      'pick(n)',
+      '\tint n;',
+      '{',
+      '#if BYTE_ORDER == LITTLE_ENDIAN',
+      '\tif (n > 0) {',
+      '#elif 0',
+      '\tif (n == 0) {',
+      '#else',
+      '\tif (n < 0) {',
+      '#endif',
+      '\t\treturn 1;',
+      '\t}',
+      '\treturn 0;',
+      '}',
+      '#define\tSETHIGH(q) { \\',
+      '\t(q) = 0; \\',
+      '}',
+      'int after;',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    found.map((d) => `${d.kind} ${d.name}:${d.line}`),
+    ['object bufqueues:1', 'object bufhashtbl:2', 'object invalhash:2', 'object jobs:3', 'func pick:8', 'object after:25'],
+  );
+});
+
 test('the tree index finds KNF and K&R definitions, not statics, prototypes or macro calls', () => {
   const found = definitions(
     [

@@ -57,6 +57,7 @@ function summary(set: ModuleSet): string {
   return [
     `${set.modules.length} module${set.modules.length === 1 ? '' : 's'} (${renamed} renamed)`,
     `${set.shared.length} shared`,
+    ...(set.kernel.length ? [`${set.kernel.reduce((n, k) => n + k.sources.length, 0)} kernel source(s) placed in ${new Set(set.kernel.map((k) => k.into)).size} module(s)`] : []),
     `${set.merges.length} merged${offered ? `, ${offered} merge${offered === 1 ? '' : 's'} offered` : ''}`,
     ...(set.modules.some((m) => m.machine) ? [`${set.modules.filter((m) => m.machine).length} for a machine of its own`] : []),
     ...(set.slots.length ? [`${set.slots.length} syscall slot${set.slots.length === 1 ? '' : 's'}${open ? ` (${open} undecided)` : ''}`] : []),

@@ -40,6 +40,11 @@ export function chooseEntry(
   }
   const names = descriptors.map((d) => stringLiteral(d.declaration.args[0] ?? '') ?? '').filter(Boolean);
   if (src.makefile?.kmod) names.push(src.makefile.kmod);
+  // A head written once per system: the entry is known by the name modload(8) looks for.
+  for (const f of pool) {
+    const all = [f.name, ...(f.alternativeNames ?? [])];
+    f.name = all.find((n) => names.some((m) => n === `${m}_lkmentry`)) ?? all.find((n) => /_lkmentry$|^xxxinit$/.test(n)) ?? f.name;
+  }
   const score = (f: FunctionFact) => {
     const resolved = resolvedName(f, defines).name;
     if (names.some((n) => resolved === `${n}_lkmentry`)) return 0;

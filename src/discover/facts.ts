@@ -46,6 +46,11 @@ export interface FunctionFact {
   endLine: number;
   /** The line of the function's name (BSD style puts the return type on the line above). */
   nameLine: number;
+  /**
+   * Other names its head has under other branches of a conditional (`#if NetBSD >= 199706`
+   * `foo_lkmentry(...)` `#else` `xxxinit(...)`): tree-sitter reads one of them as `name`.
+   */
+  alternativeNames?: string[];
   params: string[];
   /** Parameter types as written, by position (`struct lkm_table *`), when known. */
   paramTypes: string[];

@@ -8,6 +8,7 @@ import type { DispatchFact, FunctionFact } from './facts.ts';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { maskCode, LineIndex, closingBracket, splitTopLevel, onPreprocessorLine, bareName } from './text.ts';
 import { PreprocessorConditions, isDead } from './conditions.ts';
+import { conditionalHeads } from './conditional-balance.ts';
 
 const DISPATCH_NAMES = new Set(['DISPATCH', 'LKM_DISPATCH', 'lkmdispatch']);
 
@@ -111,6 +112,9 @@ function describeFunction(n: SyntaxNode, file: string, text: string, conds: Prep
     frames: conds.at(n.startIndex),
   };
   if (macroCall) f.macroCall = macroCall;
+  const heads = conditionalHeads(text, n.startIndex, n.endIndex, body.startIndex);
+  const others = heads.names.filter((x) => x !== name);
+  if (others.length && heads.start < n.startIndex) f.alternativeNames = others;
   describeBody(f, body, text, conds);
   return f;
 }

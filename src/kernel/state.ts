@@ -6,8 +6,9 @@
  *
  * A snapshot is plain JSON: sections of key → description, descriptions in C's words.
  */
-import { asNumber, deref, readCString, readField, StructCell } from './machine/memory.ts';
+import { asNumber, readCString, readField, StructCell } from './machine/memory.ts';
 import { KERNEL } from './ksyms.ts';
+import { emulOf, makecmdsOf, prioOf } from './subsys/exec.ts';
 import { fnName, Symbolizer } from './names.ts';
 import { constant } from './abi.ts';
 import type { Kernel } from './kernel.ts';
@@ -67,9 +68,9 @@ export function snapshot(k: Kernel): KernelSnapshot {
     }
   }
   k.exec.sorted().forEach((e, i) => {
-    const emul = deref(readField(e, 'es_emul'));
-    const label = `${names.value(readField(e, 'es_makecmds'))}/${emul instanceof StructCell ? readCString(readField(emul, 'e_name')) : 'NULL'}`;
-    s.execsw[label] = `position ${i}, prio ${asNumber(readField(e, 'es_prio'))}, ${names.cell(e)}`;
+    const emul = emulOf(e);
+    const label = `${names.value(makecmdsOf(e))}/${emul instanceof StructCell ? readCString(readField(emul, 'e_name')) : 'NULL'}`;
+    s.execsw[label] = `position ${i}, prio ${prioOf(e)}, ${names.cell(e)}`;
   });
   for (const e of k.emuls.entries()) s.emul[e.name] = `${names.cell(e.emul)}${e.ro ? ', built in' : ''}`;
   for (const d of k.autoconf.drivers) {

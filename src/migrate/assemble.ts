@@ -26,6 +26,8 @@ export function assemble(
   treeFindings: Finding[],
   root: string,
   scanMachine: Machine,
+  /** Kernel sources a module now builds too (module-set-kernel.ts). */
+  hostedSources: (module: string) => string[],
 ): ConversionSet {
   const placements = new Map<ModulePlan, Placement>();
   const moves = new Map<string, string>();
@@ -143,6 +145,8 @@ export function assemble(
         vars: parseMakefile(plan.makefile, { text: before, machine: scanMachine }).vars,
       });
       const folded = [...prepared].filter(([, q]) => q.job.helperOf === p.job.name).map(([fp, q]) => ({ plan: fp, files: q.job.files.map((f) => f.path) }));
+      const kernelSources = hostedSources(p.job.name);
+      if (kernelSources.length) folded.push({ plan, files: kernelSources });
       const after = makefileForSet(rewritten, plan, p.job.files.map((f) => f.path), folded, placement, moves);
       if (plan.kmod && plan.kmod !== p.job.name) {
         p.job.finding({

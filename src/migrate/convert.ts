@@ -16,6 +16,7 @@
  * contributes no change at all; the others still convert.
  */
 import path from 'node:path';
+import { configHeaders } from '../kernel/cc/pp/config-headers.ts';
 import type { FileChange } from '../source/patch.ts';
 import { DEFAULT_MACHINE } from '../source/make-env.ts';
 import { builtinRules } from './builtin-rules.ts';
@@ -24,10 +25,10 @@ import { EditConflict } from '../source/edits.ts';
 import { ModuleJob } from './job.ts';
 import { markerComment } from './modinfo.ts';
 import { moduleName, unquote } from './names.ts';
-import { inferModuleSet, plannedFor, type ModuleSet, type SharedModule } from './module-set.ts';
+import { inferModuleSet, plannedFor, type KernelCode, type ModuleSet, type SharedModule } from './module-set.ts';
 import type { PlanDecisions } from './plan-file.ts';
 import { moduleSetFromPlan } from './plan-load.ts';
-import { mergedModuleParts, sharedModuleFiles, type CreatedModule } from './module-set-convert.ts';
+import { hostedKernelCode, mergedModuleParts, sharedModuleFiles, type CreatedModule } from './module-set-convert.ts';
 import type { Finding, ModulePlan, ScanResult } from '../discover/plan.ts';
 import type { ModuleClass, ModuleRule, Rule, TreeContext, TreeRule } from '../discover/rule-api.ts';
 import { SymbolIndex, type Provider, type Requirement } from './symbols.ts';
@@ -100,6 +101,15 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   // Sources a shared module now holds, and which module takes which exec format.
   const sharedOf = new Map<string, SharedModule>();
   for (const sh of moduleSet.shared) for (const f of sh.sources) sharedOf.set(f, sh);
+  // Kernel code only the modules' options build: into one of the modules, or a module of its own.
+  const moduleNames = new Set(moduleSet.modules.map((m) => m.name));
+  const hosted = new Map<string, KernelCode[]>();
+  const kernelModules: SharedModule[] = [];
+  for (const kc of moduleSet.kernel) {
+    if (moduleNames.has(kc.into)) hosted.set(kc.into, [...(hosted.get(kc.into) ?? []), kc]);
+    else kernelModules.push({ name: kc.into, sources: kc.sources, users: kc.users, reason: kc.reason, kernelCode: true, ...(kc.line !== undefined ? { line: kc.line } : {}) });
+  }
+  const hostedSources = (name: string) => (hosted.get(name) ?? []).flatMap((k) => k.sources);
   const mergedInto = new Map(moduleSet.merges.map((m) => [m.from, m.into]));
   const absorbs = new Map<string, string[]>();
   for (const m of moduleSet.merges) absorbs.set(m.into, [...(absorbs.get(m.into) ?? []), m.from]);
@@ -165,6 +175,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     const job = new ModuleJob(c.plan, c.name, files, cache, emulations, slots);
     if (mergedInto.has(c.name)) job.helperOf = mergedInto.get(c.name);
     for (const from of absorbs.get(c.name) ?? []) mergedModuleParts(job, from);
+    for (const kc of hosted.get(c.name) ?? []) hostedKernelCode(job, kc);
     const checkpoints = new Map(cache.all().map((s) => [s, s.edits.size]));
     try {
       const p = prepare(job, moduleRules, machine);
@@ -187,8 +198,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   // required, from the symbols every module defines and uses.
   const converting = new Set(convertible.flatMap((c) => (c.plan.makefile ? [c.plan.makefile] : [])));
   const providers: Provider[] = [
-    ...[...prepared.values()].map((p) => ({ module: p.job.helperOf ?? p.job.name, files: p.job.files.map((f) => f.path) })),
-    ...moduleSet.shared.map((sh) => ({ module: sh.name, files: sh.sources })),
+    ...[...prepared.values()].map((p) => ({ module: p.job.helperOf ?? p.job.name, files: [...p.job.files.map((f) => f.path), ...(p.job.helperOf ? [] : hostedSources(p.job.name))] })),
+    ...[...moduleSet.shared, ...kernelModules].map((sh) => ({ module: sh.name, files: sh.sources })),
     ...kernel.providers.filter((p) => !names.has(p.module) && !converting.has(p.makefile)),
   ];
   const providerFiles = new Set(providers.flatMap((p) => p.files));
@@ -199,6 +210,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     built.files.filter((f) => !providerFiles.has(f)),
     opts.root,
     [...built.configured, ...(opts.kernelSrc ?? []).map((k) => path.resolve(k)), BUNDLED_INCLUDE],
+    new Set(built.configured.flatMap((sys) => [...configHeaders(sys, machine.machine).offOptions()])),
   );
   // Tree rules run before `required` is inferred: a call they send through a kernel table
   // (syscall-indirection) no longer links the caller to the module behind it.
@@ -289,8 +301,8 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
-  const set = assemble(cache, plans, prepared, failed, findings, opts.root, machine);
-  const created = sharedModuleFiles(moduleSet.shared, convertible.map((c) => c.plan), set, opts.root);
+  const set = assemble(cache, plans, prepared, failed, findings, opts.root, machine, hostedSources);
+  const created = sharedModuleFiles([...moduleSet.shared, ...kernelModules], convertible.map((c) => c.plan), set, opts.root);
   return { ...set, created: created.modules, changes: [...set.changes, ...created.changes].sort((a, b) => a.path.localeCompare(b.path)), findings: [...set.findings, ...created.findings], moduleSet };
 }
 

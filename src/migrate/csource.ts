@@ -8,6 +8,8 @@ import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import { parseC, walk, type SyntaxNode, type Tree } from '../source/cparse.ts';
 import { readSource, type SourceEncoding } from '../source/text-encoding.ts';
+import { balancedRange, conditionalGroups, piecesAround, type BalancedRange } from '../discover/conditional-balance.ts';
+import { maskCode } from '../discover/text.ts';
 import { EditSet } from '../source/edits.ts';
 import type { SourceFile } from '../discover/rule-api.ts';
 
@@ -16,6 +18,7 @@ export class CSource implements SourceFile {
   private parsed: Tree | undefined;
   private lineStarts: number[] | undefined;
   private byName: Map<string, SyntaxNode[]> | undefined;
+  private groups: ReturnType<typeof conditionalGroups> | undefined;
 
   constructor(
     readonly path: string,
@@ -72,9 +75,19 @@ export class CSource implements SourceFile {
 
   /**
    * Remove [start, end): whole lines when nothing else stands on them, and then one of the two
-   * blank lines that would otherwise meet.
+   * blank lines that would otherwise meet. A conditional the range cuts stays balanced (see
+   * balanced()).
    */
   removeRange(from: number, to: number, origin: string): void {
+    const b = this.balanced(from, to);
+    if (b.keep.length) {
+      for (const [s, e] of piecesAround(b.start, b.end, b.keep)) this.removeWhole(s, e, origin);
+      return;
+    }
+    this.removeWhole(b.start, b.end, origin);
+  }
+
+  private removeWhole(from: number, to: number, origin: string): void {
     let [start, end] = this.wholeLines(from, to);
     if (start === from && end === to) {
       this.edits.remove(start, end, origin);
@@ -90,7 +103,73 @@ export class CSource implements SourceFile {
   }
 
   replaceNode(node: SyntaxNode, text: string, origin: string): void {
-    this.edits.replace(node.startIndex, node.endIndex, text, origin);
+    this.replaceRange(node.startIndex, node.endIndex, text, origin);
+  }
+
+  /** Replace [start, end) with `text`, keeping the conditionals the range cuts balanced. */
+  replaceRange(from: number, to: number, text: string, origin: string): void {
+    const b = this.balanced(from, to);
+    const [first, ...rest] = piecesAround(b.start, b.end, b.keep);
+    if (!first) {
+      this.edits.insert(b.start, text, origin);
+      return;
+    }
+    this.edits.replace(first[0], first[1], text, origin);
+    for (const [s, e] of rest) this.removeWhole(s, e, origin);
+  }
+
+  /**
+   * [start, end) as an edit may take it without unbalancing #if/#else/#endif: grown over a
+   * conditional that only chose between alternative beginnings or endings of what it covers
+   * (a K&R head written once per system), or with the directive lines it cuts kept in place.
+   */
+  balanced(start: number, end: number): BalancedRange {
+    if (!this.text.slice(start, end).includes('#')) return { start, end, keep: [] };
+    this.groups ??= conditionalGroups(this.text);
+    return balancedRange(this.text, start, end, this.groups);
+  }
+
+  /**
+   * Remove the directive lines of each conditional whose every line of code the edits removed
+   * (the entry's prototypes, one per system): an `#if` left holding nothing but blank branches
+   * is noise in the diff. A conditional that held nothing to begin with is the author's.
+   */
+  dropEmptiedConditionals(origin: string): void {
+    if (!this.text.includes('#')) return;
+    this.groups ??= conditionalGroups(this.text);
+    const gone = new Set<number>(); // starts of directive lines removed here
+    const removed = (from: number, to: number) => this.edits.all().some((e) => e.text === '' && e.start <= from && to <= e.end);
+    for (const g of [...this.groups].reverse()) {
+      if (!g.close) continue;
+      const lines = [g.open, ...g.branches, g.close];
+      if (lines.some((l) => this.edits.touches(l.start, l.end))) continue;
+      let code = 0;
+      let empty = true;
+      const end = g.close.start;
+      for (let at = g.open.end; at < end && empty; ) {
+        const directive = [...lines, ...this.groups.flatMap((n) => (n === g ? [] : [n.open, ...n.branches, ...(n.close ? [n.close] : [])]))].find((l) => l.start === at);
+        if (directive) {
+          if (!lines.includes(directive)) {
+            if (gone.has(at)) code++;
+            else empty = false;
+          }
+          at = directive.end;
+          continue;
+        }
+        let stop = this.text.indexOf('\n', at);
+        stop = stop < 0 || stop > end ? end : stop;
+        if (/\S/.test(maskCode(this.text.slice(at, stop)))) {
+          if (removed(at, stop)) code++;
+          else empty = false;
+        }
+        at = stop + 1;
+      }
+      if (!empty || code === 0 || this.edits.all().some((e) => e.start === e.end && e.start > g.open.start && e.start < end)) continue;
+      for (const l of lines) {
+        this.edits.remove(l.start, l.end, origin);
+        gone.add(l.start);
+      }
+    }
   }
 
   /**

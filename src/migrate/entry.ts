@@ -7,6 +7,7 @@
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import { macroCallAt } from './descriptor.ts';
+import { conditionalHeads } from '../discover/conditional-balance.ts';
 import { findFunction, functionName } from './handlers.ts';
 import type { ModuleJob } from './job.ts';
 
@@ -15,6 +16,15 @@ export interface EntryInfo {
   node: SyntaxNode;
   /** The name the definition declares (a macro name when written `LKMENTRY(foo)(...)`). */
   declaredName: string | null;
+  /**
+   * What the definition spans in the text, its conditional heads included (`#if ... int
+   * foo_lkmentry(lkmtp, cmd, ver) #else int xxxinit(lkmtp, cmd, ver) #endif`, which tree-sitter
+   * reads as starting at the last head).
+   */
+  start: number;
+  end: number;
+  /** Every name its heads declare: the entry's prototypes go under each. */
+  names: string[];
   /** Statements (and their comments) the entry ran before dispatching. */
   prelude: SyntaxNode[];
   /** Statements before dispatching that looked at cmd or lkmtp: dispatch logic modcmd replaces. */
@@ -38,8 +48,12 @@ export function readEntry(job: ModuleJob): EntryInfo | null {
   const handlerArgs = dispatchHandlers(src, node);
   const handwritten = handlerArgs === null;
   const { kept, dropped } = prelude(node, handwritten);
-  return { src, node, declaredName: functionName(node), prelude: kept, dropped, handwritten, handlerArgs };
+  const declaredName = functionName(node);
+  const { start, end, names } = conditionalHeads(src.text, node.startIndex, node.endIndex, node.childForFieldName('body')?.startIndex ?? node.endIndex);
+  if (declaredName && !names.includes(declaredName)) names.unshift(declaredName);
+  return { src, node, declaredName, start, end, names, prelude: kept, dropped, handwritten, handlerArgs };
 }
+
 
 function dispatchHandlers(src: CSource, fn: SyntaxNode): [string, string, string] | null {
   for (const macro of ['LKM_DISPATCH', 'DISPATCH']) {
@@ -94,7 +108,7 @@ function usesAny(node: SyntaxNode, names: string[]): boolean {
 
 /** `int kernfs_lkmentry(struct lkm_table *, int, int);` and the like, in every module file. */
 export function removeEntryPrototypes(job: ModuleJob, entry: EntryInfo): void {
-  if (entry.declaredName) removePrototypes(job, entry.declaredName);
+  for (const name of entry.names) removePrototypes(job, name);
 }
 
 /** Every prototype of the function `name` in the module's files (not its definition). */

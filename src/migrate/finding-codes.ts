@@ -11,6 +11,7 @@ const CONVERT_CODES: Record<string, string> = {
   'module-renamed': 'the module is named as the kernel looks it up (file system type, compat_<emulation>, exec_<format>, cfdriver), or the LKM name was no C identifier',
   'module-merged': 'a plan folded an exec-format LKM into its emulation\'s module; its modcmd is called from that module\'s',
   'shared-module': 'sources several LKMs built are one new module now, which they require',
+  'kernel-code': 'kernel sources conf/files builds only for the modules\' own options are built by this module now; the others that use them require it',
   'plan-syntax': 'a --plan file line lkm2mod cannot read',
   'plan-stale': 'a --plan file decision that no longer fits the tree (an LKM gone, a name taken, a source no LKM builds)',
   'required-inferred': 'the module uses symbols another module defines, so that module is listed as required',

@@ -14,7 +14,7 @@ import type { FileChange } from '../source/patch.ts';
 import type { ModuleJob } from './job.ts';
 import type { Placement } from './layout.ts';
 import { moduleDeclaration, modcmdName } from './modinfo.ts';
-import type { SharedModule } from './module-set.ts';
+import type { KernelCode, SharedModule } from './module-set.ts';
 import type { Finding, Module9, ModulePlan } from '../discover/plan.ts';
 
 /** A module the conversion creates that was no LKM (a shared module). */
@@ -41,6 +41,18 @@ export function mergedModuleParts(job: ModuleJob, from: string): void {
     afterLoad: true,
   });
   job.addClass('EXEC');
+}
+
+/** Kernel code the plan puts into this module: its Makefile builds it (makefileForSet), and says why. */
+export function hostedKernelCode(job: ModuleJob, kc: KernelCode): void {
+  const decl = job.plan.declaration!;
+  job.finding({
+    file: decl.file,
+    line: decl.line,
+    severity: 'note',
+    code: 'kernel-code',
+    message: `${job.name} now builds ${kc.sources.map((f) => path.basename(f)).join(', ')} too: ${kc.reason}.`,
+  });
 }
 
 /** A folded exec format's files go to the emulation module's folder; its Makefile goes. */
@@ -168,7 +180,9 @@ export function sharedModuleFiles(
   const changes: FileChange[] = [];
   const findings: Finding[] = [];
   for (const sh of shared) {
-    const users = plans.filter((p) => sh.sources.some((f) => p.files.includes(f)));
+    const builders = plans.filter((p) => sh.sources.some((f) => p.files.includes(f)));
+    // Kernel code no LKM built: its users are the modules that call it.
+    const users = builders.length ? builders : converted.modules.filter((m) => sh.users.includes(m.name)).map((m) => m.plan);
     const first = users[0];
     if (!first) continue;
     const userDir = converted.modules.find((m) => m.plan === first)?.dir ?? first.dir;
@@ -231,9 +245,17 @@ function sharedModuleSource(sh: SharedModule, root: string): string {
     '',
     '/*',
     ` * ${sh.name}: the code ${sh.users.join(', ')} share, as one module they require.`,
-    ` * Written by lkm2mod: as LKMs each of them carried its own copy of the sources in`,
-    ` * ${where}; as modules they would define the same symbols twice. The code stays`,
-    ' * where it is; this file holds only the module\'s record.',
+    ...(sh.kernelCode
+      ? [
+          ` * Written by lkm2mod: the sources in ${where} are built into a kernel only`,
+          ' * for options these modules stand for; a kernel that loads them as modules has',
+          ' * none of it. The code stays where it is; this file holds only the module\'s record.',
+        ]
+      : [
+          ` * Written by lkm2mod: as LKMs each of them carried its own copy of the sources in`,
+          ` * ${where}; as modules they would define the same symbols twice. The code stays`,
+          ' * where it is; this file holds only the module\'s record.',
+        ]),
     ' */',
     '',
     '#include <sys/param.h>',
@@ -261,7 +283,7 @@ function sharedModuleSource(sh: SharedModule, root: string): string {
 
 function sharedMakefile(sh: SharedModule, pathDirs: string[], flags: string[], includeInc: boolean): string {
   return [
-    `# ${sh.name}: sources ${sh.users.join(', ')} built, as one module they require (written by lkm2mod).`,
+    `# ${sh.name}: ${sh.kernelCode ? 'kernel sources' : 'sources'} ${sh.users.join(', ')} ${sh.kernelCode ? 'use' : 'built'}, as one module they require (written by lkm2mod).`,
     '',
     ...(includeInc ? ['.include "../Makefile.inc"', ''] : []),
     ...pathDirs.map((d) => `.PATH:\t${d}`),

@@ -6,14 +6,17 @@
  *     each carried a copy; two modules defining one global symbol cannot both be loaded);
  *   - an exec-format LKM of an emulation either kept apart or folded into the emulation's
  *     module (NetBSD folded them; the default keeps them apart, the plan offers the merge);
+ *   - kernel code only the modules' own options build (ufs for ffs, lfs, mfs, ext2fs) put into
+ *     one of them or a module of its own, which the others require (module-set-kernel.ts);
  *   - the syscall slots of LKMs that let the old loader choose;
  *   - the machine whose paths (${MACHINE}) the tree is read for, and the machine of each module
  *     that is one port's code (module-machine.ts).
  * `lkm2mod plan` writes it out (plan-file.ts), the user edits it, `--plan` feeds it back.
  */
 import path from 'node:path';
-import { parseMachine } from '../source/make-env.ts';
+import { DEFAULT_MACHINE, parseMachine } from '../source/make-env.ts';
 import { definedEmulation, kernelName, readTextFile, type LookupKind, type ReadText } from './module-names.ts';
+import { kernelCode, type KernelCode } from './module-set-kernel.ts';
 import { isIdentifier, MAXMODNAME } from './names.ts';
 import { moduleMachine, type ModuleMachine } from './module-machine.ts';
 import type { LkmKind, ModulePlan, ScanResult } from '../discover/plan.ts';
@@ -45,6 +48,8 @@ export interface SharedModule {
   users: string[];
   reason: string;
   line?: number;
+  /** Kernel code the users call (module-set-kernel.ts), not sources their LKMs built. */
+  kernelCode?: boolean;
 }
 
 export interface Merge {
@@ -73,7 +78,11 @@ export interface ModuleSet {
   /** Merges lkm2mod sees but does not make unless the plan says so. */
   possibleMerges: Merge[];
   slots: SlotDecision[];
+  /** Kernel code the modules use that no kernel without their options has, and where it goes. */
+  kernel: KernelCode[];
 }
+
+export type { KernelCode };
 
 export interface InferOptions {
   read?: ReadText;
@@ -104,13 +113,17 @@ export function inferModuleSet(scan: ScanResult, opts: InferOptions = {}): Modul
   });
   uniqueNames(modules);
   const byDir = new Map(plans.map((p, i) => [p.dir, modules[i]!]));
+  const shared = sharedSources(plans, byDir);
+  const taken = new Set([...modules.map((m) => m.name), ...shared.map((s) => s.name)]);
+  const machine = opts.machine ?? machineSpec(scan);
   return {
-    machine: opts.machine ?? machineSpec(scan),
+    machine,
     modules,
-    shared: sharedSources(plans, byDir),
+    shared,
     merges: [],
     possibleMerges: emulationMerges(plans, byDir, read),
     slots: slotDecisions(plans, byDir, opts.syscallSlots ?? new Map()),
+    kernel: kernelCode(plans, byDir, read, (machine ?? DEFAULT_MACHINE.machine).split(':')[0]!, taken),
   };
 }
 

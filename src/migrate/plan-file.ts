@@ -6,6 +6,7 @@
  *   module  null            sys/lkm/vfs/miscfs/nullfs
  *   machine mac68k for fd
  *   shared  layerfs         sys/miscfs/genfs/layer_subr.c sys/miscfs/genfs/layer_vnops.c
+ *   kernel  ffs             sys/ufs/ufs/ufs_bmap.c sys/ufs/ufs/ufs_vnops.c
  *   merge   exec_linux_elf32 into compat_linux
  *   syscall procinfo        211
  *
@@ -20,7 +21,7 @@ import path from 'node:path';
 import { isIdentifier, MAXMODNAME } from './names.ts';
 import { isPort } from './module-machine.ts';
 import { kernelTreeOf, sysDirAbove } from '../source/make-env.ts';
-import type { Merge, ModuleSet, PlannedModule, SharedModule, SlotDecision } from './module-set.ts';
+import type { KernelCode, Merge, ModuleSet, PlannedModule, SharedModule, SlotDecision } from './module-set.ts';
 import type { Finding } from '../discover/plan.ts';
 
 /** The plan as text; `base` is the directory paths are written relative to. */
@@ -38,6 +39,8 @@ export function renderPlan(set: ModuleSet, base: string, title: string): string 
     '#   machine NAME  for MODULE     the machine of one module that is one port\'s code; a module',
     '#                                without such a line is built for the tree\'s machine',
     '#   shared  NAME  SOURCE...      sources several LKMs built, as one module they require',
+    '#   kernel  NAME  SOURCE...      kernel code only the modules\' options build, into module NAME',
+    '#                                (one of the modules, or a new module of that name)',
     '#   merge   EXEC  into  EMUL     fold exec-format module EXEC into emulation module EMUL',
     '#   syscall NAME  SLOT           the fixed syscall slot of a module whose LKM took any (-1);',
     '#                                ? leaves it undecided',
@@ -54,6 +57,8 @@ export function renderPlan(set: ModuleSet, base: string, title: string): string 
   for (const m of ported) out.push(...comment(`${m.name}: ${m.machine!.reason}.`), `machine ${m.machine!.name} for ${m.name}`, '');
   if (set.shared.length) out.push('# --- shared modules ---', '');
   for (const s of set.shared) out.push(...comment(`${s.name}: ${s.reason}.`), `shared  ${pad(s.name)} ${s.sources.map(rel).join(' ')}`, '');
+  if (set.kernel.length) out.push('# --- kernel code the modules use that no kernel without their options has ---', '');
+  for (const k of set.kernel) out.push(...comment(`${k.into}: ${k.reason}.`), `kernel  ${pad(k.into)} ${k.sources.map(rel).join(' ')}`, '');
   const merges = [...set.merges.map((m) => ({ m, on: true })), ...set.possibleMerges.filter((p) => !set.merges.some((m) => m.from === p.from)).map((m) => ({ m, on: false }))];
   if (merges.length) out.push('# --- merges ---', '');
   for (const { m, on } of merges) {
@@ -93,6 +98,7 @@ export interface PlanDecisions {
   /** `machine mac68k for fd`: one module's machine. */
   machines: Array<{ name: string; module: string; line: number }>;
   shared: Array<{ name: string; sources: string[]; line: number }>;
+  kernel: Array<{ name: string; sources: string[]; line: number }>;
   merges: Array<{ from: string; into: string; line: number }>;
   slots: Array<{ module: string; slot: number | null; line: number }>;
 }
@@ -100,7 +106,7 @@ export interface PlanDecisions {
 /** Read a plan file's text; syntax errors are findings naming the line. */
 export function parsePlan(text: string, file: string): { plan: PlanDecisions; errors: Finding[] } {
   const base = path.dirname(path.resolve(file));
-  const plan: PlanDecisions = { file, machine: null, modules: [], machines: [], shared: [], merges: [], slots: [] };
+  const plan: PlanDecisions = { file, machine: null, modules: [], machines: [], shared: [], kernel: [], merges: [], slots: [] };
   const errors: Finding[] = [];
   const err = (line: number, message: string) => errors.push({ file, line, severity: 'error', code: 'plan-syntax', message });
   const lines: PlanLine[] = text.split('\n').map((l, i) => ({ line: i + 1, words: l.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean) }));
@@ -125,6 +131,10 @@ export function parsePlan(text: string, file: string): { plan: PlanDecisions; er
         if (rest.length < 2) err(line, 'shared takes a name and the sources it holds: shared layerfs sys/miscfs/genfs/layer_subr.c ...');
         else plan.shared.push({ name: rest[0]!, sources: rest.slice(1).map((s) => path.resolve(base, s)), line });
         break;
+      case 'kernel':
+        if (rest.length < 2) err(line, 'kernel takes the module that holds the code and its sources: kernel ffs sys/ufs/ufs/ufs_vnops.c ...');
+        else plan.kernel.push({ name: rest[0]!, sources: rest.slice(1).map((s) => path.resolve(base, s)), line });
+        break;
       case 'merge':
         if (rest.length !== 3 || rest[1] !== 'into') err(line, 'merge reads: merge EXEC-MODULE into EMULATION-MODULE.');
         else plan.merges.push({ from: rest[0]!, into: rest[2]!, line });
@@ -136,7 +146,7 @@ export function parsePlan(text: string, file: string): { plan: PlanDecisions; er
         break;
       }
       default:
-        err(line, `"${kw}" is not a plan decision; lines start with machine, module, shared, merge or syscall (# for a comment).`);
+        err(line, `"${kw}" is not a plan decision; lines start with machine, module, shared, kernel, merge or syscall (# for a comment).`);
     }
   }
   return { plan, errors };
@@ -257,6 +267,41 @@ export function applyPlan(
     });
   }
 
+  const kernel: KernelCode[] = [];
+  const placed = new Map<string, number>();
+  for (const k of plan.kernel) {
+    const into = moduleNames.get(k.name);
+    // Into a module outside the paths this command was given: not its business.
+    if (!into && outOfScope.has(k.name)) continue;
+    if (!into && !claim(k.name, k.line)) continue;
+    let ok = true;
+    for (const src of k.sources) {
+      const by = builtBy(src);
+      const twice = placed.get(src);
+      if (!existsSync(src)) stale(k.line, `${src} does not exist; drop it from this line.`);
+      else if (by.length) stale(k.line, `${path.basename(src)} is built by the LKM in ${shownDir(by[0]!)}, not kernel code; drop it from this line (a shared line moves sources LKMs build).`);
+      else if (twice !== undefined) stale(k.line, `${path.basename(src)} is placed by line ${twice} already; keep it on one line.`);
+      else {
+        placed.set(src, k.line);
+        continue;
+      }
+      ok = false;
+    }
+    if (!ok) continue;
+    const inferredOne = inferred.kernel.find((i) => k.sources.some((s) => i.sources.includes(s)));
+    const users = [...new Set(inferred.kernel.filter((i) => k.sources.some((s) => i.sources.includes(s))).flatMap((i) => i.users))].filter((u) => u !== k.name);
+    kernel.push({
+      into: k.name,
+      sources: k.sources,
+      users: into ? users : users.sort(),
+      reason:
+        inferredOne && inferredOne.into === k.name && inferredOne.sources.join() === k.sources.join()
+          ? inferredOne.reason
+          : `the plan (line ${k.line}) puts these kernel sources into ${into ? `module ${k.name}` : `a module of their own, ${k.name}`}${inferredOne ? `; lkm2mod would put them into ${inferredOne.into}` : ''}`,
+      line: k.line,
+    });
+  }
+
   const merges: Merge[] = [];
   const merged = new Set<string>();
   for (const m of plan.merges) {
@@ -304,6 +349,7 @@ export function applyPlan(
       merges,
       possibleMerges: inferred.possibleMerges,
       slots,
+      kernel,
     },
     errors,
   };

@@ -42,7 +42,7 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
     for (const [start, end] of new PreprocessorConditions(maskCode(src.text)).neverCompiled()) job.markDead(src.path, start, end);
   }
   const entry = readEntry(job);
-  if (entry) job.markDead(entry.src.path, entry.node.startIndex, entry.node.endIndex);
+  if (entry) job.markDead(entry.src.path, entry.start, entry.end);
   // The tree's headers the sources include, before the rules: they read struct layouts there.
   const includeDirs = plan.makefile ? makefileIncludeDirs(parseMakefile(plan.makefile, { machine }).cppflags, plan.dir) : [];
   job.sysDir = sysDirOf(plan.dir);
@@ -191,10 +191,10 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
   const entryHoldsDeclaration = !!entry && decls.some((d) => d.enclosing && d.enclosing.name === entry.declaredName);
   if (entry && !entryHoldsDeclaration) {
     if (entry.src === moduleFile) {
-      entry.src.edits.replace(entry.node.startIndex, entry.node.endIndex, modcmd, `${job.origin}: modcmd`);
+      entry.src.replaceRange(entry.start, entry.end, modcmd, `${job.origin}: modcmd`);
       modcmdPlaced = true;
     } else {
-      entry.src.removeNode(entry.node, `${job.origin}: entry function`);
+      entry.src.removeRange(entry.start, entry.end, `${job.origin}: entry function`);
     }
   }
   if (entry) {
@@ -233,6 +233,7 @@ export function finish(p: Prepared): void {
   }
   for (const d of rest) d.src.removeRange(d.site.start, d.site.end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
   job.dropUnused();
+  for (const src of job.files) src.dropEmptiedConditionals(`${job.origin}: emptied conditional`);
   reportLeftovers(job);
 }
 

@@ -11,8 +11,9 @@ import { readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { readSource } from '../source/text-encoding.ts';
 import { CSource, type SourceCache } from './csource.ts';
+import { PreprocessorConditions } from '../discover/conditions.ts';
 import { maskCode } from '../discover/text.ts';
-import { fileSymbols, symbolsOf } from './file-symbols.ts';
+import { fileSymbols, memberParameters, offByOptions, symbolsOf } from './file-symbols.ts';
 
 export interface Provider {
   /** Module name, as MODULE() will spell it. */
@@ -39,6 +40,11 @@ export class SymbolIndex {
     private readonly root?: string,
     /** Directories whose headers' macros are known (the kernel trees, the bundled headers). */
     private readonly headerRoots: string[] = [],
+    /**
+     * Options a module is built with off (config(8) options std.<machine> does not set): code
+     * under `#ifdef LFS` is not compiled into it, so what it names is no use.
+     */
+    private readonly offOptions: ReadonlySet<string> = new Set(),
   ) {
     const named = new Map<string, number>();
     for (const p of providers) named.set(p.module, (named.get(p.module) ?? 0) + 1);
@@ -61,6 +67,7 @@ export class SymbolIndex {
     const locals = new Set<string>();
     const uses = new Set<string>();
     const where = new Map<string, string>();
+    const argUses = new Map<string, Set<string>>();
     for (const file of files) {
       const s = fileSymbols(this.cache.get(file));
       for (const g of s.globals) {
@@ -69,6 +76,17 @@ export class SymbolIndex {
       }
       for (const st of s.statics) locals.add(st);
       for (const u of s.uses) uses.add(u);
+      for (const [name, at] of s.argUses) argUses.set(name, new Set([...(argUses.get(name) ?? []), ...at]));
+    }
+    // A name passed only where a macro takes a member name (`SCARG(uap, flags)`) is no reference.
+    if (argUses.size) {
+      const own = new Map<string, Set<number>>();
+      for (const file of files) for (const [m, i] of memberParameters(this.cache.get(file).text)) own.set(m, i);
+      const memberAt = (site: string) => {
+        const [macro, i] = site.split('#') as [string, string];
+        return (own.get(macro) ?? this.headerMemberParameters().get(macro))?.has(Number(i)) ?? false;
+      };
+      for (const [name, at] of argUses) if (!uses.has(name) && ![...at].every(memberAt)) uses.add(name);
     }
     for (const d of [...defs, ...locals]) uses.delete(d);
     this.defs.set(module, mergeInto(this.defs.get(module), defs));
@@ -145,7 +163,7 @@ export class SymbolIndex {
     for (const sym of uses) {
       if (own.has(sym)) continue;
       const by = [...this.defs.entries()].filter(([m, d]) => m !== module && d.has(sym)).map(([m]) => m);
-      if (by.length && (extra.has(sym) || stillUsed(sym))) wanted.set(sym, by);
+      if (by.length && (extra.has(sym) || (stillUsed(sym) && this.compiledUse(module, sym)))) wanted.set(sym, by);
     }
     const kernel = this.kernelDefines(new Set(wanted.keys()));
     const perModule = new Map<string, string[]>();
@@ -168,6 +186,30 @@ export class SymbolIndex {
         return { module: m, reason: `uses ${shown}${file ? ` (defined in ${file})` : ''}`, symbols: syms };
       });
     return { required, ambiguous };
+  }
+
+  private readonly conditions = new WeakMap<CSource, PreprocessorConditions>();
+
+  /** Whether some reference to `sym` in the module's files is in code its build compiles (not under an option that is off). */
+  private compiledUse(module: string, sym: string): boolean {
+    if (!this.offOptions.size) return true;
+    const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
+    for (const file of files) {
+      if (!this.cache.has(file)) return true;
+      const src = this.cache.get(file);
+      // A declaration names a symbol without linking it.
+      const ids = src.identifiers(sym).filter((id) => {
+        const p = id.parent;
+        if (!p) return true;
+        if (p.type === 'declaration') return false;
+        return !p.type.endsWith('declarator') || p.childForFieldName('value')?.id === id.id;
+      });
+      if (!ids.length) continue;
+      let conds = this.conditions.get(src);
+      if (!conds) this.conditions.set(src, (conds = new PreprocessorConditions(maskCode(src.text))));
+      if (ids.some((id) => !offByOptions(conds.at(id.startIndex), this.offOptions))) return true;
+    }
+    return false;
   }
 
   /**
@@ -226,11 +268,19 @@ export class SymbolIndex {
   }
 
   private macroNames: Set<string> | null = null;
+  private memberParams: Map<string, Set<number>> | null = null;
+
+  /** Function-like macros of the indexed headers, with the parameters they use as member names. */
+  private headerMemberParameters(): Map<string, Set<number>> {
+    if (!this.memberParams) this.headerMacros();
+    return this.memberParams!;
+  }
 
   /** Every name a header of the indexed trees (and the bundled kernel headers) #defines. */
   private headerMacros(): Set<string> {
     if (this.macroNames) return this.macroNames;
     const out = new Set<string>();
+    const members = new Map<string, Set<number>>();
     for (const dir of this.headerRoots) {
       for (const h of filesUnder(dir, (n) => n.endsWith('.h'))) {
         let text: string;
@@ -240,9 +290,11 @@ export class SymbolIndex {
           continue;
         }
         for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.add(m[1]!);
+        for (const [m, i] of memberParameters(text)) if (!members.has(m)) members.set(m, i);
       }
     }
     this.macroNames = out;
+    this.memberParams = members;
     return out;
   }
 

@@ -39,7 +39,7 @@ export class Catalog {
     }
   }
 
-  private tree: TreeIndex | null = null;
+  private tree: { index: TreeIndex; moduleFiles: Set<string> } | null = null;
   private release: { version: number | null; lkmVersion: number | null } | undefined;
 
   /**
@@ -72,24 +72,28 @@ export class Catalog {
 
   /**
    * Where the kernel trees the modules sit in define a symbol, outside every module: what the
-   * kernels the checks boot link an unmodelled function against.
+   * kernels the checks boot link an unmodelled function against. The old loader's kernel (`lkm`)
+   * is one the LKM could be loaded into, configured with everything else: the code the modules
+   * now build (their LKMs' sources, kernel code only their options built, ufs) is the kernel's
+   * there; an LKM links its own definitions first, and sys/lkm glue is never the kernel's.
    */
-  treeSymbols(): TreeSymbols {
+  treeSymbols(era: 'module' | 'lkm' = 'module'): TreeSymbols {
     if (!this.tree) {
       const roots = new Set<string>();
-      const files = new Set<string>();
+      const moduleFiles = new Set<string>();
       for (const s of this.byName.values()) {
         for (const dir of [s.lkm?.moduleDir.dir, s.dir, s.moduleDir.dir]) {
           const S = dir ? findKernelTree(dir) : undefined;
           // An overlay's tree is links to the real one, which the LKM's own directory reaches.
           if (S) roots.add(realPath(S));
         }
-        for (const f of [...s.moduleDir.sources, ...(s.lkm?.moduleDir.sources ?? [])]) files.add(realPath(f));
+        for (const f of [...s.moduleDir.sources, ...(s.lkm?.moduleDir.sources ?? [])]) moduleFiles.add(realPath(f));
       }
-      this.tree = new TreeIndex([...roots], files);
+      this.tree = { index: new TreeIndex([...roots]), moduleFiles };
     }
-    const tree = this.tree;
-    return (name) => tree.lookup(name);
+    const { index, moduleFiles } = this.tree;
+    const excluded = era === 'lkm' ? new Set<string>() : moduleFiles;
+    return (name) => index.lookup(name, excluded);
   }
 
   private readonly confs = new Map<string, ModuleObject | Error | null>();

@@ -30,7 +30,7 @@ export class Rig {
   constructor(catalog: Catalog, opts: RigOptions = {}) {
     const conf = catalog.devswConf(opts.machine);
     this.k = Kernel.boot({ era: opts.era ?? 'module', source: catalog.source(opts.hidden), memory: catalog.settings.kernelMemory,
-      treeSymbols: catalog.treeSymbols(),
+      treeSymbols: catalog.treeSymbols(opts.era ?? 'module'),
       version: catalog.treeVersion() ?? undefined,
       lkmVersion: catalog.treeLkmVersion() ?? undefined,
       // A module of the tree named like a built-in (ffs) replaces it, as in a kernel configured without it.

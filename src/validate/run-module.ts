@@ -47,7 +47,7 @@ export async function validateModule(spec: ModuleSpec, catalog: Catalog, setting
   }
   if (!spec.unconverted) checks.push(await guarded('compile', () => compileCheck(spec, settings.cc, display, spec.machine ?? settings.machine)));
 
-  const notes = [...spec.notes, ...(subject && !('error' in subject) ? headerNotes(subject.object) : [])].map(display);
+  const notes = [...spec.notes, ...(subject && !('error' in subject) ? [...headerNotes(subject.object), ...confNotes(subject)] : [])].map(display);
   const life = checks.find((c) => c.name === 'lifecycle');
   const unmodelled = life?.unmodelled;
   if (life) delete life.unmodelled;
@@ -93,6 +93,23 @@ function headerNotes(object: object): string[] {
   for (const g of [...generated].sort((a, b) => a.name.localeCompare(b.name))) groups.set(g.why, [...(groups.get(g.why) ?? []), g.name]);
   const parts = [...groups].map(([why, names]) => `${names.join(', ')} (${why})`);
   return [`headers config(8) writes, synthesised: ${parts.join('; ')}`];
+}
+
+/**
+ * A 1.x tree's conf.c that does not compile leaves the kernel with the model's pointer-shaped
+ * switches: said on every module that uses them, since code indexing cdevsw[] then fails.
+ */
+function confNotes(s: Subject): string[] {
+  const conf = s.catalog.devswConf(s.spec.machine);
+  if (!(conf instanceof Error)) return [];
+  const objects = [s.object];
+  try {
+    if (s.spec.lkm) objects.push(s.catalog.lkmObject(s.spec.lkm.moduleDir));
+  } catch {
+    // An original that does not compile says so in equivalence.
+  }
+  if (!objects.some((o) => ['cdevsw', 'bdevsw', 'nchrdev', 'nblkdev'].some((n) => o.undefined.has(n)))) return [];
+  return [`the tree's conf.c, which defines the kernel's device switches, does not compile, so the simulated kernel's own (pointer-shaped) cdevsw[] and bdevsw[] stand in: ${conf.message}`];
 }
 
 async function guarded(name: CheckName, check: () => Promise<CheckResult>): Promise<CheckResult> {

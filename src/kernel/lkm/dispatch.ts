@@ -78,6 +78,11 @@ function checkver(k: Kernel, table: StructCell, any: StructCell): number {
 /** (kernel, the whole descriptor, its lkm_any header, per-LKM state) */
 type Handler = (k: Kernel, o: StructCell, any: StructCell, state: LkmState) => number;
 
+/** The switch's pointer in struct lkm_exec: lkm_execsw, or NetBSD 1.x's lkm_exec. */
+function execswField(o: StructCell): string {
+  return o.fields.has('lkm_execsw') ? 'lkm_execsw' : 'lkm_exec';
+}
+
 function value(o: StructCell, name: string): Value {
   return load(field(o, name));
 }
@@ -138,9 +143,10 @@ const LOADERS: Record<LmType, Handler> = {
   },
   LM_STRMOD: () => 0,
   LM_EXEC(k, o, any) {
-    const esw = asStruct(deref(value(o, 'lkm_execsw')), 'execsw');
+    const esw = asStruct(deref(value(o, execswField(o))), 'execsw');
     if (!esw) return errno('EINVAL');
-    return k.exec.addByName(esw, readCString(value(o, 'lkm_emul')));
+    // NetBSD 1.x's struct lkm_exec names no emulation.
+    return k.exec.addByName(esw, o.fields.has('lkm_emul') ? readCString(value(o, 'lkm_emul')) : null);
   },
   LM_COMPAT(k, o, any) {
     const em = asStruct(deref(value(o, 'lkm_compat')), 'emul');
@@ -189,7 +195,7 @@ const UNLOADERS: Record<LmType, Handler> = {
   },
   LM_STRMOD: () => 0,
   LM_EXEC(k, o, any) {
-    const esw = asStruct(deref(value(o, 'lkm_execsw')), 'execsw');
+    const esw = asStruct(deref(value(o, execswField(o))), 'execsw');
     return esw ? k.exec.removeOne(esw) : errno('EINVAL');
   },
   LM_COMPAT(k, o, any) {

@@ -4,7 +4,7 @@
  * with the emulation a direct pointer, and the LKM era's exec_add(esw, emulname)/exec_remove(esw)
  * that look the emulation up by name.
  */
-import { type Value, deref, field, pointerTo, readField, ScalarCell, type StructCell, asNumber } from '../machine/memory.ts';
+import { type Value, deref, field, pointerTo, readField, ScalarCell, type StructCell, asNumber, ZERO } from '../machine/memory.ts';
 import { constant } from '../abi.ts';
 import { errno } from '../errno.ts';
 import type { Kernel } from '../kernel.ts';
@@ -18,7 +18,7 @@ export class ExecSwitch {
   /** execsw[] as execve sees it: EXECSW_PRIO_FIRST entries, then _ANY, then _LAST. */
   sorted(): StructCell[] {
     const rank = (e: StructCell): number => {
-      const p = asNumber(readField(e, 'es_prio'));
+      const p = prioOf(e);
       return p === constant('EXECSW_PRIO_FIRST') ? 0 : p === constant('EXECSW_PRIO_LAST') ? 2 : 1;
     };
     return [...this.linked].sort((a, b) => rank(a) - rank(b));
@@ -46,8 +46,9 @@ export class ExecSwitch {
    * if none is registered) and stored in the entry.
    */
   addByName(esw: StructCell, emulName: string | null): number {
-    const emulCell = field(esw, 'es_emul') as ScalarCell;
-    if (!deref(emulCell.value)) {
+    // NetBSD 1.x: an exec format names no emulation (its makecmds sets the process's).
+    const emulCell = esw.fields.has('es_emul') ? (field(esw, 'es_emul') as ScalarCell) : null;
+    if (emulCell && !deref(emulCell.value)) {
       const em = emulName === null ? null : this.k.emuls.search(emulName);
       if (!em) return errno('ENOENT');
       const old = emulCell.value;
@@ -69,7 +70,7 @@ export class ExecSwitch {
 
   /** Some entry points at the emulation (emul_unregister refuses then). */
   usesEmul(em: StructCell): boolean {
-    return this.linked.some((e) => deref(readField(e, 'es_emul')) === em);
+    return this.linked.some((e) => emulOf(e) === em);
   }
 
   private inUse(esw: StructCell): boolean {
@@ -90,14 +91,31 @@ export class ExecSwitch {
 
 /** The duplicate test of exec_add: same makecmds, same probe, same emulation. */
 function sameFormat(a: StructCell, b: StructCell): boolean {
-  return (
-    same(readField(a, 'es_makecmds'), readField(b, 'es_makecmds')) &&
-    same(probe(a), probe(b)) &&
-    deref(readField(a, 'es_emul')) === deref(readField(b, 'es_emul'))
-  );
+  return same(makecmdsOf(a), makecmdsOf(b)) && same(probe(a), probe(b)) && emulOf(a) === emulOf(b);
+}
+
+/*
+ * The tree's own struct execsw is read as it is: NetBSD 1.x's holds only es_hdrsz and es_check
+ * (the makecmds), with no priority, emulation or probe.
+ */
+
+/** The format's makecmds: es_makecmds, or 1.x's es_check. */
+export function makecmdsOf(e: StructCell): Value {
+  return readField(e, e.fields.has('es_makecmds') ? 'es_makecmds' : 'es_check');
+}
+
+/** es_prio; EXECSW_PRIO_ANY where the layout has none. */
+export function prioOf(e: StructCell): number {
+  return e.fields.has('es_prio') ? asNumber(readField(e, 'es_prio')) : constant('EXECSW_PRIO_ANY');
+}
+
+/** The emulation es_emul points at; null where it points nowhere or the layout has none. */
+export function emulOf(e: StructCell): unknown {
+  return e.fields.has('es_emul') ? deref(readField(e, 'es_emul')) : null;
 }
 
 function probe(e: StructCell): Value {
+  if (!e.fields.has('u')) return ZERO;
   return readField(field(e, 'u'), 'elf_probe_func');
 }
 

@@ -58,7 +58,13 @@ export async function lifecycle(s: Subject): Promise<CheckResult> {
     );
   }
   const loaded = rig.snap();
-  const fstypes = rig.k.vfs.entries().map((e) => e.name).filter((n) => !bootTypes.has(n));
+  // The types the module registers itself, not its requisites (lfs on top of ffs registers lfs).
+  const theirs = new Set<string>();
+  if (s.required.length) {
+    const reqs = new Rig(s.catalog);
+    if ((await reqs.loadRequisites(s.required)) === null) for (const e of reqs.k.vfs.entries()) theirs.add(e.name);
+  }
+  const fstypes = rig.k.vfs.entries().map((e) => e.name).filter((n) => !bootTypes.has(n) && !theirs.has(n));
   const effect = changes(boot, loaded, ['ksyms', 'modules']);
   o.note(
     `load: ok${s.required.length ? ` (requisites loaded first: ${s.required.join(', ')})` : ''}; ` +

@@ -17,6 +17,7 @@ import {
   type Value,
 } from '../../machine/memory.ts';
 import { adoptBytes, cellAt, copyInto, memberCell, MemoryFault, wrapInt, zeroCell } from '../../machine/cells.ts';
+import { BlockCell } from '../../machine/block.ts';
 import { sizeOf } from '../../machine/layout.ts';
 import type { SourceSite } from '../../object.ts';
 import type { Expr, Initializer } from '../ast.ts';
@@ -124,6 +125,9 @@ function offset(p: Value, n: number, elem: CType, site: SourceSite): PtrValue {
 
 /** Read the object a pointer designates, as an rvalue of `type`. */
 export function load(p: PtrValue, type: CType, site: SourceSite): Value {
+  // A stand-in for a tree's array (`extern TAILQ_HEAD(…) bufqueues[4]`) named whole decays to
+  // its first element without making it: a cell made per load would look like a leak.
+  if (type.kind === 'array' && p.index === 0 && p.target instanceof BlockCell && p.target.standIn) return { k: 'ptr', target: p.target, index: 0, type: type.of };
   let cell: Cell;
   try {
     cell = cellAt(p);

@@ -1,7 +1,9 @@
 /**
  * The headers config(8) writes into a kernel's build directory, which a module built outside a
- * kernel configuration does not have: option headers (`opt_ddb.h`, `fs_nfs.h`: empty, every
- * option off), `locators.h` and `ioconf.h` (empty), and device-count headers (`"bpfilter.h"`:
+ * kernel configuration does not have: option headers (`opt_ddb.h`, `fs_nfs.h`: the options every
+ * kernel of the machine has, from its `std.<machine>`, which each configuration includes, such
+ * as i386's EXEC_AOUT in `opt_execfmt.h`; every other option off), `locators.h` and `ioconf.h`
+ * (empty), and device-count headers (`"bpfilter.h"`:
  * `#define NBPFILTER 1`) for the devices the tree's `files` lists mark `needs-count` or
  * `needs-flag`. Each one a unit includes is remembered, so the caller can name it in a note.
  */
@@ -24,7 +26,18 @@ export class ConfigHeaders {
     readonly counted: ReadonlySet<string>,
     /** Option header names `defopt`/`defflag`/`defparam`/`deffs` declare. */
     readonly options: ReadonlySet<string>,
+    /** Per option header, the options `std.<machine>` sets in it, with their values. */
+    readonly standard: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(),
+    readonly machine = '',
+    /** Every option an option header holds (`defopt opt_execfmt.h EXEC_AOUT ...`: EXEC_AOUT). */
+    readonly declared: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** The options a module built against these headers has off: every declared one std.<machine> does not set. */
+  offOptions(): Set<string> {
+    const on = new Set([...this.standard.values()].flatMap((m) => [...m.keys()]));
+    return new Set([...this.declared].filter((o) => !on.has(o)));
+  }
 
   has(name: string): boolean {
     return this.header(name) !== undefined;
@@ -38,6 +51,15 @@ export class ConfigHeaders {
   header(name: string): GeneratedHeader | undefined {
     if (name.includes('/')) return undefined;
     if (/^opt_\w+\.h$/.test(name) || /^fs_\w+\.h$/.test(name) || this.options.has(name)) {
+      const std = this.standard.get(name);
+      if (std?.size) {
+        const names = [...std.keys()];
+        return {
+          name,
+          text: [...std].map(([o, v]) => `#define\t${o}\t${v}\n`).join(''),
+          why: `option header: ${names.join(', ')} as every ${this.machine} kernel has ${names.length > 1 ? 'them' : 'it'} (std.${this.machine}), every other option off`,
+        };
+      }
       return { name, text: '/* options: none */\n', why: 'option header: empty, every option off' };
     }
     if (name === 'locators.h' || name === 'ioconf.h') return { name, text: '\n', why: 'autoconfiguration header: empty' };
@@ -65,15 +87,51 @@ export function configHeaders(S: string, machine: string): ConfigHeaders {
     const counted = new Set<string>();
     const options = new Set<string>();
     const seen = new Set<string>();
-    for (const root of [join(S, 'conf', 'files'), join(S, 'arch', machine, 'conf', `files.${machine}`)]) readFiles(S, root, counted, options, seen);
-    cache.set(key, (c = new ConfigHeaders(counted, options)));
+    const headerOf = new Map<string, string>();
+    for (const root of [join(S, 'conf', 'files'), join(S, 'arch', machine, 'conf', `files.${machine}`)]) readFiles(S, root, counted, options, seen, headerOf);
+    const standard = new Map<string, Map<string, string>>();
+    for (const [option, value] of standardOptions(S, join(S, 'arch', machine, 'conf', `std.${machine}`), new Set())) {
+      const header = headerOf.get(option);
+      if (!header) continue; // not an option header's: a -D of the kernel's own build
+      if (!standard.has(header)) standard.set(header, new Map());
+      standard.get(header)!.set(option, value);
+    }
+    cache.set(key, (c = new ConfigHeaders(counted, options, standard, machine, new Set(headerOf.keys()))));
   }
   return c;
 }
 
 const FILE_FLAGS = new Set(['needs-count', 'needs-flag', 'compile-with', 'device-driver', 'config-dependent']);
 
-function readFiles(S: string, file: string, counted: Set<string>, options: Set<string>, seen: Set<string>): void {
+/**
+ * `options NAME` and `options NAME=value` of a machine's std file (and what it includes): the
+ * options every kernel configuration of the machine has.
+ */
+function standardOptions(S: string, file: string, seen: Set<string>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (seen.has(file)) return out;
+  seen.add(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch {
+    return out;
+  }
+  for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
+    const line = raw.replace(/#.*/, '').trim();
+    const inc = /^c?include\s+"?([^"\s]+)"?/.exec(line);
+    if (inc) for (const [o, v] of standardOptions(S, join(S, inc[1]!), seen)) out.set(o, v);
+    const opts = /^options\s+(.*)$/.exec(line);
+    if (!opts) continue;
+    for (const item of opts[1]!.split(',')) {
+      const m = /^\s*(\w+)(?:\s*=\s*("[^"]*"|\S+))?\s*$/.exec(item);
+      if (m) out.set(m[1]!, m[2] ?? '1');
+    }
+  }
+  return out;
+}
+
+function readFiles(S: string, file: string, counted: Set<string>, options: Set<string>, seen: Set<string>, headerOf: Map<string, string>): void {
   if (seen.has(file)) return;
   seen.add(file);
   let text: string;
@@ -85,8 +143,16 @@ function readFiles(S: string, file: string, counted: Set<string>, options: Set<s
   for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
     const words = raw.replace(/#.*/, '').trim().split(/\s+/);
     const kw = words[0];
-    if (kw === 'include' && words[1]) readFiles(S, join(S, words[1].replace(/^"|"$/g, '')), counted, options, seen);
-    else if ((kw === 'defopt' || kw === 'defflag' || kw === 'defparam' || kw === 'deffs') && words[1]?.endsWith('.h')) options.add(words[1]);
+    if (kw === 'include' && words[1]) readFiles(S, join(S, words[1].replace(/^"|"$/g, '')), counted, options, seen, headerOf);
+    else if (kw === 'defopt' || kw === 'defflag' || kw === 'defparam' || kw === 'deffs') {
+      // `defopt opt_execfmt.h EXEC_AOUT ...`, or `defopt KTRACE` for opt_ktrace.h (fs_ffs.h for deffs).
+      const named = words[1]?.endsWith('.h') ? words[1] : null;
+      if (named) options.add(named);
+      for (const o of words.slice(named ? 2 : 1)) {
+        const option = /^\w+/.exec(o)?.[0];
+        if (option) headerOf.set(option, named ?? `${kw === 'deffs' ? 'fs' : 'opt'}_${option.toLowerCase()}.h`);
+      }
+    }
     else if (kw === 'file' && (words.includes('needs-count') || words.includes('needs-flag'))) {
       for (const w of words.slice(2)) {
         if (FILE_FLAGS.has(w)) break;
