@@ -93,3 +93,17 @@ test("a command's run module never imports its definition: the definition loads 
   }
   assert.deepEqual(back, []);
 });
+
+/** Past this many lines a file must say, near its top, why it is one file ("Long because: …"). */
+const MAX_LINES = 400;
+
+test(`no source file is over ${MAX_LINES} lines without saying why near its top`, () => {
+  const unexplained: string[] = [];
+  for (const file of tsFiles(SRC)) {
+    const lines = readFileSync(file, 'utf8').split('\n');
+    if (lines.length <= MAX_LINES) continue;
+    const head = lines.slice(0, 40).join('\n');
+    if (!/Long because: \S/.test(head)) unexplained.push(`src/${path.relative(SRC, file)}: ${lines.length} lines`);
+  }
+  assert.deepEqual(unexplained, [], 'split the file along its ideas, or state in its header comment why it is one ("Long because: ...")');
+});

@@ -32,9 +32,10 @@ import { functionName } from './handlers.ts';
 import type { ModuleJob } from './job.ts';
 import { handlerPath, handlerRegions, lifecyclePaths, onPath, type CodeRegion } from './lifecycle-paths.ts';
 import { addressee } from './rule-helpers.ts';
-import { CallMacros, type MacroCall } from './call-macros.ts';
+import { CallMacros } from './call-macros.ts';
 import { notForNetbsd } from './netbsd-branch.ts';
-
+import { Generator, directive } from './init-release-write.ts';
+import { RELEASES, assigned, callArgs, constantSize, declaredIn, enclosingName, flatten, oneLine, position, prose, prune, releaseCall, statementOf, statementText, storedIn, where } from './init-release-syntax.ts';
 export interface InitRoots {
   /** The old load handler, if any, and the unload handler (to tell the finding why). */
   load: string | null;
@@ -49,10 +50,8 @@ export interface ReleaseStatement {
 /** Calls that acquire, and how their result or argument names what they acquired. */
 const BY_ADDRESS = new Set(['pool_init', 'malloc_type_attach']);
 const BY_RESULT = new Set(['hashinit', 'malloc', 'kmem_alloc', 'kmem_zalloc', 'pool_cache_init']);
-/** Calls that release, with the argument that names what they release. */
-const RELEASES = new Set(['free', 'pool_destroy', 'hashdone', 'kmem_free', 'malloc_type_detach', 'pool_cache_destroy', 'FREE']);
 
-interface Acquisition {
+export interface Acquisition {
   kind: 'acquire';
   file: CSource;
   call: SyntaxNode;
@@ -82,16 +81,16 @@ interface CallStep {
   steps: Step[];
 }
 
-type Step = Acquisition | CallStep;
+export type Step = Acquisition | CallStep;
 
-interface FunctionDef {
+export interface FunctionDef {
   file: CSource;
   node: SyntaxNode;
   name: string;
 }
 
 /** A generated release function. */
-interface DoneFn {
+export interface DoneFn {
   name: string;
   def: FunctionDef;
   /** Body items, in release order. */
@@ -378,260 +377,4 @@ class Analysis {
     if (inner.some((f) => f.dead)) return null;
     return inner.filter((f) => !outer.has(`${f.group}:${f.branch}`) && !f.always).map((f) => f.condition);
   }
-}
-
-class Generator {
-  private readonly dones = new Map<string, DoneFn | null>();
-  private readonly names = new Set<string>();
-
-  constructor(
-    private readonly job: ModuleJob,
-    private readonly functions: Map<string, FunctionDef>,
-  ) {}
-
-  /** The done function releasing what `fn` acquires (given its steps), or null for nothing. */
-  doneFor(fn: string, steps: Step[]): DoneFn | null {
-    if (this.dones.has(fn)) return this.dones.get(fn)!;
-    const items: DoneFn['items'] = [];
-    for (const s of [...steps].reverse()) {
-      if (s.kind === 'acquire') {
-        if (!s.problem && s.release) items.push({ conds: s.conds, text: s.release });
-        continue;
-      }
-      const inner = this.doneFor(s.callee, s.steps);
-      if (inner) items.push({ conds: s.conds, call: inner });
-    }
-    let done: DoneFn | null = null;
-    const def = this.functions.get(fn);
-    if (items.length === 1 && 'call' in items[0] && !items[0].conds.length) done = items[0].call;
-    else if (items.length && def) done = { name: this.nameFor(fn), def, items, calledFrom: new Set() };
-    this.dones.set(fn, done);
-    if (done) for (const it of done.items) if ('call' in it) it.call.calledFrom.add(done.def.file.path);
-    return done;
-  }
-
-  /** The done function that holds an acquisition's release. */
-  doneHolding(acq: Acquisition): string | null {
-    for (const d of this.dones.values()) {
-      if (d && d.def.name === acq.fnName && d.items.some((i) => 'text' in i && i.text === acq.release)) return d.name;
-    }
-    return null;
-  }
-
-  /** Writes each done function after the function it undoes, and the prototypes the callers need. */
-  write(moduleFile: CSource): void {
-    const written = [...new Set([...this.dones.values()].filter((d): d is DoneFn => !!d))];
-    for (const d of written) {
-      const isStatic = isStaticDone(d);
-      const protos = d.items.flatMap((i) => ('call' in i && (i.call.def.file !== d.def.file || i.call.def.node.startIndex > d.def.node.startIndex) ? [prototype(i.call, isStaticDone(i.call))] : []));
-      const body = d.items.flatMap((i) => {
-        const stmt = 'call' in i ? `${i.call.name}();` : i.text;
-        return [...i.conds.map((c) => directive(c)), `\t${stmt}`, ...i.conds.map(() => '#endif')];
-      });
-      const text = [
-        '',
-        '',
-        ...[...new Set(protos)],
-        ...(protos.length ? [''] : []),
-        `/* Frees what ${d.def.name}() set up: the LKM leaked it at every unload. */`,
-        isStatic ? 'static void' : 'void',
-        `${d.name}(void)`,
-        '{',
-        '',
-        ...body,
-        '}',
-      ].join('\n');
-      d.def.file.edits.insert(d.def.node.endIndex, text, `${this.job.origin}: release at FINI`);
-      if (d.calledFrom.has(moduleFile.path)) this.job.declarations.push(prototype(d, isStatic));
-    }
-  }
-
-  /** `<fn minus init>done` or `<fn>_done`, not yet taken in the module or its headers. */
-  private nameFor(fn: string): string {
-    const base = /.init$/.test(fn) ? fn.replace(/init$/, 'done') : `${fn}_done`;
-    const texts = [...this.job.files, ...this.job.headers].map((f) => f.text);
-    const taken = (n: string) => this.names.has(n) || texts.some((t) => new RegExp(`\\b${n}\\b`).test(t));
-    let name = base;
-    for (let i = 2; taken(name); i++) name = `${base}${i}`;
-    this.names.add(name);
-    return name;
-  }
-}
-
-/** Called only from its own file (by another done function, or by the modcmd written there): static. */
-function isStaticDone(d: DoneFn): boolean {
-  return [...d.calledFrom].every((f) => f === d.def.file.path);
-}
-
-function prototype(d: DoneFn, isStatic: boolean): string {
-  return `${isStatic ? 'static ' : ''}void\t${d.name}(void);`;
-}
-
-/** `defined(X)` → `#ifdef X`, `!defined(X)` → `#ifndef X`, anything else `#if …`. */
-function directive(cond: string): string {
-  const d = /^defined\((\w+)\)$/.exec(cond);
-  if (d) return `#ifdef ${d[1]}`;
-  const n = /^!defined\((\w+)\)$/.exec(cond);
-  if (n) return `#ifndef ${n[1]}`;
-  return `#if ${cond}`;
-}
-
-/**
- * Why a call in a region does not run exactly once whenever the region runs: a loop, a branch,
- * an earlier return that may leave the function having succeeded.
- */
-function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode, say = { made: 'it is made', making: 'making it' }): string | null {
-  for (let child = node, p = node.parent; p && child.id !== region.id; child = p, p = p.parent) {
-    if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') return `${say.made} in a loop`;
-    if (p.type === 'if_statement' && child.id !== p.childForFieldName('condition')?.id) {
-      const cond = (p.childForFieldName('condition')?.text ?? 'a condition').replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1');
-      return `${say.made} only when ${oneLine(cond)} ${p.childForFieldName('alternative')?.id === child.id ? 'is false' : 'holds'}`;
-    }
-    if (p.type === 'conditional_expression' && child.id !== p.childForFieldName('condition')?.id) return `${say.made} in one arm of a ?: expression`;
-    if (p.type === 'binary_expression' && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? '') && child.id === p.childForFieldName('right')?.id) {
-      return `${say.made} on one side of a && or ||`;
-    }
-    if (p.type === 'case_statement' && p.id !== region.id) return `${say.made} in one case of a switch`;
-  }
-  let early: SyntaxNode | null = null;
-  walk(region, (n) => {
-    if (early || n.startIndex >= node.startIndex) return false;
-    if (n.type === 'return_statement' && n.endIndex <= node.startIndex) {
-      if (onceGuard(n, fn, node)) return false;
-      const value = n.namedChildren.find((c) => c.type !== 'comment');
-      if (!value || /^\(?\s*0\s*\)?$/.test(value.text)) early = n;
-      return false;
-    }
-    return true;
-  });
-  return early ? `${functionName(fn) ?? 'the function'}() can return before ${say.making}` : null;
-}
-
-/**
- * `static int done; if (done) return; done = 1;` at the top of the function (ufs_init, which
- * every ufs-based file system's vfs_init calls): the work after it runs once per module image,
- * so it is made once whenever the function runs first, and one release at FINI is right. The
- * flag stays set, which is harmless: after FINI the image is unloaded, and a load is a fresh
- * image with the flag clear.
- */
-function onceGuard(ret: SyntaxNode, fn: SyntaxNode, acquisition: SyntaxNode): boolean {
-  let stmt: SyntaxNode = ret;
-  if (stmt.parent?.type === 'compound_statement' && stmt.parent.namedChildren.filter((c) => c.type !== 'comment').length === 1) stmt = stmt.parent;
-  const guard = stmt.parent;
-  if (guard?.type !== 'if_statement' || guard.childForFieldName('consequence')?.id !== stmt.id || guard.childForFieldName('alternative')) return false;
-  const body = fn.childForFieldName('body');
-  if (guard.parent?.id !== body?.id || !body) return false;
-  const flag = /^\(\s*(\w+)\s*(?:!=\s*0\s*)?\)$/.exec(guard.childForFieldName('condition')?.text ?? '')?.[1];
-  if (!flag) return false;
-  const isStatic = (d: SyntaxNode) => d.type === 'declaration' && d.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static') && d.childrenForFieldName('declarator').some((x) => declaratorName(x) === flag);
-  const local = body.namedChildren.find((c) => c.type === 'declaration' && c.childrenForFieldName('declarator').some((x) => declaratorName(x) === flag));
-  const global = fn.parent?.namedChildren.find((c) => c.endIndex <= fn.startIndex && isStatic(c));
-  if (local ? !isStatic(local) : !global) return false;
-  // The flag is set before anything is made, in the function's own body, right after the guard.
-  const after = body.namedChildren.filter((c) => c.type !== 'comment' && c.startIndex > guard.endIndex);
-  const set = after[0];
-  return !!set && set.endIndex <= acquisition.startIndex && new RegExp(`^${flag}\\s*=\\s*[1-9]\\d*\\s*;$|^${flag}\\s*\\+\\+\\s*;$`).test(set.text.trim());
-}
-
-/** `G = malloc(…)`, `G = (T *)malloc(…)`, `(G = malloc(…)) == NULL`: the left-hand side as written. */
-function storedIn(call: SyntaxNode): string | null {
-  let n: SyntaxNode = call;
-  while (n.parent && (n.parent.type === 'cast_expression' || n.parent.type === 'parenthesized_expression')) n = n.parent;
-  const p = n.parent;
-  if (p?.type !== 'assignment_expression' || p.childForFieldName('right')?.id !== n.id) return null;
-  if (p.childForFieldName('operator')?.text !== '=') return null;
-  return p.childForFieldName('left')?.text.replace(/\s+/g, '') ?? null;
-}
-
-function statementText(call: SyntaxNode): string {
-  let n: SyntaxNode = call;
-  while (n.parent && n.type !== 'expression_statement' && n.type !== 'return_statement' && n.type !== 'declaration') n = n.parent;
-  return n.text;
-}
-
-/** A size that means the same at unload as at load: literals, sizeof, upper-case macros. */
-function constantSize(text: string): boolean {
-  const stripped = text.replace(/\bsizeof\s*\([^()]*(\([^()]*\)[^()]*)*\)/g, '1').replace(/\bsizeof\s+\**\w+(->\w+|\.\w+)*/g, '1');
-  return (stripped.match(/[A-Za-z_]\w*/g) ?? []).every((id) => /^[A-Z_][A-Z0-9_]*$/.test(id));
-}
-
-/** Whether `name` is a parameter or local of the function (K&R parameter declarations included). */
-function declaredIn(fn: SyntaxNode, name: string): boolean {
-  return fn.descendantsOfType(['declaration', 'parameter_declaration']).some((d) =>
-    d.childrenForFieldName('declarator').some((decl) => declaratorName(decl) === name),
-  );
-}
-
-/** The name a declarator declares: through `= init`, `*`, `[]`, parentheses; null for a prototype. */
-function declaratorName(d: SyntaxNode | null): string | null {
-  while (d && d.type !== 'identifier') {
-    if (d.type === 'function_declarator') return null;
-    d = d.childForFieldName('declarator') ?? (d.type === 'parenthesized_declarator' ? d.namedChildren[0] ?? null : null);
-  }
-  return d?.text ?? null;
-}
-
-/** The release call an identifier is the first argument of: `free(G, …)`, `pool_destroy(&G)`. */
-function releaseCall(id: SyntaxNode, viaMacro?: (name: string, args: string[]) => MacroCall | null): SyntaxNode | null {
-  let n: SyntaxNode = id;
-  while (n.parent && (n.parent.type === 'pointer_expression' || n.parent.type === 'cast_expression' || n.parent.type === 'parenthesized_expression')) n = n.parent;
-  const args = n.parent;
-  if (args?.type !== 'argument_list' || args.namedChildren.filter((c) => c.type !== 'comment')[0]?.id !== n.id) return null;
-  const call = args.parent;
-  const name = call?.childForFieldName('function')?.text ?? '';
-  if (!call) return null;
-  if (RELEASES.has(name)) return call;
-  // A macro whose first argument becomes the release's first argument: `HASHDONE(tbl, …)`.
-  const m = viaMacro?.(name, callArgs(call));
-  return m && 'args' in m && m.args[0]?.replace(/^&\s*/, '').replace(/\s+/g, '') === n.text.replace(/^&\s*/, '').replace(/\s+/g, '') ? call : null;
-}
-
-function callArgs(call: SyntaxNode): string[] {
-  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((c) => c.type !== 'comment').map((c) => c.text.trim());
-}
-
-function assigned(id: SyntaxNode): boolean {
-  const p = id.parent;
-  return p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === id.id;
-}
-
-/** The statement (or top-level declaration) a node is part of. */
-function statementOf(n: SyntaxNode): SyntaxNode {
-  while (n.parent && !/^(compound_statement|translation_unit|case_statement|preproc_\w+)$/.test(n.parent.type)) n = n.parent;
-  return n;
-}
-
-function enclosingName(n: SyntaxNode): string {
-  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return functionName(p) ?? '?';
-  return 'a declaration';
-}
-
-function flatten(steps: Step[]): Acquisition[] {
-  return steps.flatMap((s) => (s.kind === 'acquire' ? [s] : flatten(s.steps)));
-}
-
-/** Removes acquisitions whose release was found on the unload path, and calls left empty. */
-function prune(steps: Step[]): void {
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const s = steps[i];
-    if (s.kind === 'acquire') {
-      if (s.releasedOnUnload) steps.splice(i, 1);
-    } else {
-      prune(s.steps);
-      if (!s.steps.length) steps.splice(i, 1);
-    }
-  }
-}
-
-function where(file: CSource, n: SyntaxNode): string {
-  return `${path.basename(file.path)}:${file.line(n.startIndex)}`;
-}
-
-function prose(arg: string): string {
-  return arg.replace(/^&\s*/, '');
-}
-
-function oneLine(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }
