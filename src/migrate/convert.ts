@@ -36,6 +36,7 @@ import { findEmulations } from './emulations.ts';
 import { type Prepared, alreadyModule, declaredName, finish, peek, prepare, readable, stillUsed } from './prepare.ts';
 import { BUNDLED_INCLUDE, kernelBuilt, kernelTree, sysDirOf } from './kernel-tree.ts';
 import { assemble } from './assemble.ts';
+import { settleGlobalClashes } from './global-clashes.ts';
 
 export type { FileChange };
 
@@ -292,6 +293,9 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
       });
     }
   }
+
+  // Globals two modules define: kobj would refuse the second.
+  settleGlobalClashes([...prepared.values()].map((p) => p.job));
 
   // MODULE(), unused tables, leftovers.
   for (const [plan, p] of prepared) {

@@ -340,7 +340,7 @@ function isStatic(n: SyntaxNode): boolean {
   return n.namedChildren.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
 }
 
-function declaredName(d: SyntaxNode | null): string | null {
+export function declaredName(d: SyntaxNode | null): string | null {
   while (d && d.type !== 'identifier') {
     d = d.childForFieldName('declarator') ?? d.namedChildren.find((c) => c.type.endsWith('declarator') || c.type === 'identifier') ?? null;
   }

@@ -26,6 +26,8 @@ const CONVERT_CODES: Record<string, string> = {
   'handler-uses-lkmtp': 'a handler still reads the old struct lkm_table, which module(9) does not pass',
   'handler-not-found': 'a handler DISPATCH named is not defined in the module sources',
   'handler-static-elsewhere': 'a static handler lives in another file than the modcmd that must call it',
+  'global-clash': 'a global another module of the set defines too is used across files; rename it in one of them',
+  'global-made-static': 'a global another module of the set defines too, used only in its own file, is now static (kobj refuses a module whose global is already defined)',
   'init-released': 'INIT acquired a pool, hash table, allocation or malloc type the LKM never released at unload; a generated <fn>_done() releases it in FINI after the detach',
   'init-release-by-hand': 'INIT acquires something the LKM never released at unload, and lkm2mod cannot pair its release safely; the finding says what to free in FINI',
   'lkmexists-in-expression': 'lkmexists() was part of a larger condition and became 0',
