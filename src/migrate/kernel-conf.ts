@@ -7,8 +7,8 @@
  * some kernel configuration may set it. A symbol of a converted module resolves to this kernel
  * or to a module it requires.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { configLines } from '../source/config-file.ts';
 
 export interface ConfFile {
   /** Absolute path of the source. */
@@ -19,34 +19,20 @@ export interface ConfFile {
 
 /** Every `file` line of the tree's config files for the machine, or null when it has none. */
 export function readConfFiles(sysDir: string, machine: string): ConfFile[] | null {
-  const out: ConfFile[] = [];
   const seen = new Set<string>();
-  const read = (rel: string): boolean => {
-    const abs = path.join(sysDir, rel);
-    if (seen.has(abs)) return true;
-    seen.add(abs);
-    let text: string;
-    try {
-      text = readFileSync(abs, 'utf8');
-    } catch {
-      return false;
+  const files = configLines(sysDir, 'conf/files', seen);
+  if (!files) return null;
+  const lines = [...files, ...(configLines(sysDir, path.join('arch', machine, 'conf', `files.${machine}`), seen) ?? [])];
+  const out: ConfFile[] = [];
+  for (const words of lines) {
+    if (words[0] !== 'file' || !words[1]) continue;
+    const expr: string[] = [];
+    for (const w of words.slice(2)) {
+      if (/^(needs-flag|needs-count|device-driver|config-dependent)$/.test(w) || /^compile-with$/.test(w)) break;
+      expr.push(...w.split(/([|&!()])/).filter(Boolean));
     }
-    for (const line of text.replace(/\\\n/g, ' ').split('\n')) {
-      const words = line.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
-      if (words[0] === 'include' && words[1]) read(words[1].replace(/^"|"$/g, ''));
-      else if (words[0] === 'file' && words[1]) {
-        const expr: string[] = [];
-        for (const w of words.slice(2)) {
-          if (/^(needs-flag|needs-count|device-driver|config-dependent)$/.test(w) || /^compile-with$/.test(w)) break;
-          expr.push(...w.split(/([|&!()])/).filter(Boolean));
-        }
-        out.push({ file: path.join(sysDir, words[1]), expr });
-      }
-    }
-    return true;
-  };
-  if (!read('conf/files')) return null;
-  read(path.join('arch', machine, 'conf', `files.${machine}`));
+    out.push({ file: path.join(sysDir, words[1]), expr });
+  }
   return out;
 }
 

@@ -7,8 +7,8 @@
  * `#define NBPFILTER 1`) for the devices the tree's `files` lists mark `needs-count` or
  * `needs-flag`. Each one a unit includes is remembered, so the caller can name it in a note.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { configLines } from '../../../source/config-file.ts';
 
 export interface GeneratedHeader {
   name: string;
@@ -88,9 +88,9 @@ export function configHeaders(S: string, machine: string): ConfigHeaders {
     const options = new Set<string>();
     const seen = new Set<string>();
     const headerOf = new Map<string, string>();
-    for (const root of [join(S, 'conf', 'files'), join(S, 'arch', machine, 'conf', `files.${machine}`)]) readFiles(S, root, counted, options, seen, headerOf);
+    for (const root of [join('conf', 'files'), join('arch', machine, 'conf', `files.${machine}`)]) readFiles(configLines(S, root, seen) ?? [], counted, options, headerOf);
     const standard = new Map<string, Map<string, string>>();
-    for (const [option, value] of standardOptions(S, join(S, 'arch', machine, 'conf', `std.${machine}`), new Set())) {
+    for (const [option, value] of standardOptions(configLines(S, join('arch', machine, 'conf', `std.${machine}`)) ?? [])) {
       const header = headerOf.get(option);
       if (!header) continue; // not an option header's: a -D of the kernel's own build
       if (!standard.has(header)) standard.set(header, new Map());
@@ -107,23 +107,11 @@ const FILE_FLAGS = new Set(['needs-count', 'needs-flag', 'compile-with', 'device
  * `options NAME` and `options NAME=value` of a machine's std file (and what it includes): the
  * options every kernel configuration of the machine has.
  */
-function standardOptions(S: string, file: string, seen: Set<string>): Map<string, string> {
+function standardOptions(lines: string[][]): Map<string, string> {
   const out = new Map<string, string>();
-  if (seen.has(file)) return out;
-  seen.add(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'latin1');
-  } catch {
-    return out;
-  }
-  for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
-    const line = raw.replace(/#.*/, '').trim();
-    const inc = /^c?include\s+"?([^"\s]+)"?/.exec(line);
-    if (inc) for (const [o, v] of standardOptions(S, join(S, inc[1]!), seen)) out.set(o, v);
-    const opts = /^options\s+(.*)$/.exec(line);
-    if (!opts) continue;
-    for (const item of opts[1]!.split(',')) {
+  for (const words of lines) {
+    if (words[0] !== 'options') continue;
+    for (const item of words.slice(1).join(' ').split(',')) {
       const m = /^\s*(\w+)(?:\s*=\s*("[^"]*"|\S+))?\s*$/.exec(item);
       if (m) out.set(m[1]!, m[2] ?? '1');
     }
@@ -131,20 +119,10 @@ function standardOptions(S: string, file: string, seen: Set<string>): Map<string
   return out;
 }
 
-function readFiles(S: string, file: string, counted: Set<string>, options: Set<string>, seen: Set<string>, headerOf: Map<string, string>): void {
-  if (seen.has(file)) return;
-  seen.add(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'latin1');
-  } catch {
-    return;
-  }
-  for (const raw of text.replace(/\\\n/g, ' ').split('\n')) {
-    const words = raw.replace(/#.*/, '').trim().split(/\s+/);
+function readFiles(lines: string[][], counted: Set<string>, options: Set<string>, headerOf: Map<string, string>): void {
+  for (const words of lines) {
     const kw = words[0];
-    if (kw === 'include' && words[1]) readFiles(S, join(S, words[1].replace(/^"|"$/g, '')), counted, options, seen, headerOf);
-    else if (kw === 'defopt' || kw === 'defflag' || kw === 'defparam' || kw === 'deffs') {
+    if (kw === 'defopt' || kw === 'defflag' || kw === 'defparam' || kw === 'deffs') {
       // `defopt opt_execfmt.h EXEC_AOUT ...`, or `defopt KTRACE` for opt_ktrace.h (fs_ffs.h for deffs).
       const named = words[1]?.endsWith('.h') ? words[1] : null;
       if (named) options.add(named);
@@ -152,8 +130,7 @@ function readFiles(S: string, file: string, counted: Set<string>, options: Set<s
         const option = /^\w+/.exec(o)?.[0];
         if (option) headerOf.set(option, named ?? `${kw === 'deffs' ? 'fs' : 'opt'}_${option.toLowerCase()}.h`);
       }
-    }
-    else if (kw === 'file' && (words.includes('needs-count') || words.includes('needs-flag'))) {
+    } else if (kw === 'file' && (words.includes('needs-count') || words.includes('needs-flag'))) {
       for (const w of words.slice(2)) {
         if (FILE_FLAGS.has(w)) break;
         for (const id of w.match(/\w+/g) ?? []) counted.add(id);
