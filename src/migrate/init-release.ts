@@ -23,7 +23,6 @@
  * a finding saying what to free, never a guess. What the unload path already releases is left
  * alone.
  */
-import path from 'node:path';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import { PreprocessorConditions, type CondFrame } from '../discover/conditions.ts';

@@ -4,7 +4,6 @@
  * directives, dependency lines, and the problems a user must hear about (escaping `.PATH`s,
  * undefined variables, undecidable conditions).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { MakeVars, type AssignOp } from './make-vars.ts';
 import { evalCondition, not, CondSyntaxError, type Tri } from './make-cond.ts';
