@@ -8,6 +8,7 @@ import type { CSource } from './csource.ts';
 import { functionName } from './handlers.ts';
 import type { MacroCall } from './call-macros.ts';
 import type { Acquisition, Step } from './init-release.ts';
+import { oneLine } from '../source/quote.ts';
 
 /** Calls that release, with the argument that names what they release. */
 export const RELEASES = new Set(['free', 'pool_destroy', 'hashdone', 'kmem_free', 'malloc_type_detach', 'pool_cache_destroy', 'FREE']);
@@ -21,7 +22,7 @@ export function position(node: SyntaxNode, region: SyntaxNode, fn: SyntaxNode, s
     if (p.type === 'for_statement' || p.type === 'while_statement' || p.type === 'do_statement') return `${say.made} in a loop`;
     if (p.type === 'if_statement' && child.id !== p.childForFieldName('condition')?.id) {
       const cond = (p.childForFieldName('condition')?.text ?? 'a condition').replace(/^\(\s*([\s\S]*?)\s*\)$/, '$1');
-      return `${say.made} only when ${oneLine(cond)} ${p.childForFieldName('alternative')?.id === child.id ? 'is false' : 'holds'}`;
+      return `${say.made} only when ${oneLine(cond, 60)} ${p.childForFieldName('alternative')?.id === child.id ? 'is false' : 'holds'}`;
     }
     if (p.type === 'conditional_expression' && child.id !== p.childForFieldName('condition')?.id) return `${say.made} in one arm of a ?: expression`;
     if (p.type === 'binary_expression' && /^(&&|\|\|)$/.test(p.childForFieldName('operator')?.text ?? '') && child.id === p.childForFieldName('right')?.id) {
@@ -167,7 +168,3 @@ export function prose(arg: string): string {
   return arg.replace(/^&\s*/, '');
 }
 
-export function oneLine(text: string): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
-}

@@ -34,7 +34,8 @@ import { addressee } from './rule-helpers.ts';
 import { CallMacros } from './call-macros.ts';
 import { notForNetbsd } from './netbsd-branch.ts';
 import { Generator, directive } from './init-release-write.ts';
-import { RELEASES, assigned, callArgs, constantSize, declaredIn, enclosingName, flatten, oneLine, position, prose, prune, releaseCall, statementOf, statementText, storedIn, where } from './init-release-syntax.ts';
+import { oneLine } from '../source/quote.ts';
+import { RELEASES, assigned, callArgs, constantSize, declaredIn, enclosingName, flatten, position, prose, prune, releaseCall, statementOf, statementText, storedIn, where } from './init-release-syntax.ts';
 export interface InitRoots {
   /** The old load handler, if any, and the unload handler (to tell the finding why). */
   load: string | null;
@@ -234,7 +235,7 @@ class Analysis {
       if (!key) return { ...acq, problem: acq.problem ?? `${arg} is not a variable of the module's` };
     } else {
       const target = storedIn(call);
-      if (!target) return { ...acq, problem: acq.problem ?? `its result is not stored in a variable (${oneLine(statementText(call))})` };
+      if (!target) return { ...acq, problem: acq.problem ?? `its result is not stored in a variable (${oneLine(statementText(call), 60)})` };
       acq.what =
         callee === 'hashinit' ? `the hash table ${target}` : callee === 'pool_cache_init' ? `the pool cache ${target}` : callee === 'malloc' ? `${target} (malloc(), type ${args[1] ?? '?'})` : `${target} (${callee}(${args[0] ?? ''}))`;
       if (!/^\w+$/.test(target)) return { ...acq, problem: acq.problem ?? `it is stored in ${target}, not in a global variable` };

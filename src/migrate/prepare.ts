@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseMakefile } from '../source/makefile.ts';
 import type { Machine } from '../source/make-env.ts';
+import { oneLine } from '../source/quote.ts';
 import { lkmCommands, lkmConditions, makefileIncludeDirs, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
@@ -138,7 +139,7 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
     const lost = manual?.notCarried ?? [];
     if (lost.length) {
       notes.push(
-        `Not carried, to be redone here by hand: ${lost.map((l) => `${oneLine(l.node.text)} (${path.basename(entry.src.path)}:${entry.src.line(l.node.startIndex)}, ${WHEN[l.when]})`).join('; ')}.`,
+        `Not carried, to be redone here by hand: ${lost.map((l) => `${oneLine(l.node.text, 90)} (${path.basename(entry.src.path)}:${entry.src.line(l.node.startIndex)}, ${WHEN[l.when]})`).join('; ')}.`,
       );
     }
     for (const l of lost) {
@@ -147,7 +148,7 @@ export function prepare(job: ModuleJob, rules: ModuleRule[], machine: Machine): 
         line: entry.src.line(l.node.startIndex),
         severity: 'error',
         code: 'handwritten-work-dropped',
-        message: `${oneLine(l.node.text)} ran ${WHEN[l.when]} in ${entry.declaredName}(), which dispatched by hand; lkm2mod cannot tell how it pairs with the registration, so it is not in ${job.name}_modcmd. Put it where it belongs (INIT before or after the attach, its undo on INIT's error path, FINI).`,
+        message: `${oneLine(l.node.text, 90)} ran ${WHEN[l.when]} in ${entry.declaredName}(), which dispatched by hand; lkm2mod cannot tell how it pairs with the registration, so it is not in ${job.name}_modcmd. Put it where it belongs (INIT before or after the attach, its undo on INIT's error path, FINI).`,
       });
     }
   }
@@ -337,11 +338,6 @@ const WHEN: Record<'load' | 'unload' | 'stat' | 'after', string> = {
   after: 'after lkmdispatch(), on its outcome',
 };
 
-/** A statement quoted in a message: one line, shortened. */
-function oneLine(code: string): string {
-  const flat = code.replace(/\s+/g, ' ').trim();
-  return flat.length > 90 ? `${flat.slice(0, 87)}...` : flat;
-}
 
 /**
  * Problems scan announces that the conversion itself resolves; where one remains, convert
