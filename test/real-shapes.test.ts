@@ -228,3 +228,25 @@ test('a root narrower than the tree (the API\'s caller chose it): a module whose
   assert.deepEqual(set.outside ?? [], []);
   assert.ok(set.modules[0]!.findings.some((f) => f.code === 'layout-outside-root'));
 });
+
+test('symbol-unresolved names what no kernel file defines, and only that: a varargs.h definition under #ifdef __STDC__ counts, a call through a parameter or `sizeof (x)` is none', async () => {
+  const { convertPlans } = await import('../src/migrate/convert.ts');
+  const root = kernelTree(null, {
+    'sys/conf/files': 'file\tkern/kern_lkm.c\tlkm\nfile\tkern/subr_prf.c\nfile\tkern/kern_misc.c\n',
+    'sys/kern/subr_prf.c':
+      'void\n#ifdef __STDC__\nklog(int level, const char *fmt, ...)\n#else\nklog(level, fmt, va_alist)\n\tint level;\n\tchar *fmt;\n\tva_dcl\n#endif\n{\n}\n',
+    // Mentions klog outside a function before subr_prf.c in the search, and defines nothing.
+    'sys/kern/kern_misc.c': '#include <sys/klog.h>\nvoid klog __P((int, const char *, ...));\nint misc_count;\n',
+    'sys/lkm/misc/tick/Makefile': 'KMOD=\ttick\nSRCS=\ttick_lkm.c\n.include <bsd.kmod.mk>\n',
+    'sys/lkm/misc/tick/tick_lkm.c':
+      '#include <sys/lkm.h>\nMOD_MISC("tick");\n' +
+      'static int\ntick_each(n, match)\n\tint n;\n\tint (*match) __P((int));\n{\n\tif (match(n))\n\t\treturn sizeof (int);\n\treturn tick_missing(n);\n}\n' +
+      'static int\ntick_load(struct lkm_table *lkmtp, int cmd)\n{\n\tklog(0, "tick");\n\treturn tick_each(1, 0);\n}\n' +
+      'int\ntick_lkmentry(struct lkm_table *lkmtp, int cmd, int ver)\n' +
+      '{\n\tDISPATCH(lkmtp, cmd, ver, tick_load, lkm_nofunc, lkm_nofunc);\n}\n',
+  });
+  const set = await convertPlans(await discover([path.join(root, 'sys/lkm')], { jobs: 1 }), { root });
+  const unresolved = set.modules[0]!.findings.filter((f) => f.code === 'symbol-unresolved');
+  assert.equal(unresolved.length, 1, JSON.stringify(set.modules[0]!.findings.map((f) => f.code)));
+  assert.match(unresolved[0]!.message, /^tick calls tick_missing, and/);
+});

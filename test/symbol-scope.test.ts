@@ -48,6 +48,38 @@ test('K&R parameter declarations a conditional split from their head are no glob
   assert.deepEqual([...s.statics], ['pf_stats']);
 });
 
+/** A 4.4BSD logging routine: an ANSI head for __STDC__, a varargs.h one (ending in `va_dcl`) for the rest. */
+const VARARGS_HEAD = `#include <sys/param.h>
+
+void
+#ifdef __STDC__
+klog(int level, const char *fmt, ...)
+#else
+klog(level, fmt, va_alist)
+	int level;
+	char *fmt;
+	va_dcl
+#endif
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	kprintf(fmt, ap);
+	va_end(ap);
+}
+`;
+
+test('a definition with an ANSI head and a varargs.h one under #if is a global', () => {
+  const s = fileSymbols(new CSource('/prf.c', VARARGS_HEAD));
+  assert.deepEqual([...s.globals], ['klog']);
+});
+
+test('calls through a parameter and C words written like calls are no calls of globals', () => {
+  const text = 'int\ngather(fs, match)\n\tstruct fs *fs;\n\tint (*match) __P((struct fs *));\n{\n\tif (match(fs))\n\t\treturn sizeof (struct fs);\n\treturn flush(fs);\n}\n';
+  const s = fileSymbols(new CSource('/g.c', text));
+  assert.deepEqual([...s.calls], ['flush']);
+});
+
 test('a global followed by a definition is still a global', () => {
   const text = 'int counter;\nstruct softc *units;\nint\nattach(sc)\n\tstruct softc *sc;\n{\n\treturn counter;\n}\n';
   const s = fileSymbols(new CSource('/g.c', text));

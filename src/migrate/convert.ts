@@ -251,6 +251,13 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
   }
 
   const jobsOf = (name: string) => [...prepared.values()].filter((q) => q.job.name === name || q.job.helperOf === name).map((q) => q.job);
+  const usedBy = (name: string) => (sym: string) => jobsOf(name).some((j) => stillUsed(j, sym));
+  // Only a whole kernel tree (one with config files) says what the kernel defines.
+  const inKernelTree = [...prepared.values()].filter((p) => {
+    const sys = sysDirOf(p.job.plan.dir);
+    return !p.job.helperOf && sys !== null && built.configured.includes(sys);
+  });
+  const unresolved = await index.unresolvedCallsAsync(inKernelTree.map((p) => ({ name: p.job.name, stillUsed: usedBy(p.job.name) })));
   for (const p of prepared.values()) {
     if (p.job.helperOf) continue;
     const parts = jobsOf(p.job.name);
@@ -261,9 +268,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     );
     const required = withSharedModules(inferred, p.job.plan, moduleSet);
     p.required = required;
-    // Only a whole kernel tree (one with config files) says what the kernel defines.
-    const sys = sysDirOf(p.job.plan.dir);
-    const nowhere = sys && built.configured.includes(sys) ? await index.unresolvedCallsAsync(p.job.name, (sym) => parts.some((j) => stillUsed(j, sym))) : [];
+    const nowhere = unresolved.get(p.job.name) ?? [];
     if (nowhere.length) {
       const shown = nowhere.length > 6 ? `${nowhere.slice(0, 6).join(', ')} and ${nowhere.length - 6} more` : nowhere.join(', ');
       p.job.finding({

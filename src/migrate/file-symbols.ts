@@ -3,6 +3,7 @@
  * statics, the macros it defines (a call to one is no symbol), and the identifiers its code
  * refers to (locals and parameters excluded, K&R ones too).
  */
+import { C_RESERVED } from '../source/c-keywords.ts';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import { macroDeclarators } from '../source/macro-declarator.ts';
@@ -49,10 +50,13 @@ export function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
     for (const m of src.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)/gm)) out.macros.add(m[1]!);
     for (const c of src.root.descendantsOfType('call_expression')) {
       const fn = c.childForFieldName('function');
-      if (fn?.type === 'identifier') out.calls.add(fn.text);
+      if (fn?.type === 'identifier' && !C_RESERVED.has(fn.text)) out.calls.add(fn.text);
     }
   }
   let code: string | undefined;
+  let heads: { name: string; isStatic: boolean }[] | undefined;
+  // Definitions whose head an #if split beyond tree-sitter's reading, found from their body.
+  const textHeads = () => (heads ??= src.text.includes('#') ? headsBeforeBodies((code ??= codeOnly(src.text))) : []);
   const visitTop = (node: SyntaxNode) => {
     // A K&R head tree-sitter did not join to its body (`int f(a, set)` then `int set;`): the
     // declarations after it are its parameters and, when the `{` was lost too, its locals; none
@@ -113,6 +117,10 @@ export function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
         // with the rest of its parameter list under #if): what follows it, over other such
         // declarations and directives, is the function's body.
         if (!extern && knrParameterDeclaration((code ??= codeOnly(src.text)), n.startIndex, n.endIndex)) continue;
+        // A head tree-sitter took for a macro type (`klog(int level, ...)` under #ifdef
+        // __STDC__, a K&R one under #else): its "declarators" are parameters.
+        const type = n.childForFieldName('type');
+        if (type?.type === 'macro_type_specifier' && textHeads().some((h) => h.name === type.childForFieldName('name')?.text)) continue;
         for (const d of n.childrenForFieldName('declarator')) {
           const inner = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
           if (!inner || inner.type === 'function_declarator') continue;
@@ -150,17 +158,19 @@ export function symbolsOf(src: CSource, withUses: boolean): FileSymbols {
     }
   };
   visitTop(src.root);
-  if (withUses) separateArgumentUses(src, out);
-  // Definitions whose head an #if split beyond tree-sitter's reading, found from their body.
-  if (src.text.includes('#')) {
-    for (const d of headsBeforeBodies((code ??= codeOnly(src.text)))) {
-      if (!out.globals.has(d.name) && !out.statics.has(d.name)) (d.isStatic ? out.statics : out.globals).add(d.name);
-    }
+  if (withUses) {
+    // A call through a parameter or local (`(*match)(fs, bp)` written `match(fs, bp)`) names no global.
+    for (const c of out.calls) if (!out.uses.has(c)) out.calls.delete(c);
+    separateArgumentUses(src, out);
+  }
+  for (const d of textHeads()) {
+    if (!out.globals.has(d.name) && !out.statics.has(d.name)) (d.isStatic ? out.statics : out.globals).add(d.name);
   }
   return out;
 }
 
-const NOT_A_FUNCTION = new Set(['if', 'while', 'for', 'switch', 'sizeof', 'return', '__attribute__', '__P', 'P']);
+/** Words before `(...)` that head no function: C's own, and the prototype macros of 4.4BSD. */
+const NOT_A_FUNCTION = new Set([...C_RESERVED, '__P', 'P']);
 
 /**
  * Every function definition of `code` (see codeOnly) read from the text: a `{` at file scope
@@ -196,8 +206,9 @@ const HEAD = /\b([A-Za-z_]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*([^()]*)$/;
 /** The function whose body follows `chunks` (the file-scope text before a `{`, split at `;`). */
 function definitionHead(chunks: string[]): { name: string; isStatic: boolean } | null {
   for (let i = chunks.length - 1; i >= 0; i--) {
-    const chunk = chunks[i]!;
     const last = i === chunks.length - 1;
+    // varargs.h's `va_dcl`, a macro declaring the last parameter, stands alone before the body.
+    const chunk = last ? chunks[i]!.replace(/\n[ \t]*[A-Za-z_]\w*\s*$/, '\n') : chunks[i]!;
     if (/=/.test(chunk)) return null; // an initialiser: `struct x y = {`
     const m = HEAD.exec(chunk);
     // The head, alone before the body, or followed by its first parameter declaration.

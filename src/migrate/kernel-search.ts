@@ -39,10 +39,10 @@ export class KernelSearch {
   /**
    * Which of `symbols` some kernel file defines. A file is parsed only when one of the symbols
    * still open stands in its code (not a comment) as a whole word, and only its top level is
-   * read; the search ends once every symbol is found. Files where a symbol stands outside any
-   * braces, where a definition would, are parsed first: a name as common as `s` is then found
-   * in the first files parsed rather than after hundreds. Files the conversion does not
-   * otherwise open are not kept, only their globals.
+   * read; the search ends once every symbol is found. Files where a symbol stands where a
+   * definition would are parsed first (see namedIn): a name as common as `log` is then found in
+   * the first files parsed rather than after hundreds. Files the conversion does not otherwise
+   * open are not kept, only their globals.
    */
   private *defining(symbols: Set<string>): Generator<void, Set<string>> {
     const found = new Set<string>();
@@ -55,7 +55,7 @@ export class KernelSearch {
       }
     };
     const mentions = mentionTest(open);
-    const candidates: { file: string; named: string[]; topLevel: boolean }[] = [];
+    const candidates: { file: string; named: Named }[] = [];
     for (const file of this.files) {
       if (!open.size) break;
       const known = this.cache.has(file) ? null : this.globals.get(file);
@@ -66,16 +66,21 @@ export class KernelSearch {
       const text = this.text(file);
       if (text === null || !mentions(text)) continue;
       const named = namedIn(maskCode(text), open);
-      if (named.names.length) candidates.push({ file, named: named.names, topLevel: named.topLevel });
+      if (named.names.length) candidates.push({ file, named });
     }
-    const ordered = [...candidates.filter((c) => c.topLevel), ...candidates.filter((c) => !c.topLevel)];
-    for (const c of ordered) {
-      if (!open.size) break;
-      if (!c.named.some((s) => open.has(s))) continue;
-      const globals = this.fileGlobals(c.file);
-      // A turn of the event loop here frees the tree (see releaseTrees).
-      yield;
-      if (globals) take(globals);
+    // Likeliest definers first: a name heading a line (KNF writes a definition's name at column
+    // 0), then a name outside braces, then any mention.
+    const parsed = new Set<string>();
+    for (const pick of [(n: Named) => n.heads, (n: Named) => n.topLevel, (n: Named) => n.names]) {
+      for (const c of candidates) {
+        if (!open.size) break;
+        if (parsed.has(c.file) || !pick(c.named).some((s) => open.has(s))) continue;
+        parsed.add(c.file);
+        const globals = this.fileGlobals(c.file);
+        // A turn of the event loop here frees the tree (see releaseTrees).
+        yield;
+        if (globals) take(globals);
+      }
     }
     return found;
   }
@@ -106,28 +111,49 @@ export class KernelSearch {
   }
 }
 
+/** The symbols a file's code names: all of them, those outside every brace and directive, and those heading a line there. */
+export interface Named {
+  names: string[];
+  topLevel: string[];
+  heads: string[];
+}
+
 /**
- * Which of `symbols` the code (`masked`: comments and strings blanked) names as whole words, and
- * whether one of them stands outside every brace, as a file-scope definition does.
+ * Which of `symbols` the code (`masked`: comments and strings blanked) names as whole words;
+ * which of them stand outside every brace and directive, as a file-scope definition does; and
+ * which of those also start a line, as the name of a function definition does in KNF.
  */
-export function namedIn(masked: string, symbols: Set<string>): { names: string[]; topLevel: boolean } {
+export function namedIn(masked: string, symbols: Set<string>): Named {
   const names = new Set<string>();
-  let topLevel = false;
+  const topLevel = new Set<string>();
+  const heads = new Set<string>();
   const words = [...symbols].filter((s) => /^\w+$/.test(s));
   for (const s of symbols) if (!/^\w+$/.test(s) && masked.includes(s)) names.add(s);
-  if (!words.length) return { names: [...names], topLevel };
-  let depth = 0;
-  let at = 0;
-  for (const m of masked.matchAll(new RegExp(`\\b(?:${words.join('|')})\\b`, 'g'))) {
-    names.add(m[0]);
-    for (; at < m.index; at++) {
-      const c = masked.charCodeAt(at);
-      if (c === 123 /* { */) depth++;
-      else if (c === 125 /* } */ && depth > 0) depth--;
+  if (words.length) {
+    let depth = 0;
+    let at = 0;
+    for (const m of masked.matchAll(new RegExp(`\\b(?:${words.join('|')})\\b`, 'g'))) {
+      names.add(m[0]);
+      for (; at < m.index; at++) {
+        const c = masked.charCodeAt(at);
+        if (c === 123 /* { */) depth++;
+        else if (c === 125 /* } */ && depth > 0) depth--;
+      }
+      if (depth > 0 || (heads.has(m[0]) && topLevel.has(m[0])) || inDirective(masked, m.index)) continue;
+      topLevel.add(m[0]);
+      if (m.index === 0 || masked[m.index - 1] === '\n') heads.add(m[0]);
     }
-    if (depth === 0) topLevel = true;
   }
-  return { names: [...names], topLevel };
+  return { names: [...names], topLevel: [...topLevel], heads: [...heads] };
+}
+
+/** Whether `at` is on a preprocessor line (`#include <sys/log.h>`, a `#define` and its continuations). */
+function inDirective(text: string, at: number): boolean {
+  for (let start = text.lastIndexOf('\n', at - 1) + 1; ; ) {
+    if (/^[ \t]*#/.test(text.slice(start, start + 80))) return true;
+    if (start < 2 || text[start - 2] !== '\\') return false;
+    start = text.lastIndexOf('\n', start - 2) + 1;
+  }
 }
 
 /**

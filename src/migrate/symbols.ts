@@ -228,20 +228,22 @@ export class SymbolIndex {
   }
 
   /**
-   * Functions `module` calls that nothing defines: not its own sources (nor a macro they or a
-   * header of theirs define), not another module, not the kernel. Header macros are read from
-   * the directories of the module's includes as far as the tree holds them.
+   * Functions each module calls that nothing defines: not its own sources (nor a macro they or
+   * a header of theirs define), not another module, not the kernel. Header macros are read from
+   * the directories of the module's includes as far as the tree holds them. `stillUsed` says
+   * whether the converted module still names a symbol. The kernel is searched once for every
+   * module's open names (each kernel file read once, not once per module), returning to the
+   * event loop between the files it parses: their trees are freed as it goes.
    */
-  unresolvedCalls(module: string, stillUsed: (symbol: string) => boolean = () => true): string[] {
-    return runSync(this.unresolvedSteps(module, stillUsed));
+  async unresolvedCallsAsync(modules: { name: string; stillUsed: (symbol: string) => boolean }[]): Promise<Map<string, string[]>> {
+    const open = new Map(modules.map((m) => [m.name, this.unresolvedOutsideKernel(m.name, m.stillUsed)]));
+    const asked = new Set([...open.values()].flat());
+    const kernel = asked.size ? await runAsync(this.kernel.defines(asked)) : new Set<string>();
+    return new Map([...open].map(([name, syms]) => [name, syms.filter((c) => !kernel.has(c)).sort()]));
   }
 
-  /** unresolvedCalls(), returning to the event loop between the kernel files it parses: their trees are freed as it goes. */
-  unresolvedCallsAsync(module: string, stillUsed: (symbol: string) => boolean = () => true): Promise<string[]> {
-    return runAsync(this.unresolvedSteps(module, stillUsed));
-  }
-
-  private *unresolvedSteps(module: string, stillUsed: (symbol: string) => boolean): Generator<void, string[]> {
+  /** What `module` calls that neither it, another module, a header macro nor an assembler entry defines. */
+  private unresolvedOutsideKernel(module: string, stillUsed: (symbol: string) => boolean): string[] {
     this.materialize(module);
     const files = this.providers.filter((p) => p.module === module).flatMap((p) => p.files);
     const own = this.defs.get(module) ?? new Set<string>();
@@ -262,10 +264,7 @@ export class SymbolIndex {
     // makes that search parse every file that mentions it.
     const macros = this.headers.macros();
     const other = this.headers.otherDefinitions();
-    const rest = candidates.filter((c) => !macros.has(c) && !other(c) && stillUsed(c));
-    if (rest.length === 0) return [];
-    const kernel = yield* this.kernel.defines(new Set(rest));
-    return rest.filter((c) => !kernel.has(c)).sort();
+    return candidates.filter((c) => !macros.has(c) && !other(c) && stillUsed(c));
   }
 }
 
