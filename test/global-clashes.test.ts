@@ -57,3 +57,21 @@ test('a clashing global another file of the module uses is left to a person, wit
   assert.match(conv.stderr, /lkm\/beta\/beta\.c:8: warning: module alpha defines a global `hits` too, .*Rename it in one of them.*\[global-clash\]/);
   assert.match(conv.stdout, /XXX lkm2mod: module alpha defines a global `hits` too[\s\S]*?\*\/\n \s*int\thits;/);
 });
+
+test('a module global every kernel defines too becomes extern (it was the kernel\'s common symbol); one only an optional kernel file defines is left', () => {
+  const module = lkm('alpha')['lkm/alpha/alpha.c']!
+    .replace('int\thits;\t\t/* loads seen */', 'int\tprtactive;\t/* 1 => print reclaims */\nint\toptcount;')
+    .replace('\thits++;', '\tif (prtactive)\n\t\toptcount++;');
+  const root = writeTree({
+    'sys/conf/files': 'file\tkern/vfs_subr.c\nfile\tfs/optfs/opt_node.c\t\toptfs\n',
+    'sys/kern/vfs_subr.c': 'int prtactive = 0;\t/* 1 => print out reclaim of active vnodes */\n',
+    'sys/fs/optfs/opt_node.c': 'int optcount;\n',
+    'sys/lkm/misc/alpha/alpha.c': module,
+    'sys/lkm/misc/alpha/Makefile': 'KMOD=\talpha\nSRCS=\talpha.c\n\n.include <bsd.kmod.mk>\n',
+  });
+  const conv = runCli(['convert', 'sys/lkm'], { cwd: root });
+  assert.equal(conv.status, 0, conv.stderr);
+  assert.match(conv.stdout, /^-int\tprtactive;\t\/\* 1 => print reclaims \*\/\n\+extern int\tprtactive;/m, conv.stdout);
+  assert.match(conv.stderr, /sys\/lkm\/misc\/alpha\/alpha\.c:8: note: `prtactive` is now extern: the kernel defines it \(sys\/kern\/vfs_subr\.c\).*\[global-made-extern\]/);
+  assert.doesNotMatch(conv.stdout, /extern int\toptcount/, 'a kernel without optfs has no optcount');
+});

@@ -76,12 +76,16 @@ test('a variable of the tree\'s kernel links to a zero-filled stand-in, listed w
   assert.match(text, /~ unmodelled variables of the tree's kernel, zero-filled stand-ins: widget_count \(test\/fixtures\/validate\/tree\/sys\/kern\/subr_widget\.c:8\)/);
 });
 
-test('a variable both the tree\'s kernel and a module define: another module links to the kernel\'s, as ksyms finds it first', async () => {
+test('a variable both the tree\'s kernel and a module define: kobj links another module only against the kernel and its requisites, so it fails together, saying whose definition to make extern', async () => {
   const report = await validatePaths([path.join(TREE, 'modules/abacus'), path.join(TREE, 'modules/counter')], { repeat: 3 });
   const t = report.together;
   assert.ok(t, 'an all-together load');
-  assert.deepEqual(t.modules, ['abacus', 'counter']);
-  assert.ok(t.ok, t.details.join('\n') + (t.failures ?? []).join('\n'));
+  assert.equal(t.ok, false);
+  assert.deepEqual(t.modules, ['abacus']);
+  assert.match(
+    t.failures!.join('\n'),
+    /counter\.c:19: symbol `widget_count' is the kernel's \(.*subr_widget\.c:8\), but module abacus defines one too and ksyms finds that: kobj would have refused abacus \("global symbol redefined"\); make abacus's `widget_count' extern/,
+  );
 });
 
 test('a variable the tree\'s kernel declares through a macro (TAILQ_HEAD(...) name[2];) links like any other', async () => {

@@ -267,6 +267,12 @@ export class Kernel {
    * stand-in that returns 0 (NULL) and counts as unmodelled; a variable there cannot be stood in
    * for (its type and contents are the tree's), and the reason says where it is.
    */
+  /** Where the tree's sources define `name` outside the modules (file:line), without linking anything to it. */
+  treeDefinition(name: string): string | undefined {
+    const t = this.treeSymbols?.(name);
+    return t ? `${t.file}:${t.line}` : undefined;
+  }
+
   treeSymbol(name: string, module?: string): SymbolValue | string | undefined {
     const known = this.treeFunctions.get(name);
     if (known) return { fn: known };

@@ -45,6 +45,8 @@ export interface LinkScope {
    * unmodelled stand-in to bind, or why there is none (the message says where the tree has it).
    */
   tree?: (symbol: string) => SymbolValue | string | undefined;
+  /** Where the kernel tree's sources define `symbol` outside the modules, if they do (no stand-in made). */
+  treeDefinition?: (symbol: string) => string | undefined;
 }
 
 /** Stage 2: resolve external symbols, then register the module's globals in ksyms. */
@@ -59,14 +61,10 @@ export function kobjAffix(ko: Kobj, name: string, scope: LinkScope): void {
       return typeof t === 'object' ? t : undefined;
     }
     if (sym.provider === KERNEL || scope.requisites.includes(sym.provider)) return sym.value;
-    // The tree's kernel defines it too (1.4's cd9660 has its own `int prtactive;`, the kernel's
-    // is in vfs_subr.c): ksyms finds the kernel's first, whatever module also has one.
-    const t = scope.tree?.(symbol);
-    if (typeof t === 'object') return t;
     foreign.set(symbol, sym.provider);
     return undefined;
   });
-  if (unresolved.length) throw unresolvedError(ko, name, unresolved, foreign, notes);
+  if (unresolved.length) throw unresolvedError(ko, name, unresolved, foreign, notes, scope.treeDefinition);
 
   // subr_kobj.c 1.35 looks for redefined globals in stage 1, where a typo makes it skip almost
   // every symbol; checking here, as the symbols are entered, keeps EEXIST (step 11) what a
@@ -94,13 +92,29 @@ export function kobjUnload(ko: Kobj, ksyms: Ksyms): void {
   ko.name = null;
 }
 
-function unresolvedError(ko: Kobj, name: string, unresolved: string[], foreign: Map<string, string>, notes: Map<string, string>): KernelError {
+function unresolvedError(
+  ko: Kobj,
+  name: string,
+  unresolved: string[],
+  foreign: Map<string, string>,
+  notes: Map<string, string>,
+  treeDefinition?: (symbol: string) => string | undefined,
+): KernelError {
   const lines: string[] = [];
   const missing = unresolved.filter((s) => !foreign.has(s));
   for (const s of missing) lines.push(`${referenceSite(ko, s)}: undefined symbol \`${s}'${notes.has(s) ? ` (${notes.get(s)})` : ''}`);
   for (const s of unresolved) {
     const provider = foreign.get(s);
     if (provider === undefined) continue;
+    // The module that has it took the kernel's variable for its own: the fix is there.
+    const kernels = treeDefinition?.(s);
+    if (kernels) {
+      lines.push(
+        `${referenceSite(ko, s)}: symbol \`${s}' is the kernel's (${kernels}), but module ${provider} defines one too and ksyms finds that: ` +
+          `kobj would have refused ${provider} ("global symbol redefined"); make ${provider}'s \`${s}' extern (lkm2mod convert does for a tentative definition every kernel has)`,
+      );
+      continue;
+    }
     lines.push(
       `${referenceSite(ko, s)}: symbol \`${s}' is defined by module ${provider}, which ${name} does not require; ` +
         `add "${provider}" to the required list of MODULE(…, ${name}, …)`,

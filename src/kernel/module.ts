@@ -284,6 +284,7 @@ export class ModuleManager {
       ksyms: this.k.ksyms,
       requisites: mod.required.map((r) => r.info.name),
       tree: (symbol) => this.k.treeSymbol(symbol, mod.info.name),
+      treeDefinition: (symbol) => this.k.treeDefinition(symbol),
     });
   }
 

@@ -36,7 +36,7 @@ import { findEmulations } from './emulations.ts';
 import { type Prepared, alreadyModule, declaredName, finish, peek, prepare, readable, stillUsed } from './prepare.ts';
 import { BUNDLED_INCLUDE, kernelBuilt, kernelTree, sysDirOf } from './kernel-tree.ts';
 import { assemble } from './assemble.ts';
-import { settleGlobalClashes } from './global-clashes.ts';
+import { settleGlobalClashes, tentativeGlobals } from './global-clashes.ts';
 
 export type { FileChange };
 
@@ -215,6 +215,7 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     opts.root,
     [...built.configured, ...(opts.kernelSrc ?? []).map((k) => path.resolve(k)), BUNDLED_INCLUDE],
     new Set(built.configured.flatMap((sys) => [...configHeaders(sys, machine.machine).offOptions()])),
+    built.always.filter((f) => !providerFiles.has(f)),
   );
   // Tree rules run before `required` is inferred: a call they send through a kernel table
   // (syscall-indirection) no longer links the caller to the module behind it.
@@ -299,8 +300,10 @@ export async function convertPlans(scan: ScanResult, opts: ConvertOptions): Prom
     }
   }
 
-  // Globals two modules define: kobj would refuse the second.
-  settleGlobalClashes([...prepared.values()].map((p) => p.job));
+  // Globals two modules define, or a module and the kernel: kobj would refuse the module.
+  const jobs = [...prepared.values()].map((p) => p.job);
+  const kernelGlobals = inKernelTree.length ? await index.kernelDefinitions(tentativeGlobals(jobs)) : new Map<string, string>();
+  settleGlobalClashes(jobs, kernelGlobals);
 
   // MODULE(), unused tables, leftovers.
   for (const [plan, p] of prepared) {

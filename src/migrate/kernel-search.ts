@@ -15,6 +15,13 @@ export class KernelSearch {
   ) {}
 
   private done = new Map<string, boolean>();
+  /** The kernel file each symbol found was found in. */
+  private readonly where = new Map<string, string>();
+
+  /** The kernel file that defines `symbol`, once defines() found it. */
+  definedIn(symbol: string): string | undefined {
+    return this.where.get(symbol);
+  }
 
   /** Which of `symbols` the kernel proper defines; files are parsed only if they mention one. */
   *defines(symbols: Set<string>): Generator<void, Set<string>> {
@@ -47,11 +54,12 @@ export class KernelSearch {
   private *defining(symbols: Set<string>): Generator<void, Set<string>> {
     const found = new Set<string>();
     const open = new Set(symbols);
-    const take = (globals: Set<string>) => {
+    const take = (globals: Set<string>, file: string) => {
       for (const s of open) {
         if (!globals.has(s)) continue;
         found.add(s);
         open.delete(s);
+        this.where.set(s, file);
       }
     };
     const mentions = mentionTest(open);
@@ -60,7 +68,7 @@ export class KernelSearch {
       if (!open.size) break;
       const known = this.cache.has(file) ? null : this.globals.get(file);
       if (known) {
-        take(known);
+        take(known, file);
         continue;
       }
       const text = this.text(file);
@@ -79,7 +87,7 @@ export class KernelSearch {
         const globals = this.fileGlobals(c.file);
         // A turn of the event loop here frees the tree (see releaseTrees).
         yield;
-        if (globals) take(globals);
+        if (globals) take(globals, c.file);
       }
     }
     return found;

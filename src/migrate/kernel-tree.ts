@@ -9,7 +9,7 @@ import { sourcePath } from '../runtime.ts';
 import { walkPaths } from '../source/files.ts';
 import { parseMakefile, resolveSources } from '../source/makefile.ts';
 import type { Machine } from '../source/make-env.ts';
-import { kernelSources, readConfFiles } from './kernel-conf.ts';
+import { holds, kernelSources, readConfFiles } from './kernel-conf.ts';
 import { moduleName } from './names.ts';
 import type { ModulePlan } from '../discover/plan.ts';
 import type { Provider } from './symbols.ts';
@@ -65,17 +65,21 @@ export function kernelTree(plans: ModulePlan[], kernelSrc: string[], machine: Ma
 /**
  * The files the kernel proper is built from, for `required`: in a tree with config files, what
  * its conf/files build for the machine with the LKMs' own options off (kernel-conf.ts); else
- * every C file of the tree. --kernel-src trees count whole.
+ * every C file of the tree. --kernel-src trees count whole. `always`: those of them every
+ * kernel of the machine builds, whatever its options (what a module may take for the kernel's).
  */
-export function kernelBuilt(cFiles: string[], plans: ModulePlan[], kernelSrc: string[], machine: Machine): { files: string[]; configured: string[] } {
+export function kernelBuilt(cFiles: string[], plans: ModulePlan[], kernelSrc: string[], machine: Machine): { files: string[]; configured: string[]; always: string[] } {
   const lkmFiles = new Set(plans.flatMap((p) => p.files));
   const extra = kernelSrc.map((k) => path.resolve(k) + path.sep);
   const bySys = new Map<string, Set<string> | null>();
+  // What every kernel of the machine builds: conf/files and files.<machine> lines under no option.
+  const always = new Set<string>();
   for (const p of plans) {
     const sys = sysDirOf(p.dir);
     if (!sys || bySys.has(sys)) continue;
     const conf = readConfFiles(sys, machine.machine);
     bySys.set(sys, conf ? kernelSources(conf, lkmFiles).off : null);
+    for (const c of conf ?? []) if (!lkmFiles.has(c.file) && holds(c.expr, () => false)) always.add(c.file);
   }
   // Files conf/files does not list (libkern, libcompat, generated ones) are linked some other
   // way: they count as the kernel's.
@@ -84,7 +88,7 @@ export function kernelBuilt(cFiles: string[], plans: ModulePlan[], kernelSrc: st
     for (const [sys, off] of bySys) if (off && f.startsWith(sys + path.sep)) return !off.has(f);
     return true;
   });
-  return { files, configured: [...bySys].filter(([, b]) => b !== null).map(([sys]) => sys) };
+  return { files, configured: [...bySys].filter(([, b]) => b !== null).map(([sys]) => sys), always: files.filter((f) => always.has(f)) };
 }
 
 /** The simulated kernel's bundled headers: their macros are no symbols. */

@@ -34,6 +34,7 @@ export class SymbolIndex {
   private readonly uses = new Map<string, Set<string>>();
   private readonly definedIn = new Map<string, Map<string, string>>();
   private readonly kernel: KernelSearch;
+  private readonly everyKernel: KernelSearch;
   private readonly headers: TreeHeaders;
 
   constructor(
@@ -49,8 +50,11 @@ export class SymbolIndex {
      * under `#ifdef LFS` is not compiled into it, so what it names is no use.
      */
     private readonly offOptions: ReadonlySet<string> = new Set(),
+    /** Of the kernel's files, those every kernel of the machine builds (kernelBuilt's `always`). */
+    alwaysKernelFiles: string[] = [],
   ) {
     this.kernel = new KernelSearch(cache, kernelFiles);
+    this.everyKernel = new KernelSearch(cache, alwaysKernelFiles);
     this.headers = new TreeHeaders(headerRoots);
     const named = new Map<string, number>();
     for (const p of providers) named.set(p.module, (named.get(p.module) ?? 0) + 1);
@@ -240,6 +244,16 @@ export class SymbolIndex {
     const asked = new Set([...open.values()].flat());
     const kernel = asked.size ? await runAsync(this.kernel.defines(asked)) : new Set<string>();
     return new Map([...open].map(([name, syms]) => [name, syms.filter((c) => !kernel.has(c)).sort()]));
+  }
+
+  /**
+   * Which of `symbols` every kernel of the machine defines, whatever its options, each with the
+   * file that does, as reasons show it.
+   */
+  async kernelDefinitions(symbols: Set<string>): Promise<Map<string, string>> {
+    const found = symbols.size ? await runAsync(this.everyKernel.defines(symbols)) : new Set<string>();
+    const shown = (f: string | undefined) => (f && this.root ? path.relative(this.root, f) : (f ?? 'the kernel'));
+    return new Map([...found].map((s) => [s, shown(this.everyKernel.definedIn(s))]));
   }
 
   /** What `module` calls that neither it, another module, a header macro nor an assembler entry defines. */
