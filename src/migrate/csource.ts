@@ -6,7 +6,7 @@
  */
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
-import { parseC, walk, type SyntaxNode, type Tree } from '../source/cparse.ts';
+import { eachOfType, parseC, type SyntaxNode, type Tree } from '../source/cparse.ts';
 import { readSource, type SourceEncoding } from '../source/text-encoding.ts';
 import { balancedRange, conditionalGroups, piecesAround, type BalancedRange } from '../discover/conditional-balance.ts';
 import { maskCode } from '../discover/text.ts';
@@ -216,12 +216,11 @@ export class CSource implements SourceFile {
   private identifierIndex(): Map<string, SyntaxNode[]> {
     if (!this.byName) {
       const index = new Map<string, SyntaxNode[]>();
-      walk(this.root, (n) => {
-        if (n.type !== 'identifier') return true;
+      eachOfType(this.root, 'identifier', (c) => {
+        const n = c.currentNode;
         const list = index.get(n.text);
         if (list) list.push(n);
         else index.set(n.text, [n]);
-        return true;
       });
       this.byName = index;
     }

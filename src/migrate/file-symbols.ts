@@ -4,7 +4,7 @@
  * refers to (locals and parameters excluded, K&R ones too).
  */
 import { C_RESERVED } from '../source/c-keywords.ts';
-import { walk, type SyntaxNode } from '../source/cparse.ts';
+import { eachOfType, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import { macroDeclarators } from '../source/macro-declarator.ts';
 import { maskCode } from '../discover/text.ts';
@@ -388,8 +388,5 @@ function collectUses(fn: SyntaxNode, uses: Set<string>): void {
 }
 
 function collectIdentifiers(node: SyntaxNode, into: Set<string>): void {
-  walk(node, (n) => {
-    if (n.type === 'identifier') into.add(n.text);
-    return true;
-  });
+  eachOfType(node, 'identifier', (c) => into.add(c.nodeText));
 }
