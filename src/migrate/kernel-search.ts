@@ -147,7 +147,7 @@ export function namedIn(masked: string, symbols: Set<string>): Named {
         if (c === 123 /* { */) depth++;
         else if (c === 125 /* } */ && depth > 0) depth--;
       }
-      if (depth > 0 || (heads.has(m[0]) && topLevel.has(m[0])) || inDirective(masked, m.index)) continue;
+      if (depth > 0 || heads.has(m[0]) || inDirective(masked, m.index)) continue;
       topLevel.add(m[0]);
       if (m.index === 0 || masked[m.index - 1] === '\n') heads.add(m[0]);
     }
