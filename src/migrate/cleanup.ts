@@ -24,6 +24,8 @@ const LKM_ONLY = new Set([
   'lkmexists',
   'lkmdispatch',
   'lkm_nofunc',
+  // kern_lkm.c's mark of a free devsw slot: module(9)'s devsw_attach finds slots itself.
+  'lkmenodev',
   'sys_lkmnosys',
   'LKM_VERSION',
   '_LKM_ENV_VERSION',

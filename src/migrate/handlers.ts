@@ -12,6 +12,7 @@
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import type { ModuleJob } from './job.ts';
+import { dropOffsetBookkeeping } from './offset-bookkeeping.ts';
 
 export type HandlerRole = 'load' | 'unload' | 'stat';
 
@@ -92,7 +93,8 @@ function paramNames(fn: SyntaxNode): string[] {
 
 /**
  * Rewrite one handler. Runs after the rules and the lkmexists clean-up have made their edits,
- * so "still used" means used in text nobody rewrote.
+ * and drops the lkm_offset bookkeeping module(9) has no place for, so "still used" means used
+ * in text nobody rewrote.
  */
 export function convertHandler(
   job: ModuleJob,
@@ -115,6 +117,7 @@ export function convertHandler(
   const { src, node: fn } = found;
   const body = fn.childForFieldName('body');
   const names = paramNames(fn);
+  if (names[0] && body) dropOffsetBookkeeping(job, src, name, body, names[0]);
   // Passing lkmtp or cmd on to another handler is not a use: that call loses them too.
   const live = (id: SyntaxNode) => !src.edits.covers(id.startIndex, id.endIndex) && !handlerArgument(id, allHandlers);
   const used = (p: string) => !!body && p !== '' && src.identifiers(p, body).some(live);

@@ -266,6 +266,9 @@ export class ModuleJob {
         if (n.type !== 'field_expression') return true;
         const field = n.childForFieldName('field')?.text as keyof Assigned | undefined;
         if (!field || !(field in FIELDS)) return true;
+        // A store into the descriptor is no read: it goes with the handler's bookkeeping, or stays flagged.
+        const p = n.parent;
+        if ((p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id) || p?.type === 'update_expression') return false;
         let target: SyntaxNode = n;
         let value = a[field];
         // LKM_CHAR_MAJOR(_module.lkm_offset): the packed majors unpacked by hand.
