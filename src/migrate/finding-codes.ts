@@ -31,7 +31,7 @@ const CONVERT_CODES: Record<string, string> = {
   'global-made-static': 'a global another module of the set defines too, used only in its own file, is now static (kobj refuses a module whose global is already defined)',
   'init-released': 'INIT acquired a pool, hash table, allocation or malloc type the LKM never released at unload; a generated <fn>_done() releases it in FINI after the detach',
   'init-release-by-hand': 'INIT acquires something the LKM never released at unload, and lkm2mod cannot pair its release safely; the finding says what to free in FINI',
-  'lkmexists-in-expression': 'lkmexists() was part of a larger condition and became 0',
+  'lkmexists-in-expression': 'lkmexists() was part of a larger expression and became 0 (a ? : on it, the branch it took for 0), which it always is under module(9)',
   'lkm-leftover': 'something of sys/lkm.h is still used after conversion',
   'declaration-unreadable': 'the MOD_* declaration or descriptor could not be read',
   'no-rule': 'no rule converts this kind of registration',
