@@ -7,9 +7,10 @@
 import { contains } from '../source/tree-root.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { walk } from '../source/cparse.ts';
+import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import type { ModuleJob } from './job.ts';
+import { functionName } from './handlers.ts';
 
 const LKM_INCLUDE = /^([ \t]*#[ \t]*include[ \t]*)<sys\/lkm\.h>/gm;
 const COMMANDS: Record<string, string> = {
@@ -140,6 +141,32 @@ export function lkmCommands(job: ModuleJob): void {
       if (job.isDead(src.path, n.startIndex) || src.edits.covers(n.startIndex, n.endIndex)) return false;
       if (src.edits.touches(n.startIndex, n.endIndex)) return false;
       src.edits.replace(n.startIndex, n.endIndex, COMMANDS[n.text], `${job.origin}: LKM_E command`);
+      return false;
+    });
+  }
+}
+
+/** kern_lkm.c's functions, which LKMs sometimes declared themselves. */
+const LKM_FUNCTIONS = new Set(['lkmexists', 'lkmdispatch', 'lkm_nofunc', 'lkmenodev', 'sys_lkmnosys']);
+
+/**
+ * `int lkmexists __P((struct lkm_table *));`: a module's own prototype of a kern_lkm.c function
+ * goes once the conversion left nothing that calls it (what still does keeps it, reported).
+ */
+export function removeLkmPrototypes(job: ModuleJob): void {
+  const live = (name: string, decl: SyntaxNode) =>
+    job.files.some((f) =>
+      f.identifiers(name).some((id) => !f.edits.covers(id.startIndex, id.endIndex) && !(id.startIndex >= decl.startIndex && id.endIndex <= decl.endIndex)),
+    );
+  for (const src of job.files) {
+    if (!/lkm/.test(src.text)) continue;
+    walk(src.root, (n) => {
+      if (n.type === 'function_definition') return false;
+      if (n.type !== 'declaration') return true;
+      const name = functionName(n);
+      if (!name || !LKM_FUNCTIONS.has(name) || n.childrenForFieldName('declarator').length !== 1) return false;
+      if (job.isDead(src.path, n.startIndex) || src.edits.touches(n.startIndex, n.endIndex) || live(name, n)) return false;
+      src.removeNode(n, `${job.origin}: prototype of ${name}`, { withComment: true, trailingComment: true });
       return false;
     });
   }

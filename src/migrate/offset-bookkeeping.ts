@@ -16,7 +16,7 @@ export function dropOffsetBookkeeping(job: ModuleJob, src: CSource, handler: str
   });
   if (!b) return;
   const nodes = [...b.declarations, ...b.statements].sort((x, y) => x.startIndex - y.startIndex);
-  for (const n of nodes) src.removeRange(n.startIndex, withTrailingComment(src, n), `${job.origin}: lkm_offset bookkeeping of ${handler}`);
+  for (const n of nodes) src.removeNode(n, `${job.origin}: lkm_offset bookkeeping of ${handler}`, { trailingComment: true });
   const what: string[] = [];
   // The loader installed a device or system call where lkm_offset said only after the load
   // handler ran: a store there chose the slot. module(9) attaches before the handler runs.
@@ -39,13 +39,6 @@ export function dropOffsetBookkeeping(job: ModuleJob, src: CSource, handler: str
           'if the code keeps its own copy of the number, check that it agrees.'
         : ''),
   });
-}
-
-/** Where a statement ends, with the comment that follows it on its line (a "slot in cdevsw[]" after `args->lkm_offset = i;`). */
-function withTrailingComment(src: CSource, n: SyntaxNode): number {
-  const c = n.nextSibling;
-  if (c?.type !== 'comment' || src.line(c.startIndex) !== src.line(n.endIndex)) return n.endIndex;
-  return src.edits.touches(n.endIndex, c.endIndex) ? n.endIndex : c.endIndex;
 }
 
 function joinAnd(parts: string[]): string {
