@@ -7,6 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseC, type SyntaxNode } from '../src/source/cparse.ts';
 import { offsetBookkeeping } from '../src/discover/offset-bookkeeping.ts';
+import { discover } from '../src/discover/discover.ts';
+import { ROOT } from './helpers.ts';
+import path from 'node:path';
 
 function body(code: string): SyntaxNode {
   const fn = parseC(code).rootNode.descendantsOfType('function_definition')[0]!;
@@ -110,4 +113,17 @@ test('a local declared with another in one declaration stays (and so does what g
 	return 0;
 }`;
   assert.deepEqual(gone(code), []);
+});
+
+test('scan: a handler whose only use of lkmtp is that bookkeeping does not use it; a used read still does, and is an offset-read', async () => {
+  const dir = path.join(ROOT, 'rules/misc/fixtures/handler-reports-slot/input');
+  const [m] = (await discover([dir], { jobs: 1 })).modules;
+  assert.ok(m);
+  assert.equal(m.handlers.load?.usesLkmtp, false, 'the store into args->lkm_offset goes');
+  assert.equal(m.handlers.unload?.usesLkmtp, false, 'the unused read goes');
+  assert.equal(m.handlers.stat?.usesLkmtp, true, 'the printed read stays a use');
+  assert.deepEqual(
+    m.findings.filter((f) => f.code === 'handler-uses-lkmtp' || f.code === 'offset-read').map((f) => `${f.code}:${f.line}`),
+    ['handler-uses-lkmtp:67', 'offset-read:69'],
+  );
 });
