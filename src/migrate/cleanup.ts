@@ -178,7 +178,8 @@ export function reportLeftovers(job: ModuleJob): void {
     if (!/lkm|LKM|MOD_|LM_|DISPATCH|_module/.test(src.text)) continue;
     walk(src.root, (n) => {
       if (n.type === 'comment' || n.type === 'string_literal') return false;
-      if (job.isDead(src.path, n.startIndex) || src.edits.covers(n.startIndex, n.endIndex)) return false;
+      if (job.isDeadNode(src.path, n) || src.edits.covers(n.startIndex, n.endIndex)) return false;
+      if (job.isDead(src.path, n.startIndex)) return true; // only starts in replaced text: look inside
       const isId = n.type === 'identifier' && (LKM_ONLY.has(n.text) || LKM_MACRO.test(n.text));
       const isType = n.type === 'type_identifier' && LKM_TYPE.test(n.text);
       const isField = n.type === 'field_identifier' && /^lkm_(offset|cdevmaj|bdevmaj|name|type)$/.test(n.text);
