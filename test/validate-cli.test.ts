@@ -158,3 +158,24 @@ test('what cannot be validated is listed with why, not dropped', () => {
   assert.equal(json.unvalidated.length, 1);
   assert.match(json.unvalidated[0], /^sample-lkm\/sys\/lkm\/drv\/lm_isa_wb\/Makefile:/);
 });
+
+test('validate runs in a Node of its own (a larger young generation): a SIGTERM to lkm2mod ends it, leaving no process behind, and the exit says so', async () => {
+  const { spawn, spawnSync } = await import('node:child_process');
+  // A path no other process names, to find what lkm2mod started.
+  const dir = path.join(tmp(), 'sigterm-marker');
+  fs.cpSync(path.join(ROOT, FIXTURES, 'good'), dir, { recursive: true });
+  const p = spawn(process.execPath, [path.join(ROOT, 'bin/lkm2mod.js'), 'validate', dir, '--repeat', '100'], {
+    cwd: ROOT,
+    env: { ...process.env, LKM2MOD_FROM_SOURCE: '1' },
+    stdio: 'ignore',
+  });
+  const running = () => spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  // Wait until the Node doing the work has started.
+  for (let i = 0; i < 100 && running().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(running().length, 2, 'lkm2mod and the Node it started');
+  p.kill('SIGTERM');
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => p.on('exit', (c, s) => resolve([c, s])));
+  assert.deepEqual([code, signal], [null, 'SIGTERM']);
+  for (let i = 0; i < 40 && running().length; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(running(), []);
+});

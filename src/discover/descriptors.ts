@@ -66,9 +66,7 @@ export function findModMacros(
     const open = start + m[0].length - 1;
     const close = closingBracket(masked, open);
     if (close < 0) continue;
-    let end = close + 1;
-    const semi = /^\s*;/.exec(masked.slice(end, end + 64));
-    if (semi) end += semi[0].length;
+    const end = pastSemicolon(masked, close + 1);
     const macro = m[1]!;
     out.push({
       declaration: {
@@ -116,9 +114,7 @@ export function findHandBuilt(
       const close = closingBracket(masked, open);
       if (close < 0) continue;
       items = flattenInitialiser(text, masked, open + 1, close);
-      end = close + 1;
-      const semi = /^\s*;/.exec(masked.slice(end, end + 64));
-      if (semi) end += semi[0].length;
+      end = pastSemicolon(masked, close + 1);
     }
     const fields: Record<string, string> = {};
     const positional: string[] = [];
@@ -147,6 +143,12 @@ export function findHandBuilt(
     });
   }
   return out;
+}
+
+/** Where a declaration ending at `end` ends with its `;`, if it has one (`MOD_MISC("x")` may have none). */
+function pastSemicolon(masked: string, end: number): number {
+  const semi = /^\s*;/.exec(masked.slice(end, end + 64));
+  return semi ? end + semi[0].length : end;
 }
 
 /** The items of `{ {a, b}, .x = c, d }` with nested braces opened: a, b, .x = c, d. */

@@ -257,11 +257,17 @@ export function memberParameters(text: string): Map<string, Set<number>> {
   for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)/gm)) {
     const params = m[2]!.split(',').map((p) => p.trim());
     const body = m[3]!.replace(/\\\n/g, ' ');
+    // Per parameter: used at all, and used anywhere but as a member name or pasted.
+    const used = new Set<string>();
+    const plain = new Set<string>();
+    for (const u of body.matchAll(/(->|\.|##|#)?\s*\b([A-Za-z_]\w*)\b/g)) {
+      const name = u[2]!;
+      used.add(name);
+      if (u[1] === undefined && !/^\s*##/.test(body.slice(u.index + u[0].length))) plain.add(name);
+    }
     const at = new Set<number>();
     params.forEach((p, i) => {
-      if (!/^\w+$/.test(p)) return;
-      const uses = [...body.matchAll(new RegExp(`(->|\\.|##|#)?\\s*\\b${p}\\b(\\s*##)?`, 'g'))];
-      if (uses.length && uses.every((u) => u[1] !== undefined || u[2] !== undefined)) at.add(i);
+      if (/^\w+$/.test(p) && used.has(p) && !plain.has(p)) at.add(i);
     });
     if (at.size) out.set(m[1]!, at);
   }

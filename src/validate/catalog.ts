@@ -7,6 +7,7 @@
  * Names the catalog does not list are looked for beside the module directories it knows
  * (sys/modules/nullfs finds sys/modules/layerfs), the way `lkm2mod kernel load` finds them.
  */
+import { collectDroppedTrees } from '../source/cparse.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileModuleDir, readModuleDir, type ModuleDir } from '../kernel/moddir.ts';
@@ -225,6 +226,7 @@ export class Catalog {
     if (!o) {
       try {
         o = compileModuleDir(md, { mode, arch: this.archFor(md) });
+        collectDroppedTrees();
       } catch (err) {
         // A module that does not compile fails the same way every time it is asked for.
         o = err instanceof Error ? err : new Error(String(err));

@@ -467,8 +467,13 @@ export function buildReachableMembers(roots: unknown): void {
   }
 }
 
+/** `struct x {`, `union {`, `enum e {`: a specifier with a body (the preprocessor removed comments). */
+const NESTED_DEFINITION = /\b(?:struct|union|enum)\b[^;{}]*\{/;
+
 /** The body defines enumerators or a tagged struct/union, which C puts in the enclosing scope. */
 function declaresNames(body: SyntaxNode): boolean {
+  // Most bodies nest no definition at all: their text says so without walking the tree.
+  if (!NESTED_DEFINITION.test(body.text)) return false;
   for (const n of body.descendantsOfType(['enum_specifier', 'struct_specifier', 'union_specifier'])) {
     if (!n.childForFieldName('body')) continue;
     if (n.type === 'enum_specifier' || n.childForFieldName('name')) return true;

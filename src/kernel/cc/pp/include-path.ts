@@ -94,8 +94,25 @@ export function describeDir(d: IncludeDir): string {
   return d.as ? `${d.dir} (as ${d.as}/)` : d.dir;
 }
 
+/**
+ * Where each name was found on a search path: every unit of a module includes the same headers,
+ * and a header found in the last directory costs a file-system probe in each before it. A search
+ * path lives for one compile, so nothing it learned can go stale.
+ */
+const found = new WeakMap<IncludeDir[], Map<string, { path: string; index: number } | undefined>>();
+
 /** Resolve an include name against the search path; `from` is the index to start at (#include_next). */
 export function findInclude(name: string, dirs: IncludeDir[], from = 0): { path: string; index: number } | undefined {
+  let known = found.get(dirs);
+  if (!known) found.set(dirs, (known = new Map()));
+  const key = `${from}\0${name}`;
+  if (known.has(key)) return known.get(key);
+  const hit = probe(name, dirs, from);
+  known.set(key, hit);
+  return hit;
+}
+
+function probe(name: string, dirs: IncludeDir[], from: number): { path: string; index: number } | undefined {
   for (let i = from; i < dirs.length; i++) {
     const d = dirs[i]!;
     if (d.generated) {
