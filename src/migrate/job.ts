@@ -104,10 +104,7 @@ export class ModuleJob {
     return this.dead.some((d) => d.file === file && d.start <= offset && offset < d.end);
   }
 
-  /**
-   * All of `node` lies in text being replaced. A node that only starts there (an ERROR node
-   * tree-sitter opened in a macro-heavy entry and closed files later) holds live code too.
-   */
+  /** All of `node` is in replaced text: one that only starts there (an ERROR node) holds live code too. */
   isDeadNode(file: string, node: { startIndex: number; endIndex: number }): boolean {
     return this.dead.some((d) => d.file === file && d.start <= node.startIndex && node.endIndex <= d.end);
   }
@@ -277,7 +274,7 @@ export class ModuleJob {
         if (!field || !(field in FIELDS)) return true;
         // A store into the descriptor is no read: it goes with the handler's bookkeeping, or stays flagged.
         const p = n.parent;
-        if ((p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id) || p?.type === 'update_expression') return false;
+        if (p?.type === 'update_expression' || (p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id)) return false;
         let target: SyntaxNode = n;
         let value = a[field];
         // LKM_CHAR_MAJOR(_module.lkm_offset): the packed majors unpacked by hand.
