@@ -172,3 +172,8 @@ test('a NULL read through a stand-in variable crashes the load, naming the varia
     /load failed: ECRASH: modeler: MODULE_CMD_INIT crashed: .*modeler\.c:22: null pointer dereference reading widget_model->kind \(widget_model is the simulated kernel's zero-filled stand-in for the tree's variable at .*subr_widget\.c:29: the kernel the module was written for sets it up, this one does not model it\)/,
   );
 });
+
+test('the tree\'s curproc is modload\'s process: a struct proc of the module\'s layout with root\'s credentials, not a NULL', async () => {
+  const m = await validate('rootonly');
+  for (const c of m.checks) assert.ok(c.ok, `${c.name}: ${c.details.join('\n')}`);
+});

@@ -61,7 +61,15 @@ export interface FunctionFact {
   dispatch: DispatchFact[];
   /** Descriptors assigned to `lkmtp->private.lkm_any` before lkmdispatch(), in source order. */
   privateDescriptors: string[];
-  /** First use of the lkm_table parameter other than as lkmexists()'s argument. */
+  /**
+   * Statements (as [start, end)) that only reported the slot into the descriptor's lkm_offset or
+   * read it back unused, with the local pointing at the descriptor: convert deletes them.
+   */
+  offsetBookkeeping?: [number, number][];
+  /**
+   * First use of the lkm_table parameter other than as lkmexists()'s argument or in that
+   * bookkeeping.
+   */
   lkmtpUse: { line: number; text: string } | null;
   switchesOnCmd: boolean;
   callsLkmexists: boolean;
@@ -167,6 +175,7 @@ export function extractFacts(file: string, text: string): SourceFacts {
     const after = masked.slice(m.index + m[0].length, m.index + m[0].length + 3);
     if (/^\s*=[^=]/.test(after)) continue;
     if (isDead(conds.at(m.index))) continue;
+    if (facts.functions.some((f) => f.offsetBookkeeping?.some(([s, e]) => s <= m.index && m.index < e))) continue;
     const read = site(m.index);
     read.text = readExpression(plain, masked, m.index, m[0]);
     const sameLine = facts.offsetReads.find((r) => r.line === read.line);

@@ -9,6 +9,7 @@ import { walk, type SyntaxNode } from '../source/cparse.ts';
 import { maskCode, LineIndex, closingBracket, splitTopLevel, onPreprocessorLine, bareName } from './text.ts';
 import { PreprocessorConditions, isDead } from './conditions.ts';
 import { conditionalHeads } from './conditional-balance.ts';
+import { inBookkeeping, offsetBookkeeping } from './offset-bookkeeping.ts';
 
 const DISPATCH_NAMES = new Set(['DISPATCH', 'LKM_DISPATCH', 'lkmdispatch']);
 
@@ -135,6 +136,9 @@ function describeBody(f: FunctionFact, body: SyntaxNode, text: string, conds: Pr
   const lkmtp = f.params[0];
   const cmd = f.params[1];
   const calls = new Set<string>();
+  // What convert deletes anyway (the slot reported into the descriptor) is no use to rewrite.
+  const bookkeeping = lkmtp ? offsetBookkeeping(body, lkmtp) : null;
+  if (bookkeeping) f.offsetBookkeeping = [...bookkeeping.statements, ...bookkeeping.declarations].map((s) => [s.startIndex, s.endIndex]);
   walk(body, (n) => {
     switch (n.type) {
       case 'call_expression': {
@@ -165,7 +169,7 @@ function describeBody(f: FunctionFact, body: SyntaxNode, text: string, conds: Pr
         break;
       }
       case 'identifier':
-        if (lkmtp && n.text === lkmtp && !f.lkmtpUse && !isLkmexistsArgument(n)) {
+        if (lkmtp && n.text === lkmtp && !f.lkmtpUse && !isLkmexistsArgument(n) && !(bookkeeping && inBookkeeping(bookkeeping, n))) {
           const row = n.startPosition.row;
           f.lkmtpUse = { line: row + 1, text: (text.split('\n', row + 1)[row] ?? '').trim() };
         }

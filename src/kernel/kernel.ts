@@ -37,6 +37,7 @@ import { LkmLoader, type LkmLoadOptions } from './lkm/loader.ts';
 import { type TreeSymbols, UnmodelledCalls } from './unmodelled.ts';
 import { BlockCell } from './machine/block.ts';
 import { type DevswConf, linkDevswConf } from './devsw-conf.ts';
+import { fillProcessStandIn, PROCESS_VARIABLES } from './modload-proc.ts';
 
 /** Room a stand-in for a tree variable has: an array of the type it is used as fits in it. */
 const TREE_OBJECT_BYTES = 4096;
@@ -284,6 +285,7 @@ export class Kernel {
       let cell = this.treeObjects.get(name);
       if (!cell) {
         this.treeObjects.set(name, (cell = new BlockCell(TREE_OBJECT_BYTES, true)));
+        if (PROCESS_VARIABLES.has(name)) cell.populate = fillProcessStandIn;
         const n = TUNABLES[name];
         if (n !== undefined) for (let i = 0; i < 4; i++) cell.writeByte(i, int((n >> (8 * i)) & 0xff));
       }

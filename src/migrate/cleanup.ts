@@ -7,9 +7,10 @@
 import { contains } from '../source/tree-root.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { walk } from '../source/cparse.ts';
+import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import type { ModuleJob } from './job.ts';
+import { functionName } from './handlers.ts';
 
 const LKM_INCLUDE = /^([ \t]*#[ \t]*include[ \t]*)<sys\/lkm\.h>/gm;
 const COMMANDS: Record<string, string> = {
@@ -24,6 +25,8 @@ const LKM_ONLY = new Set([
   'lkmexists',
   'lkmdispatch',
   'lkm_nofunc',
+  // kern_lkm.c's mark of a free devsw slot: module(9)'s devsw_attach finds slots itself.
+  'lkmenodev',
   'sys_lkmnosys',
   'LKM_VERSION',
   '_LKM_ENV_VERSION',
@@ -143,13 +146,40 @@ export function lkmCommands(job: ModuleJob): void {
   }
 }
 
+/** kern_lkm.c's functions, which LKMs sometimes declared themselves. */
+const LKM_FUNCTIONS = new Set(['lkmexists', 'lkmdispatch', 'lkm_nofunc', 'lkmenodev', 'sys_lkmnosys']);
+
+/**
+ * `int lkmexists __P((struct lkm_table *));`: a module's own prototype of a kern_lkm.c function
+ * goes once the conversion left nothing that calls it (what still does keeps it, reported).
+ */
+export function removeLkmPrototypes(job: ModuleJob): void {
+  const live = (name: string, decl: SyntaxNode) =>
+    job.files.some((f) =>
+      f.identifiers(name).some((id) => !f.edits.covers(id.startIndex, id.endIndex) && !(id.startIndex >= decl.startIndex && id.endIndex <= decl.endIndex)),
+    );
+  for (const src of job.files) {
+    if (!/lkm/.test(src.text)) continue;
+    walk(src.root, (n) => {
+      if (n.type === 'function_definition') return false;
+      if (n.type !== 'declaration') return true;
+      const name = functionName(n);
+      if (!name || !LKM_FUNCTIONS.has(name) || n.childrenForFieldName('declarator').length !== 1) return false;
+      if (job.isDead(src.path, n.startIndex) || src.edits.touches(n.startIndex, n.endIndex) || live(name, n)) return false;
+      src.removeNode(n, `${job.origin}: prototype of ${name}`, { withComment: true, trailingComment: true });
+      return false;
+    });
+  }
+}
+
 /** Anything of the LKM interface that survived the rules: marked where it stands, and reported. */
 export function reportLeftovers(job: ModuleJob): void {
   for (const src of job.files) {
     if (!/lkm|LKM|MOD_|LM_|DISPATCH|_module/.test(src.text)) continue;
     walk(src.root, (n) => {
       if (n.type === 'comment' || n.type === 'string_literal') return false;
-      if (job.isDead(src.path, n.startIndex) || src.edits.covers(n.startIndex, n.endIndex)) return false;
+      if (job.isDeadNode(src.path, n) || src.edits.covers(n.startIndex, n.endIndex)) return false;
+      if (job.isDead(src.path, n.startIndex)) return true; // only starts in replaced text: look inside
       const isId = n.type === 'identifier' && (LKM_ONLY.has(n.text) || LKM_MACRO.test(n.text));
       const isType = n.type === 'type_identifier' && LKM_TYPE.test(n.text);
       const isField = n.type === 'field_identifier' && /^lkm_(offset|cdevmaj|bdevmaj|name|type)$/.test(n.text);

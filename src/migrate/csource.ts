@@ -62,7 +62,7 @@ export class CSource implements SourceFile {
     });
   }
 
-  removeNode(node: SyntaxNode, origin: string, opts: { withComment?: boolean } = {}): void {
+  removeNode(node: SyntaxNode, origin: string, opts: { withComment?: boolean; trailingComment?: boolean } = {}): void {
     let start = node.startIndex;
     // The comment right above a deleted definition described it: it goes too.
     const prev = opts.withComment ? node.previousNamedSibling : null;
@@ -70,7 +70,11 @@ export class CSource implements SourceFile {
       const [cs] = this.wholeLines(prev.startIndex, prev.endIndex);
       if (cs === this.lineStartOf(prev.startIndex) && !this.edits.touches(cs, start)) start = prev.startIndex;
     }
-    this.removeRange(start, node.endIndex, origin);
+    // So does the comment after it on its last line (`args->lkm_offset = i;	/* slot */`).
+    let end = node.endIndex;
+    const next = opts.trailingComment ? node.nextSibling : null;
+    if (next?.type === 'comment' && this.line(next.startIndex) === this.line(end) && !this.edits.touches(end, next.endIndex)) end = next.endIndex;
+    this.removeRange(start, end, origin);
   }
 
   /**

@@ -71,12 +71,26 @@ function prelude(fn: SyntaxNode, handwritten: boolean): { kept: SyntaxNode[]; dr
   const kept: SyntaxNode[] = [];
   const decls: SyntaxNode[] = [];
   const dropped: SyntaxNode[] = [];
+  const versionVars = new Set<string>();
   for (const child of body.namedChildren) {
     const text = child.text;
     if (DISPATCH_RE.test(text)) break;
     if (/\bMOD_[A-Z]+\s*\(/.test(text)) continue; // a declaration written in the entry: it is the registration
     if (handwritten && /\b(cmd|lkmtp)\b/.test(text)) break;
     if (child.type === 'if_statement' && /\bLKM_VERSION\b/.test(child.childForFieldName('condition')?.text ?? '')) continue;
+    // `err = (ver == LKM_VERSION) ? 0 : EINVAL;`: the same check, kept in a variable, and the
+    // `if (err) return err;` that acts on it: module_load checks the module's version itself.
+    if (child.type === 'expression_statement' && /\bLKM_VERSION\b/.test(text) && child.descendantsOfType('call_expression').length === 0) {
+      const a = child.namedChildren[0];
+      const left = a?.type === 'assignment_expression' ? a.childForFieldName('left') : null;
+      if (left?.type === 'identifier') versionVars.add(left.text);
+      continue;
+    }
+    if (child.type === 'if_statement' && !child.childForFieldName('alternative') && usesAny(child.childForFieldName('condition')!, [...versionVars])) {
+      const then = child.childForFieldName('consequence');
+      const ret = then?.type === 'compound_statement' && then.namedChildren.length === 1 ? then.namedChildren[0] : then;
+      if (ret?.type === 'return_statement') continue;
+    }
     // Looking at the command or the lkm_table is dispatching, which modcmd's switch now does.
     if (child.type !== 'declaration' && child.type !== 'comment' && usesAny(child, ['cmd', 'lkmtp', 'ver'])) {
       dropped.push(child);
@@ -231,8 +245,11 @@ export function handwrittenParts(
     }
   }
   const handlers = new Set(Object.values(out.handlers));
+  // lkm_nofunc() does nothing and returns 0: a case that only called it has nothing to carry.
   const carried = (stmt: SyntaxNode) =>
-    out.prelude.includes(stmt) || callees(stmt).some((c) => c === 'lkmdispatch' || c === 'lkmexists' || handlers.has(c) || dispatchers.has(c));
+    out.prelude.includes(stmt) ||
+    callees(stmt).every((c) => c === 'lkm_nofunc') ||
+    callees(stmt).some((c) => c === 'lkmdispatch' || c === 'lkmexists' || handlers.has(c) || dispatchers.has(c));
   for (const { stmt, role } of cases) {
     if (!carried(stmt) && callees(stmt).length) out.notCarried.push({ node: stmt, when: role });
   }

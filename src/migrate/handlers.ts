@@ -12,6 +12,8 @@
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import type { ModuleJob } from './job.ts';
+import { dropOffsetBookkeeping } from './offset-bookkeeping.ts';
+import { oneLine } from '../source/quote.ts';
 
 export type HandlerRole = 'load' | 'unload' | 'stat';
 
@@ -92,7 +94,8 @@ function paramNames(fn: SyntaxNode): string[] {
 
 /**
  * Rewrite one handler. Runs after the rules and the lkmexists clean-up have made their edits,
- * so "still used" means used in text nobody rewrote.
+ * and drops the lkm_offset bookkeeping module(9) has no place for, so "still used" means used
+ * in text nobody rewrote.
  */
 export function convertHandler(
   job: ModuleJob,
@@ -115,6 +118,7 @@ export function convertHandler(
   const { src, node: fn } = found;
   const body = fn.childForFieldName('body');
   const names = paramNames(fn);
+  if (names[0] && body) dropOffsetBookkeeping(job, src, name, body, names[0]);
   // Passing lkmtp or cmd on to another handler is not a use: that call loses them too.
   const live = (id: SyntaxNode) => !src.edits.covers(id.startIndex, id.endIndex) && !handlerArgument(id, allHandlers);
   const used = (p: string) => !!body && p !== '' && src.identifiers(p, body).some(live);
@@ -222,7 +226,8 @@ function hasStaticPrototype(src: CSource, name: string): boolean {
 
 /**
  * `if (lkmexists(lkmtp)) return EEXIST;` goes: module(9) refuses a second module of the same
- * name itself (EEXIST). Inside a larger condition the call becomes 0, marked for review.
+ * name itself (EEXIST). A `? :` on it becomes the branch it took for 0; inside any other
+ * expression the call becomes 0, which it always is now (a note).
  */
 export function removeLkmexists(job: ModuleJob): void {
   for (const src of job.files) {
@@ -231,21 +236,64 @@ export function removeLkmexists(job: ModuleJob): void {
       if (n.type !== 'call_expression' || n.childForFieldName('function')?.text !== 'lkmexists') return true;
       if (job.isDead(src.path, n.startIndex) || src.edits.covers(n.startIndex, n.endIndex)) return false;
       const ifStmt = enclosingIf(n);
+      const choice = ifStmt ? null : choiceOnLkmexists(n);
       if (ifStmt && !ifStmt.childForFieldName('alternative') && conditionOnlyGuards(ifStmt, n)) {
         src.removeNode(ifStmt, `${job.origin}: lkmexists check`, { withComment: true });
+      } else if (choice && !src.edits.touches(choice.node.startIndex, choice.node.endIndex)) {
+        src.edits.replace(choice.node.startIndex, choice.node.endIndex, choice.text, `${job.origin}: lkmexists choice`);
+        job.finding({
+          file: src.path,
+          line: src.line(n.startIndex),
+          severity: 'note',
+          code: 'lkmexists-in-expression',
+          message: `${oneLine(choice.node.text, 60)} is now ${choice.text}, what it was whenever lkmexists() was 0: module(9) itself refuses a second module of the same name (EEXIST).`,
+        });
       } else {
         src.edits.replace(n.startIndex, n.endIndex, '0', `${job.origin}: lkmexists call`);
-        job.marker(
-          src.path,
-          n.startIndex,
-          'lkmexists-in-expression',
-          'warning',
-          'lkmexists() was part of a larger expression and is now 0: module(9) itself refuses a second module of the same name (EEXIST). Simplify the expression.',
-        );
+        job.finding({
+          file: src.path,
+          line: src.line(n.startIndex),
+          severity: 'note',
+          code: 'lkmexists-in-expression',
+          message: 'lkmexists() was part of a larger expression and is now 0, which it always is under module(9): module_load itself refuses a second module of the same name (EEXIST). The expression may be simplified.',
+        });
       }
       return false;
     });
   }
+}
+
+/**
+ * `(lkmexists(lkmtp) == 0) ? 0 : EEXIST`: a choice on lkmexists() alone (negated, or compared
+ * with 0, any number of times) becomes the branch it took when lkmexists() was 0.
+ */
+function choiceOnLkmexists(call: SyntaxNode): { node: SyntaxNode; text: string } | null {
+  let e = call;
+  let exists = true; // the condition holds when another module of the name exists
+  for (let p = e.parent; p; e = p, p = p.parent) {
+    if (p.type === 'parenthesized_expression') continue;
+    if (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '!') {
+      exists = !exists;
+      continue;
+    }
+    if (p.type === 'binary_expression') {
+      const op = p.childForFieldName('operator')?.text;
+      const other = p.childForFieldName('left')?.id === e.id ? p.childForFieldName('right') : p.childForFieldName('left');
+      if ((op === '==' || op === '!=') && other?.text === '0') {
+        if (op === '==') exists = !exists;
+        continue;
+      }
+      return null;
+    }
+    if (p.type === 'conditional_expression' && p.childForFieldName('condition')?.id === e.id) {
+      const branch = p.childForFieldName(exists ? 'alternative' : 'consequence');
+      if (!branch) return null;
+      const simple = /^(identifier|number_literal|parenthesized_expression|call_expression|field_expression|string_literal)$/.test(branch.type);
+      return { node: p, text: simple ? branch.text : `(${branch.text})` };
+    }
+    return null;
+  }
+  return null;
 }
 
 function enclosingIf(n: SyntaxNode): SyntaxNode | null {

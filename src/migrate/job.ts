@@ -104,6 +104,11 @@ export class ModuleJob {
     return this.dead.some((d) => d.file === file && d.start <= offset && offset < d.end);
   }
 
+  /** All of `node` is in replaced text: one that only starts there (an ERROR node) holds live code too. */
+  isDeadNode(file: string, node: { startIndex: number; endIndex: number }): boolean {
+    return this.dead.some((d) => d.file === file && d.start <= node.startIndex && node.endIndex <= d.end);
+  }
+
   source(file: string): CSource {
     const own = this.files.find((f) => f.path === file);
     return own ?? this.cache.get(file);
@@ -262,10 +267,14 @@ export class ModuleJob {
     for (const src of this.files) {
       if (!/lkm_(offset|cdevmaj|bdevmaj)/.test(src.text)) continue;
       walk(src.root, (n) => {
-        if (this.isDead(src.path, n.startIndex)) return false;
+        if (this.isDeadNode(src.path, n)) return false;
         if (n.type !== 'field_expression') return true;
+        if (this.isDead(src.path, n.startIndex)) return false;
         const field = n.childForFieldName('field')?.text as keyof Assigned | undefined;
         if (!field || !(field in FIELDS)) return true;
+        // A store into the descriptor is no read: it goes with the handler's bookkeeping, or stays flagged.
+        const p = n.parent;
+        if (p?.type === 'update_expression' || (p?.type === 'assignment_expression' && p.childForFieldName('left')?.id === n.id)) return false;
         let target: SyntaxNode = n;
         let value = a[field];
         // LKM_CHAR_MAJOR(_module.lkm_offset): the packed majors unpacked by hand.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseMakefile } from '../source/makefile.ts';
 import type { Machine } from '../source/make-env.ts';
 import { oneLine } from '../source/quote.ts';
-import { lkmCommands, lkmConditions, makefileIncludeDirs, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
+import { lkmCommands, lkmConditions, makefileIncludeDirs, removeLkmPrototypes, reportLeftovers, swapIncludes, treeHeaders } from './cleanup.ts';
 import { CSource, SourceCache } from './csource.ts';
 import { readDescriptor } from './descriptor.ts';
 import { PreprocessorConditions } from '../discover/conditions.ts';
@@ -234,6 +234,7 @@ export function finish(p: Prepared): void {
   }
   for (const d of rest) d.src.removeRange(d.site.start, d.site.end, `${job.origin}: descriptor ${d.site.variable ?? d.decl.macro}`);
   job.dropUnused();
+  removeLkmPrototypes(job);
   for (const src of job.files) src.dropEmptiedConditionals(`${job.origin}: emptied conditional`);
   reportLeftovers(job);
 }

@@ -73,6 +73,12 @@ export class BlockCell extends ArrayCell {
     return m;
   }
 
+  /**
+   * What a stand-in holds once the module has given it a type, when the kernel the module was
+   * written for always set it up (curproc: modload's process). Called once, at the first adopt.
+   */
+  populate: ((block: BlockCell) => void) | null = null;
+
   /** Give the block its type: as many elements of `elem` (of `size` bytes) as fit. */
   adopt(elem: CType, size: number): void {
     this.elem = elem;
@@ -80,6 +86,9 @@ export class BlockCell extends ArrayCell {
     this.count = Math.max(1, Math.floor(Math.max(1, this.size) / size));
     (this as { type: CType }).type = { kind: 'array', of: elem, length: this.count };
     if (this.odd) this.odd = null;
+    const fill = this.populate;
+    this.populate = null;
+    fill?.(this);
   }
 
   /** Size of one element in bytes (1 while untyped). */
