@@ -174,8 +174,11 @@ async function lkmRequisites(s: Subject, rig: Rig): Promise<LkmRequisite[]> {
       return []; // the load reports it
     }
     const names = new Set<string>();
+    // What the kernel proper defines (modelled, or in the tree's sources outside every module)
+    // is the kernel's: no module is looked for, and none compiled to look.
+    const kernelProper = s.catalog.treeSymbols('module');
     for (const sym of object.undefined) {
-      if (rig.k.ksyms.lookup(sym)?.provider === KERNEL) continue;
+      if (rig.k.ksyms.lookup(sym)?.provider === KERNEL || kernelProper(sym)) continue;
       // The modules convert listed first; then those whose sources name the symbol; then (a
       // definition made by a macro) all of them.
       const listed = others.filter((x) => s.spec.lkm!.requires.includes(x.name));
