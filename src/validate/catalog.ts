@@ -40,7 +40,7 @@ export class Catalog {
     }
   }
 
-  private tree: { index: TreeIndex; moduleFiles: Set<string> } | null = null;
+  private tree: { index: TreeIndex; moduleFiles: Set<string>; lkmFiles: Set<string>; lkmRoots: Set<string> } | null = null;
   private release: { version: number | null; lkmVersion: number | null } | undefined;
 
   /**
@@ -79,22 +79,45 @@ export class Catalog {
    * there; an LKM links its own definitions first, and sys/lkm glue is never the kernel's.
    */
   treeSymbols(era: 'module' | 'lkm' = 'module'): TreeSymbols {
+    const { index, moduleFiles } = this.treeIndex();
+    const excluded = era === 'lkm' ? new Set<string>() : moduleFiles;
+    return (name) => index.lookup(name, excluded);
+  }
+
+  /**
+   * Where the kernel an LKM was loaded into defines a symbol: the unconverted tree, outside every
+   * LKM's own sources (the ufs code that ffs now builds was the kernel's then; ffs_mountfs was
+   * ffs's). Not the overlay's converted copies.
+   */
+  lkmKernelSymbols(): TreeSymbols {
+    const { index, lkmFiles, lkmRoots } = this.treeIndex();
+    const inTree = (file: string) => [...lkmRoots].some((r) => file.startsWith(r + path.sep));
+    return (name) => index.lookupWhere(name, (file) => !lkmFiles.has(file) && inTree(file));
+  }
+
+  private treeIndex(): { index: TreeIndex; moduleFiles: Set<string>; lkmFiles: Set<string>; lkmRoots: Set<string> } {
     if (!this.tree) {
       const roots = new Set<string>();
+      const lkmRoots = new Set<string>();
       const moduleFiles = new Set<string>();
+      const lkmFiles = new Set<string>();
       for (const s of this.byName.values()) {
         for (const dir of [s.lkm?.moduleDir.dir, s.dir, s.moduleDir.dir]) {
           const S = dir ? findKernelTree(dir) : undefined;
           // An overlay's tree is links to the real one, which the LKM's own directory reaches.
           if (S) roots.add(realPath(S));
         }
-        for (const f of [...s.moduleDir.sources, ...(s.lkm?.moduleDir.sources ?? [])]) moduleFiles.add(realPath(f));
+        const S = s.lkm ? findKernelTree(s.lkm.moduleDir.dir) : undefined;
+        if (S) lkmRoots.add(realPath(S));
+        for (const f of s.moduleDir.sources) moduleFiles.add(realPath(f));
+        for (const f of s.lkm?.moduleDir.sources ?? []) {
+          moduleFiles.add(realPath(f));
+          lkmFiles.add(realPath(f));
+        }
       }
-      this.tree = { index: new TreeIndex([...roots]), moduleFiles };
+      this.tree = { index: new TreeIndex([...roots]), moduleFiles, lkmFiles, lkmRoots };
     }
-    const { index, moduleFiles } = this.tree;
-    const excluded = era === 'lkm' ? new Set<string>() : moduleFiles;
-    return (name) => index.lookup(name, excluded);
+    return this.tree;
   }
 
   private readonly confs = new Map<string, ModuleObject | Error | null>();

@@ -29,7 +29,12 @@ export class TreeIndex {
    * the old kernel the LKMs were loaded into, which had the code their options built (ufs).
    */
   lookup(name: string, excluded: ReadonlySet<string>): TreeSymbol | undefined {
-    return (this.index ??= this.build()).get(name)?.find((t) => !excluded.has(t.file));
+    return this.lookupWhere(name, (file) => !excluded.has(file));
+  }
+
+  /** Where the tree defines `name` in a file `keep` accepts. */
+  lookupWhere(name: string, keep: (file: string) => boolean): TreeSymbol | undefined {
+    return (this.index ??= this.build()).get(name)?.find((t) => keep(t.file));
   }
 
   private build(): Map<string, TreeSymbol[]> {

@@ -174,9 +174,9 @@ async function lkmRequisites(s: Subject, rig: Rig): Promise<LkmRequisite[]> {
       return []; // the load reports it
     }
     const names = new Set<string>();
-    // What the kernel proper defines (modelled, or in the tree's sources outside every module)
-    // is the kernel's: no module is looked for, and none compiled to look.
-    const kernelProper = s.catalog.treeSymbols('module');
+    // What the kernel the LKMs were loaded into defines (modelled, or in the tree's sources
+    // outside every LKM's) is the kernel's: no module is looked for, and none compiled to look.
+    const kernelProper = s.catalog.lkmKernelSymbols();
     for (const sym of object.undefined) {
       if (rig.k.ksyms.lookup(sym)?.provider === KERNEL || kernelProper(sym)) continue;
       // The modules convert listed first; then those whose sources name the symbol; then (a
