@@ -10,7 +10,8 @@
  * statements to delete) ask the same question. A read whose value is used stays, and with it
  * the local and the lkmtp use: that is for a person (or for a rule that knows the new number).
  */
-import { walk, type SyntaxNode } from '../source/cparse.ts';
+import { sideEffectFree } from '../source/c-effects.ts';
+import type { SyntaxNode } from '../source/cparse.ts';
 import { oneLine } from '../source/quote.ts';
 
 export interface OffsetBookkeeping {
@@ -202,15 +203,6 @@ function inList(stmt: SyntaxNode): boolean {
   let next = stmt.nextNamedSibling;
   while (next?.type === 'comment') next = next.nextNamedSibling;
   return p === 'case_statement' && next !== null;
-}
-
-function sideEffectFree(e: SyntaxNode): boolean {
-  let ok = true;
-  walk(e, (n) => {
-    if (n.type === 'call_expression' || n.type === 'assignment_expression' || n.type === 'update_expression') ok = false;
-    return ok;
-  });
-  return ok;
 }
 
 function within(n: SyntaxNode, outer: SyntaxNode): boolean {

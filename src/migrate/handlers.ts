@@ -9,6 +9,7 @@
  * Prototypes and other calls of the handler are rewritten to match; K&R definitions become
  * prototypes only because their parameter list changes anyway.
  */
+import { sideEffectFree } from '../source/c-effects.ts';
 import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import type { ModuleJob } from './job.ts';
@@ -334,13 +335,4 @@ function flattenAnd(e: SyntaxNode): SyntaxNode[] {
     return [...flattenAnd(e.childForFieldName('left')!), ...flattenAnd(e.childForFieldName('right')!)];
   }
   return [e];
-}
-
-function sideEffectFree(e: SyntaxNode): boolean {
-  let ok = true;
-  walk(e, (n) => {
-    if (n.type === 'call_expression' || n.type === 'assignment_expression' || n.type === 'update_expression') ok = false;
-    return ok;
-  });
-  return ok;
 }
