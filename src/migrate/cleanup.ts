@@ -189,7 +189,7 @@ export function reportLeftovers(job: ModuleJob): void {
         n.startIndex,
         'lkm-leftover',
         'warning',
-        `${n.text} belongs to the old LKM interface (sys/lkm.h), which a module(9) kernel does not provide. Rewrite this code for module(9).`,
+        `${n.text} belongs to the old LKM interface (sys/lkm.h and kern_lkm.c), which a module(9) kernel does not provide. Rewrite this code for module(9).`,
       );
       return true;
     });
