@@ -327,9 +327,9 @@ export class Kernel {
    */
   standInNote(message: string): string {
     const m = /null pointer dereference reading (\w+)->/.exec(message);
-    const t = m && this.treeObjects.has(m[1]!) ? this.treeSymbols?.(m[1]!) : undefined;
-    return t
-      ? ` (${m![1]} is the simulated kernel's zero-filled stand-in for the tree's variable at ${t.file}:${t.line}: the kernel the module was written for sets it up, this one does not model it)`
+    const where = m && this.treeObjects.has(m[1]!) ? this.treeDefinition(m[1]!) : undefined;
+    return where
+      ? ` (${m![1]} is the simulated kernel's zero-filled stand-in for the tree's variable at ${where}: the kernel the module was written for sets it up, this one does not model it)`
       : '';
   }
 

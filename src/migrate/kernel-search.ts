@@ -12,6 +12,11 @@ export class KernelSearch {
   constructor(
     private readonly cache: SourceCache,
     private readonly files: string[],
+    /**
+     * The globals of each kernel file parsed so far: a file is parsed once per conversion, also
+     * when two searches (the whole kernel, what every kernel builds) share it.
+     */
+    private readonly globals = new Map<string, Set<string>>(),
   ) {}
 
   private done = new Map<string, boolean>();
@@ -40,8 +45,6 @@ export class KernelSearch {
     return out;
   }
 
-  /** The globals of each kernel file parsed so far: a file is parsed once per conversion. */
-  private globals = new Map<string, Set<string>>();
 
   /**
    * Which of `symbols` some kernel file defines. A file is parsed only when one of the symbols

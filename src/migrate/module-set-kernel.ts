@@ -8,6 +8,7 @@
  * one, and the other users already need its own code) or into a new module named for their
  * folder, which the users require. The plan file shows the choice (`kernel NAME SOURCE...`).
  */
+import { listed } from '../source/listing.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CSource } from './csource.ts';
@@ -152,9 +153,9 @@ function inTree(sys: string, conf: ConfFile[], plans: ModulePlan[], byDir: Map<s
     const sources = g.map((c) => c.file);
     const users = plans.filter((p) => g.some((c) => usedBy.get(c.file)!.has(p)));
     const everywhere = plans.filter((p) => g.every((c) => c.enablers.includes(p)) && users.includes(p));
-    const shown = listed(sources.map((f) => path.basename(f)));
+    const shown = listed(sources.map((f) => path.basename(f)), 6);
     const conds = [...new Set(g.map((c) => c.expr.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')')))];
-    const why = `conf/files builds ${shown} only under ${listed(conds.map((x) => `"${x}"`))}, options the tree's LKMs stand for: a kernel that loads them as modules is configured without those options and has none of this code, which ${listed(users.map(name))} ${users.length === 1 ? 'uses' : 'use'}`;
+    const why = `conf/files builds ${shown} only under ${listed(conds.map((x) => `"${x}"`), 6)}, options the tree's LKMs stand for: a kernel that loads them as modules is configured without those options and has none of this code, which ${listed(users.map(name), 6)} ${users.length === 1 ? 'uses' : 'use'}`;
     const base = naturalBase(everywhere, users, options, conf, lkmOptions, name);
     if (base) {
       out.push({ into: name(base.plan), sources, users: users.map(name), reason: `${why}. It goes into ${name(base.plan)}: ${base.why}. A kernel line naming a new module instead (kernel ${folderName(sys, sources, taken)} …) keeps it apart, required by its users` });
@@ -192,7 +193,7 @@ function naturalBase(
   const others = best.n.map((u) => options.get(u)!).flatMap((s) => [...s]);
   return {
     plan: best.p,
-    why: `its option is in the condition of every one of these sources, and ${listed(best.n.map(name))} already ${best.n.length === 1 ? 'needs' : 'need'} its code (conf/files builds its own sources for ${listed([...new Set(others)])} too), so it is the base the others require`,
+    why: `its option is in the condition of every one of these sources, and ${listed(best.n.map(name), 6)} already ${best.n.length === 1 ? 'needs' : 'need'} its code (conf/files builds its own sources for ${listed([...new Set(others)], 6)} too), so it is the base the others require`,
   };
 }
 
@@ -328,10 +329,4 @@ function sysDirOf(dir: string): string | null {
   const parts = dir.split(path.sep);
   const at = parts.lastIndexOf('lkm');
   return at > 0 ? parts.slice(0, at).join(path.sep) : null;
-}
-
-function listed(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  const shown = items.length > 6 ? [...items.slice(0, 5), `${items.length - 5} more`] : items;
-  return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }

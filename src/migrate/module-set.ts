@@ -13,6 +13,7 @@
  *     that is one port's code (module-machine.ts).
  * `lkm2mod plan` writes it out (plan-file.ts), the user edits it, `--plan` feeds it back.
  */
+import { listed } from '../source/listing.ts';
 import path from 'node:path';
 import { DEFAULT_MACHINE, parseMachine } from '../source/make-env.ts';
 import { definedEmulation, kernelName, readTextFile, type LookupKind, type ReadText } from './module-names.ts';
@@ -203,7 +204,7 @@ function sharedSources(plans: ModulePlan[], byDir: Map<string, PlannedModule>): 
       name,
       sources: files,
       users: userNames,
-      reason: `${listed(shown)} ${shown.length === 1 ? 'is' : 'are'} built by ${listed(userNames)}; as modules they cannot each define the same symbols, so ${shown.length === 1 ? 'it moves' : 'they move'} into one module they require`,
+      reason: `${listed(shown, 5)} ${shown.length === 1 ? 'is' : 'are'} built by ${listed(userNames, 5)}; as modules they cannot each define the same symbols, so ${shown.length === 1 ? 'it moves' : 'they move'} into one module they require`,
     });
   }
   return out;
@@ -274,12 +275,6 @@ function slotDecisions(plans: ModulePlan[], byDir: Map<string, PlannedModule>, g
     });
   }
   return out;
-}
-
-function listed(items: string[]): string {
-  if (items.length <= 1) return items.join('');
-  const shown = items.length > 5 ? [...items.slice(0, 4), `${items.length - 4} more`] : items;
-  return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
 /** The planned module for an LKM directory. */

@@ -4,6 +4,7 @@
  * parameter like any other. The number itself stays wherever else the code keeps it
  * (`ipl_major = i;`): only the copy into the descriptor goes.
  */
+import { listed } from '../source/listing.ts';
 import type { SyntaxNode } from '../source/cparse.ts';
 import { offsetBookkeeping } from '../discover/offset-bookkeeping.ts';
 import type { CSource } from './csource.ts';
@@ -31,7 +32,7 @@ export function dropOffsetBookkeeping(job: ModuleJob, src: CSource, handler: str
     severity: placed ? 'warning' : 'note',
     code: 'lkm-offset-dropped',
     message:
-      `${handler}() used its LKM descriptor's lkm_offset, which module(9) has no descriptor for: ${joinAnd(what)} went. ` +
+      `${handler}() used its LKM descriptor's lkm_offset, which module(9) has no descriptor for: ${listed(what)} went. ` +
       'The number itself stays wherever else the code keeps it.' +
       (placed
         ? ` The LKM loader then installed the ${job.plan.kind === 'dev' ? 'device switch at that major' : 'system call in that slot'}; ` +
@@ -39,8 +40,4 @@ export function dropOffsetBookkeeping(job: ModuleJob, src: CSource, handler: str
           'if the code keeps its own copy of the number, check that it agrees.'
         : ''),
   });
-}
-
-function joinAnd(parts: string[]): string {
-  return parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }

@@ -53,8 +53,9 @@ export class SymbolIndex {
     /** Of the kernel's files, those every kernel of the machine builds (kernelBuilt's `always`). */
     alwaysKernelFiles: string[] = [],
   ) {
-    this.kernel = new KernelSearch(cache, kernelFiles);
-    this.everyKernel = new KernelSearch(cache, alwaysKernelFiles);
+    const parsed = new Map<string, Set<string>>();
+    this.kernel = new KernelSearch(cache, kernelFiles, parsed);
+    this.everyKernel = new KernelSearch(cache, alwaysKernelFiles, parsed);
     this.headers = new TreeHeaders(headerRoots);
     const named = new Map<string, number>();
     for (const p of providers) named.set(p.module, (named.get(p.module) ?? 0) + 1);
