@@ -91,7 +91,8 @@ export class Catalog {
    */
   lkmKernelSymbols(): TreeSymbols {
     const { index, lkmFiles, lkmRoots } = this.treeIndex();
-    const inTree = (file: string) => [...lkmRoots].some((r) => file.startsWith(r + path.sep));
+    const roots = [...lkmRoots].map((r) => r + path.sep);
+    const inTree = (file: string) => roots.some((r) => file.startsWith(r));
     return (name) => index.lookupWhere(name, (file) => !lkmFiles.has(file) && inTree(file));
   }
 

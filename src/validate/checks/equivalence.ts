@@ -166,6 +166,9 @@ async function lkmRequisites(s: Subject, rig: Rig): Promise<LkmRequisite[]> {
     await releaseTrees();
     return found;
   };
+  // What the kernel the LKMs were loaded into defines (modelled, or in the tree's sources
+  // outside every LKM's) is the kernel's: no module is looked for, and none compiled to look.
+  const kernelProper = s.catalog.lkmKernelSymbols();
   const definers = async (md: ModuleDir): Promise<string[]> => {
     let object;
     try {
@@ -174,9 +177,6 @@ async function lkmRequisites(s: Subject, rig: Rig): Promise<LkmRequisite[]> {
       return []; // the load reports it
     }
     const names = new Set<string>();
-    // What the kernel the LKMs were loaded into defines (modelled, or in the tree's sources
-    // outside every LKM's) is the kernel's: no module is looked for, and none compiled to look.
-    const kernelProper = s.catalog.lkmKernelSymbols();
     for (const sym of object.undefined) {
       if (rig.k.ksyms.lookup(sym)?.provider === KERNEL || kernelProper(sym)) continue;
       // The modules convert listed first; then those whose sources name the symbol; then (a
