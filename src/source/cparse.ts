@@ -30,6 +30,7 @@ function getParser(): Parser {
  */
 export function parseC(text: string): Tree {
   const parsed = blankPrototypeMacros(text);
+  parsedSinceCollect += parsed.length;
   return getParser().parse(parsed, undefined, { bufferSize: Math.max(32 * 1024, parsed.length * 2 + 1) });
 }
 
@@ -44,16 +45,30 @@ export function releaseTrees(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Characters parsed since the last collection: what dead trees may be holding natively. */
+let parsedSinceCollect = 0;
+
+/**
+ * Source parsed between two collections: about 20 bytes of native tree per character, so the
+ * dead trees waiting for a collection hold at most some 40 MB. A full collection costs a few
+ * hundred milliseconds; one after every module's compile was a tenth of a whole-tree validate.
+ */
+const COLLECT_EVERY = 2 * 1024 * 1024;
+
 /**
  * After work that dropped large syntax trees (a module's compile): a tree's native memory,
  * several megabytes for a unit that includes the kernel's headers, is freed only when V8
  * collects the tree's small wrapper, and V8 does not know it is worth collecting. Compiling one
  * module after another left gigabytes of dead trees waiting for the next full collection. The
- * commands that compile run with --expose-gc (bin/lkm2mod.js) and collect here; elsewhere
- * (tests, the API) this does nothing. The trees go at the next releaseTrees().
+ * commands that compile run with --expose-gc (bin/lkm2mod.js) and collect here, once enough
+ * source has been parsed since the last time; elsewhere (tests, the API) this does nothing.
+ * The trees go at the next releaseTrees().
  */
 export function collectDroppedTrees(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc || parsedSinceCollect < COLLECT_EVERY) return;
+  parsedSinceCollect = 0;
+  gc();
 }
 
 /** Line of a node, 1-based, as a user reads it in an editor. */

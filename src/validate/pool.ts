@@ -44,8 +44,7 @@ function serve(post: (r: Reply) => void): (msg: Message) => void {
   };
 }
 
-function inlineValidator(job: ValidationJob): (index: number) => Promise<Reply> {
-  const catalog = new Catalog(job.catalog, job.settings);
+function inlineValidator(job: ValidationJob, catalog = new Catalog(job.catalog, job.settings)): (index: number) => Promise<Reply> {
   return async (index) => {
     try {
       return { index, result: await validateModule(job.targets[index]!, catalog, job.settings, job.overlay) };
@@ -80,21 +79,39 @@ export class ValidatePool {
     for (let i = 1; i < size; i++) this.workers.push(kind === 'thread' ? thread() : child());
   }
 
-  /** Validate every target; `progress` is told of each result as it arrives. */
-  run(job: ValidationJob, progress: (r: ModuleResult) => void): Promise<ModuleResult[]> {
-    const channels = [inline(job), ...this.workers];
+  /**
+   * Validate every target; `progress` is told of each result as it arrives. The main thread
+   * validates with `catalog`; once no batch is left for it, it compiles into that catalog the
+   * objects of the modules the workers validated (`prepare`), which the all-together load needs
+   * next, instead of waiting idle.
+   */
+  run(job: ValidationJob, progress: (r: ModuleResult) => void, catalog: Catalog, prepare?: (index: number) => void): Promise<ModuleResult[]> {
+    const main = inline(job, catalog);
+    const channels = [main, ...this.workers];
     for (const w of this.workers) w.send({ job });
     const results: ModuleResult[] = new Array(job.targets.length);
     const batches = relatedBatches(job.targets.map((t) => ({ name: t.name, related: t.related })));
+    const workersDid: number[] = [];
     let finished = 0;
+    let preparing = false;
     return new Promise((resolve, reject) => {
       if (results.length === 0) resolve(results);
-      const outstanding = new Map<Channel, number>();
+      // Per channel, the modules of each batch it holds not yet answered.
+      const held = new Map<Channel, number[]>(channels.map((ch) => [ch, []]));
+      // A worker holds its next batch before it finishes the one it is on: the main thread,
+      // busy validating, reads the workers' replies only between modules.
       const feed = (ch: Channel) => {
-        const batch = batches.shift();
-        if (!batch) return;
-        outstanding.set(ch, batch.length);
-        for (const index of batch) ch.send({ index });
+        const queue = held.get(ch)!;
+        while (queue.length < (ch === main ? 1 : 2) && batches.length) {
+          const batch = batches.shift()!;
+          queue.push(batch.length);
+          if (ch !== main) workersDid.push(...batch);
+          for (const index of batch) ch.send({ index });
+        }
+        if (ch === main && queue.length === 0 && prepare && !preparing) {
+          preparing = true;
+          idle(workersDid, prepare);
+        }
       };
       for (const ch of channels) {
         ch.onMessage((reply) => {
@@ -105,9 +122,9 @@ export class ValidatePool {
           results[reply.index] = reply.result;
           progress(reply.result);
           if (++finished === results.length) resolve(results);
-          const left = outstanding.get(ch)! - 1;
-          outstanding.set(ch, left);
-          if (left === 0) feed(ch);
+          const queue = held.get(ch)!;
+          if (--queue[0]! === 0) queue.shift();
+          feed(ch);
         });
         ch.onFailure(reject);
         feed(ch);
@@ -137,9 +154,23 @@ export function relatedBatches(targets: readonly { name: string; related: readon
   return [...groups.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
 }
 
+/**
+ * Work for the main thread once it has validated its share: `prepare` each index, one per turn
+ * of the event loop so the workers' replies are still read.
+ */
+function idle(indices: number[], prepare: (index: number) => void): void {
+  const next = () => {
+    const index = indices.shift();
+    if (index === undefined) return;
+    prepare(index);
+    setImmediate(next);
+  };
+  setImmediate(next);
+}
+
 /** The main thread as a validator: requests run one after another, between the workers' replies. */
-function inline(job: ValidationJob): Channel {
-  const validate = inlineValidator(job);
+function inline(job: ValidationJob, catalog: Catalog): Channel {
+  const validate = inlineValidator(job, catalog);
   let listener: (r: Reply) => void = () => {};
   let chain = Promise.resolve();
   return {

@@ -170,7 +170,18 @@ export async function validateJob(
     }
     return out;
   }
-  return pool.run(job, progress);
+  const catalog = shared ?? new Catalog(job.catalog, job.settings);
+  // What the workers validated, the all-together load needs compiled here too.
+  const prepare = (index: number) => {
+    const spec = job.targets[index]!;
+    if (spec.unconverted) return;
+    try {
+      catalog.object(spec.moduleDir);
+    } catch {
+      // The module's own result says why it does not compile.
+    }
+  };
+  return pool.run(job, progress, catalog, prepare);
 }
 
 /**
