@@ -7,6 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseC } from '../src/source/cparse.ts';
 import { slotSearches } from '../src/discover/slot-search.ts';
+import { validatePaths } from '../src/validate/validate.ts';
+import { ROOT } from './helpers.ts';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 function found(statements: string) {
   const code = `int h(void) {\n\tint i;\n${statements}\n\treturn 0;\n}`;
@@ -96,4 +101,28 @@ test('loops that do something else, or search otherwise, are no slot search', ()
 test('a test after the loop that is not "none found" is not taken for one', () => {
   assert.deepEqual(found(`for (i = 0; i < nchrdev; i++) if (cdevsw[i].d_open == lkmenodev) break;\n\tif (i > 3) return EBUSY;`)[0]?.noneFree, null);
   assert.deepEqual(found(`for (i = 0; i < nchrdev; i++) if (cdevsw[i].d_open == lkmenodev) break;\n\tif (i == nchrdev || busy) return EBUSY;`)[0]?.noneFree, null);
+});
+
+test('converted, the search is the major devsw_attach chose: in a 1.x kernel the module attaches where the LKM installed itself', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-slotfind-'));
+  try {
+    // The devsw tree's conf.c (LKM slots 3 and 4) with this LKM alone under lkm/.
+    fs.cpSync(path.join(ROOT, 'test/fixtures/validate/devsw-tree'), work, { recursive: true });
+    fs.rmSync(path.join(work, 'sys/lkm'), { recursive: true });
+    fs.rmSync(path.join(work, 'sys/modules'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'test/fixtures/validate/slotfind'), path.join(work, 'sys/lkm/dev/slotfind'), { recursive: true });
+    // Declared for LKMs only, as 1.4T's sys/systm.h does: a module(9) build has no lkmenodev.
+    const conf = path.join(work, 'sys/sys/conf.h');
+    const decl = 'int\tlkmenodev __P((void));\n';
+    assert.ok(fs.readFileSync(conf, 'utf8').includes(decl));
+    fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(decl, `#if defined(LKM) || defined(_LKM)\n${decl}#endif\n`));
+    const report = await validatePaths([path.join(work, 'sys/lkm')], { repeat: 2 });
+    const m = report.modules[0]!;
+    for (const c of m.checks) assert.ok(c.ok || c.skipped, `${c.name}: ${[...c.details, ...(c.failures ?? [])].join('\n')}`);
+    const details = (name: string) => m.checks.find((c) => c.name === name)!.details.join('\n');
+    assert.match(details('lifecycle'), /cdevsw\[3\]: added \(slotfind: &cdevsw\[3\] \(d_open sfopen@slotfind\)\)/);
+    assert.match(details('equivalence'), /the same 1 table change\(s\): cdevsw\[3\]/);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 });
