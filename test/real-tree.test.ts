@@ -77,6 +77,10 @@ test('convert sys/lkm of NetBSD 1.4T: the whole-tree patch applies at the tree r
     assert.equal(apply.status, 0, apply.stderr);
     // Named as the kernel looks them up: svr4, an emulation, is compat_svr4; nullfs, type null, is null.
     for (const name of ['cd9660', 'compat_svr4', 'coda', 'if_ipl', 'null', 'umap', 'msdos']) assert.ok(fs.existsSync(path.join(copy.sys, 'modules', name, 'Makefile')), name);
+    // if_ipl's own search for a free cdevsw[] slot is the major its devsw_attach chose.
+    assert.match(preview.stderr, /mln_ipl\.c:\d+: warning: iplaction\(\) searched cdevsw\[0\.\.nchrdev\).*\[slot-search-replaced\]/);
+    assert.doesNotMatch(preview.stderr, /lkmenodev belongs to the old LKM interface/);
+    assert.match(fs.readFileSync(path.join(copy.sys, 'modules', 'if_ipl', 'mln_ipl.c'), 'utf8'), /^\t\ti = if_ipl_cmajor;\n\t\tif \(i < 0\) \{$/m);
 
     const again = runCli(['convert', '--check', path.join(copy.sys, 'lkm'), path.join(copy.sys, 'modules')]);
     assert.equal(again.status, 0, `a second run would change the converted tree:\n${again.stdout.slice(0, 2000)}\n${again.stderr}`);

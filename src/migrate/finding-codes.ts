@@ -25,6 +25,7 @@ const CONVERT_CODES: Record<string, string> = {
   'entry-prelude-moved': 'statements the entry ran before DISPATCH now run at the start of MODULE_CMD_INIT',
   'handler-uses-lkmtp': 'a handler still reads the old struct lkm_table, which module(9) does not pass',
   'lkm-offset-dropped': 'a handler only stored its slot in (or read it back from) its descriptor\'s lkm_offset, which module(9) has none of; those statements went',
+  'slot-search-replaced': 'a load handler searched cdevsw[]/bdevsw[] for a slot marked free by lkmenodev; the search is now the major the modcmd\'s devsw_attach chose, and the "no free slot" test after it asks whether that major is negative',
   'handler-not-found': 'a handler DISPATCH named is not defined in the module sources',
   'handler-static-elsewhere': 'a static handler lives in another file than the modcmd that must call it',
   'global-clash': 'a global another module of the set defines too is used across files; rename it in one of them',

@@ -14,6 +14,7 @@ import { walk, type SyntaxNode } from '../source/cparse.ts';
 import type { CSource } from './csource.ts';
 import type { ModuleJob } from './job.ts';
 import { dropOffsetBookkeeping } from './offset-bookkeeping.ts';
+import { replaceSlotSearches } from './slot-search.ts';
 import { oneLine } from '../source/quote.ts';
 
 export type HandlerRole = 'load' | 'unload' | 'stat';
@@ -120,6 +121,8 @@ export function convertHandler(
   const body = fn.childForFieldName('body');
   const names = paramNames(fn);
   if (names[0] && body) dropOffsetBookkeeping(job, src, name, body, names[0]);
+  // A slot search stood before the LKM loader installed the switch; only load can have one.
+  if (body && roles.includes('load')) replaceSlotSearches(job, src, name, body);
   // Passing lkmtp or cmd on to another handler is not a use: that call loses them too.
   const live = (id: SyntaxNode) => !src.edits.covers(id.startIndex, id.endIndex) && !handlerArgument(id, allHandlers);
   const used = (p: string) => !!body && p !== '' && src.identifiers(p, body).some(live);
