@@ -190,6 +190,15 @@ export class Catalog {
     return this.compiled(md, 'lkm');
   }
 
+  /**
+   * Drop the original LKMs' objects: only a module's own checks run its LKM (and the LKMs it
+   * needs), so once they are done the objects are garbage the catalog would otherwise keep to
+   * the end of the run, next to the module(9) objects the all-together load still needs.
+   */
+  forgetLkms(): void {
+    for (const key of this.objects.keys()) if (key.startsWith('lkm\0')) this.objects.delete(key);
+  }
+
   /** Where the kernel finds requisites; `hidden` names are missing, as if never installed. */
   source(hidden: ReadonlySet<string> = new Set()): ModuleSource {
     return {

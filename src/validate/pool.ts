@@ -47,7 +47,9 @@ function serve(post: (r: Reply) => void): (msg: Message) => void {
 function inlineValidator(job: ValidationJob, catalog = new Catalog(job.catalog, job.settings)): (index: number) => Promise<Reply> {
   return async (index) => {
     try {
-      return { index, result: await validateModule(job.targets[index]!, catalog, job.settings, job.overlay) };
+      const result = await validateModule(job.targets[index]!, catalog, job.settings, job.overlay);
+      catalog.forgetLkms();
+      return { index, result };
     } catch (err) {
       return { index, error: (err as Error)?.stack ?? String(err) };
     }

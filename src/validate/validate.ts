@@ -165,6 +165,7 @@ export async function validateJob(
     const out: ModuleResult[] = [];
     for (const spec of job.targets) {
       const r = await validateModule(spec, catalog, job.settings, job.overlay);
+      catalog.forgetLkms();
       out.push(r);
       progress(r);
     }

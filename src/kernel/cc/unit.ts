@@ -16,6 +16,7 @@ import { ExprLowerer } from './lower-expr.ts';
 import { initializerLength, lowerInitializer } from './lower-init.ts';
 import { FunctionLowerer } from './lower-stmt.ts';
 import { prepareForParse } from './pre-parse.ts';
+import { pruneUnusedHeaderDeclarations } from './header-prune.ts';
 import type { PreprocessResult } from './pp/preprocess.ts';
 import { Scope, type GlobalRef } from './scope.ts';
 
@@ -72,7 +73,9 @@ export class Unit {
   ) {
     this.strings = strings;
     this.types = new TypeBuilder({ dm, warn: (n, m) => this.warn(n, m) }, this.scope);
-    this.root = parseC(prepareForParse(pp.text)).rootNode;
+    const own = pp.map.files.indexOf(file);
+    const text = pruneUnusedHeaderDeclarations(pp.text, (line) => pp.map.fileOf[line] === own);
+    this.root = parseC(prepareForParse(text)).rootNode;
     for (const w of pp.warnings) this.warnings.push(w);
     this.scope.lazy = (name) => this.readPrototype(name);
   }
