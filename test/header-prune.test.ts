@@ -106,3 +106,24 @@ test('unbalanced text is left as it is', () => {
   const { out, text } = prune(['int gone(int);', '}', '---', 'int x;'].join('\n'));
   assert.equal(out, text);
 });
+
+test('an old-style static inline definition in a header stays whole, and so does what follows it', () => {
+  const { kept } = prune(
+    [
+      'static __inline int old_unused(p)',
+      '  unsigned char *p;',
+      '{ return *p; }',
+      'static __inline int after_unused(unsigned char *p) { return p[1]; }',
+      'static __inline int used(unsigned char *p) { return p[2]; }',
+      '---',
+      'int h(unsigned char *p) { return used(p); }',
+    ].join('\n'),
+  );
+  assert.deepEqual(kept, [
+    'static __inline int old_unused(p)',
+    'unsigned char *p;',
+    '{ return *p; }',
+    'static __inline int used(unsigned char *p) { return p[2]; }',
+    'int h(unsigned char *p) { return used(p); }',
+  ]);
+});

@@ -93,6 +93,9 @@ function topLevelChunks(text: string, own: (line: number) => boolean): Chunk[] {
   let mine = false;
   let depth = 0;
   let body = false;
+  // Between an old-style definition's head (`f(a) int a;`) and its body: the parameter
+  // declarations and the body are chunks of their own, and none of them may go.
+  let oldStyle = false;
   let opaque = false;
   let line = 0;
   const n = text.length;
@@ -157,7 +160,7 @@ function topLevelChunks(text: string, own: (line: number) => boolean): Chunk[] {
       i++;
       if (t === '#') opaque = true; // a directive the preprocessor passed on (#pragma): never blanked
       if (t === '{' || t === '(' || t === '[') {
-        if (t === '{' && depth === 0 && tokens[tokens.length - 1] === ')') body = true;
+        if (t === '{' && depth === 0 && (tokens.length === 0 || tokens[tokens.length - 1] === ')')) body = true;
         depth++;
       } else if (t === '}' || t === ')' || t === ']') {
         if (--depth < 0) return []; // unbalanced: not a unit this scanner understands
@@ -166,7 +169,9 @@ function topLevelChunks(text: string, own: (line: number) => boolean): Chunk[] {
       }
       push(t, i - 1);
       if (depth === 0 && (t === ';' || (t === '}' && body))) {
-        chunks.push({ start, end: i, names, declares: mine || opaque ? null : declared(tokens, body) });
+        if (!body && oldStyleHead(tokens)) oldStyle = true;
+        chunks.push({ start, end: i, names, declares: mine || opaque || oldStyle ? null : declared(tokens, body) });
+        if (body) oldStyle = false;
         tokens = [];
         names = [];
         start = -1;
@@ -186,6 +191,24 @@ function isIdentifier(t: string): boolean {
 
 function isName(t: string | undefined): t is string {
   return t !== undefined && isIdentifier(t) && !C_RESERVED.has(t);
+}
+
+/**
+ * An old-style definition's head and first parameter declaration, `f(a, b) int a;`: after the
+ * identifier list's `)`, a declaration rather than the `;` or attributes a prototype ends with.
+ */
+function oldStyleHead(tokens: string[]): boolean {
+  let depth = 0;
+  let closed = false;
+  for (const t of tokens) {
+    if (t === '(' || t === '[' || t === '{') {
+      if (depth === 0 && closed && t !== '(') return false;
+      depth++;
+    } else if (t === ')' || t === ']' || t === '}') {
+      if (--depth === 0 && t === ')') closed = true;
+    } else if (depth === 0 && closed && isName(t)) return true;
+  }
+  return false;
 }
 
 /**
@@ -211,7 +234,7 @@ function declared(tokens: string[], body: boolean): string[] | null {
 
   if (body) {
     // A function definition: only a static one is the unit's alone.
-    if (!outer.includes('static')) return null;
+    if (first === '{' || !outer.includes('static') || outer.indexOf('{') !== outer.length - 1) return null;
     const paren = outer.indexOf('(');
     return paren > 0 && isName(outer[paren - 1]) ? [outer[paren - 1]] : null;
   }
