@@ -18,6 +18,7 @@ import { syscallFunctions, neutralSyscall } from './syscalls.ts';
 import { lkmFunctions } from './lkm.ts';
 import { moduleFunctions } from './module.ts';
 import { compatFunctions } from './compat.ts';
+import { vnodeFunctions } from './vnode.ts';
 import { constant } from '../abi.ts';
 import { kernelTypes } from '../cc/kernel-types.ts';
 
@@ -54,6 +55,7 @@ export function kernelFunctionSpecs(): KernelFunctionSpec[] {
     ...lkmFunctions,
     ...moduleFunctions,
     ...compatFunctions,
+    ...vnodeFunctions,
   ];
   const names = new Set(modelled.map((s) => s.name));
   const neutral: KernelFunctionSpec[] = [];

@@ -1,0 +1,202 @@
+/**
+ * Path-name lookup over the root file system the simulated kernel boots with: a driver that
+ * makes its /dev node on load (namei CREATE, VOP_MKNOD) and removes it on unload (namei DELETE,
+ * VOP_REMOVE) leaves the kernel as booted; one that forgets the removal leaves the node, and the
+ * snapshot says so; a missing path is ENOENT.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { compileModule } from '../src/kernel/cc/compile.ts';
+import { Kernel } from '../src/kernel/kernel.ts';
+import { ObjectSource } from '../src/kernel/source.ts';
+import { diffSnapshots, snapshot } from '../src/kernel/state.ts';
+import type { ModuleObject } from '../src/kernel/object.ts';
+import { withUndoHint } from '../src/validate/leftovers.ts';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-namei-'));
+
+function compile(name: string, body: string, mode: 'module' | 'lkm' = 'module'): ModuleObject {
+  const dir = fs.mkdtempSync(path.join(tmp, `${name}-`));
+  const file = path.join(dir, `${name}.c`);
+  fs.writeFileSync(
+    file,
+    `#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/module.h>
+#include <sys/lkm.h>
+#include <sys/namei.h>
+#include <sys/vnode.h>
+#include <sys/errno.h>
+${body}`,
+  );
+  return compileModule([file], { mode, origin: dir });
+}
+
+/** The driver's node code: make on load, remove on unload unless `keep`. */
+function nodeCode(node: string, keep: boolean): string {
+  return `
+static int
+mknode(const char *name)
+{
+	struct nameidata nd;
+	struct vattr va;
+	int error;
+
+	NDINIT(&nd, CREATE, LOCKPARENT, UIO_SYSSPACE, name);
+	if ((error = namei(&nd)) != 0)
+		return error;
+	if (nd.ni_vp != NULL) {
+		VOP_ABORTOP(nd.ni_dvp, &nd.ni_cnd);
+		if (nd.ni_dvp == nd.ni_vp)
+			vrele(nd.ni_dvp);
+		else
+			vput(nd.ni_dvp);
+		vrele(nd.ni_vp);
+		return EEXIST;
+	}
+	vattr_null(&va);
+	va.va_type = VCHR;
+	va.va_mode = 0600;
+	va.va_rdev = (77 << 8) | 3;
+	return VOP_MKNOD(nd.ni_dvp, &nd.ni_vp, &nd.ni_cnd, &va);
+}
+
+static int
+rmnode(const char *name)
+{
+	struct nameidata nd;
+	int error;
+
+	NDINIT(&nd, DELETE, LOCKPARENT, UIO_SYSSPACE, name);
+	if ((error = namei(&nd)) != 0)
+		return error;
+	vn_lock(nd.ni_vp, LK_EXCLUSIVE | LK_RETRY);
+	return VOP_REMOVE(nd.ni_dvp, nd.ni_vp, &nd.ni_cnd);
+}
+
+static int node_load(void) { return mknode("${node}"); }
+static int node_unload(void) { return ${keep ? '0' : `rmnode("${node}")`}; }
+`;
+}
+
+function driver(name: string, node: string, keep = false): ModuleObject {
+  return compile(
+    name,
+    `${nodeCode(node, keep)}
+MODULE(MODULE_CLASS_MISC, ${name}, NULL);
+static int
+${name}_modcmd(modcmd_t cmd, void *arg)
+{
+	switch (cmd) {
+	case MODULE_CMD_INIT:
+		return node_load();
+	case MODULE_CMD_FINI:
+		return node_unload();
+	default:
+		return ENOTTY;
+	}
+}
+`,
+  );
+}
+
+function kernelWith(objects: Record<string, ModuleObject>): Kernel {
+  return Kernel.boot({ source: new ObjectSource(Object.entries(objects)) });
+}
+
+test('the root file system at boot: / and /dev, in the snapshot', () => {
+  const s = snapshot(Kernel.boot());
+  assert.deepEqual(s.files, { '/': 'directory, mode 0755', '/dev': 'directory, mode 0755' });
+});
+
+test('a driver that makes its /dev node on load and removes it on unload leaves the kernel as booted', async () => {
+  const k = kernelWith({ nodedrv: driver('nodedrv', '/dev/nodedrv') });
+  const boot = snapshot(k);
+  const r = await k.load('nodedrv');
+  assert.equal(r.error, 0, r.message);
+  assert.deepEqual(diffSnapshots(boot, snapshot(k), ['ksyms', 'modules']), ['files /dev/nodedrv: added (character special 77/3, mode 0600, created by nodedrv)']);
+  const u = await k.unload('nodedrv');
+  assert.equal(u.error, 0, u.message);
+  assert.deepEqual(diffSnapshots(boot, snapshot(k)), []);
+  // Loaded again, the node is made again: nothing of the first one stayed.
+  assert.equal((await k.load('nodedrv')).error, 0);
+  assert.ok(snapshot(k).files['/dev/nodedrv']);
+});
+
+test('a driver that forgets to remove its node is reported as leaving it behind', async () => {
+  const k = kernelWith({ leaky: driver('leaky', '/dev/leaky', true) });
+  const boot = snapshot(k);
+  assert.equal((await k.load('leaky')).error, 0);
+  assert.equal((await k.unload('leaky')).error, 0);
+  const left = diffSnapshots(boot, snapshot(k)).map(withUndoHint);
+  assert.deepEqual(left, ['files /dev/leaky: added (character special 77/3, mode 0600, created by leaky) — undo it with namei() with DELETE and VOP_REMOVE() of the node']);
+  // The node it left is there for the next load to find: namei CREATE returns it, EEXIST.
+  const r = await k.load('leaky');
+  assert.equal(r.errno, 'EEXIST', r.message);
+  assert.deepEqual(diffSnapshots(boot, snapshot(k)).length, 1, 'the refused load released what namei returned');
+});
+
+test('namei of a missing path: ENOENT, for a missing directory and for a missing last component', async () => {
+  for (const p of ['/nosuch/node', '/dev/nosuch']) {
+    const k = kernelWith({ rm: compile('rm', `${nodeCode(p, false)}
+MODULE(MODULE_CLASS_MISC, rm, NULL);
+static int rm_modcmd(modcmd_t cmd, void *arg) { return cmd == MODULE_CMD_INIT ? rmnode("${p}") : 0; }
+`) });
+    const boot = snapshot(k);
+    const r = await k.load('rm');
+    assert.equal(r.errno, 'ENOENT', `${p}: ${r.message}`);
+    assert.deepEqual(diffSnapshots(boot, snapshot(k)), [], `${p}: a failed lookup holds nothing`);
+  }
+});
+
+test('CREATE of a node under a missing directory is ENOENT; a vnode reference kept is reported', async () => {
+  const k = kernelWith({
+    deep: driver('deep', '/nosuch/deep'),
+    holder: compile(
+      'holder',
+      `MODULE(MODULE_CLASS_MISC, holder, NULL);
+static struct nameidata nd;
+static int holder_modcmd(modcmd_t cmd, void *arg)
+{
+	if (cmd != MODULE_CMD_INIT)
+		return 0;
+	NDINIT(&nd, LOOKUP, FOLLOW, UIO_SYSSPACE, "/dev");
+	return namei(&nd);
+}
+`,
+    ),
+  });
+  assert.equal((await k.load('deep')).errno, 'ENOENT');
+  const boot = snapshot(k);
+  assert.equal((await k.load('holder')).error, 0);
+  assert.equal((await k.unload('holder')).error, 0);
+  assert.deepEqual(diffSnapshots(boot, snapshot(k)).map(withUndoHint), [
+    'files /dev: directory, mode 0755 -> directory, mode 0755, 1 vnode reference(s) held — undo it with vrele() (or vput()) of every vnode namei() or VOP_LOOKUP() returned',
+  ]);
+});
+
+test('an LKM (old loader) makes and removes its node the same way', async () => {
+  const obj = compile(
+    'lkmnode',
+    `${nodeCode('/dev/lkmnode', false)}
+MOD_MISC("lkmnode");
+static int lkmnode_load(struct lkm_table *lkmtp, int cmd) { return node_load(); }
+static int lkmnode_unload(struct lkm_table *lkmtp, int cmd) { return node_unload(); }
+int lkmnode_lkmentry(struct lkm_table *lkmtp, int cmd, int ver) {
+	DISPATCH(lkmtp, cmd, ver, lkmnode_load, lkmnode_unload, lkm_nofunc)
+}
+`,
+    'lkm',
+  );
+  const k = Kernel.boot({ era: 'lkm' });
+  const boot = snapshot(k);
+  const r = await k.lkmLoad(obj, { name: 'lkmnode' });
+  assert.equal(r.error, 0, r.message);
+  assert.equal(snapshot(k).files['/dev/lkmnode'], 'character special 77/3, mode 0600, created by lkmnode');
+  const u = await k.lkmUnload('lkmnode');
+  assert.equal(u.error, 0, u.message);
+  assert.deepEqual(diffSnapshots(boot, snapshot(k)), []);
+});
