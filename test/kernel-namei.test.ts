@@ -15,6 +15,8 @@ import { ObjectSource } from '../src/kernel/source.ts';
 import { diffSnapshots, snapshot } from '../src/kernel/state.ts';
 import type { ModuleObject } from '../src/kernel/object.ts';
 import { withUndoHint } from '../src/validate/leftovers.ts';
+import { bundledNameiFlags, nameiFlagsFromHeader } from '../src/kernel/subsys/rootfs.ts';
+import { realTree } from './real-tree.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-namei-'));
 
@@ -199,4 +201,36 @@ int lkmnode_lkmentry(struct lkm_table *lkmtp, int cmd, int ver) {
   const u = await k.lkmUnload('lkmnode');
   assert.equal(u.error, 0, u.message);
   assert.deepEqual(diffSnapshots(boot, snapshot(k)), []);
+});
+
+test("namei's flags come from the tree's sys/namei.h: its values, an alias followed, the bundled ones for what it lacks", () => {
+  const flags = nameiFlagsFromHeader(`#define\tNAMEI_LOOKUP\t0\n#define LOOKUP NAMEI_LOOKUP\n#define\tLOCKLEAF\t0x0040\t/* lock vnode on return */\n#define FOLLOW (0x0004)\n`);
+  const bundled = bundledNameiFlags();
+  assert.equal(flags.LOOKUP, 0);
+  assert.equal(flags.LOCKLEAF, 0x40);
+  assert.equal(flags.FOLLOW, 0x4);
+  assert.equal(flags.LOCKPARENT, bundled.LOCKPARENT);
+  assert.equal(flags.WANTPARENT, bundled.WANTPARENT);
+});
+
+test('namei flags of the NetBSD 1.4T tree', (t) => {
+  const tree = realTree();
+  if ('skip' in tree) return t.skip(tree.skip);
+  const flags = nameiFlagsFromHeader(fs.readFileSync(path.join(tree.sys, 'sys', 'namei.h'), 'utf8'));
+  assert.deepEqual(
+    { CREATE: flags.CREATE, DELETE: flags.DELETE, LOCKLEAF: flags.LOCKLEAF, LOCKPARENT: flags.LOCKPARENT, WANTPARENT: flags.WANTPARENT, SAVENAME: flags.SAVENAME, ISLASTCN: flags.ISLASTCN },
+    { CREATE: 1, DELETE: 2, LOCKLEAF: 0x4, LOCKPARENT: 0x8, WANTPARENT: 0x10, SAVENAME: 0x800, ISLASTCN: 0x8000 },
+  );
+});
+
+test('a kernel booted with other namei flags reads the nameidata by them', async () => {
+  // The module passes the bundled LOCKPARENT (0x8); a kernel told that 0x8 is LOCKLEAF locks the
+  // leaf instead, and the module's vput of an unlocked parent then panics.
+  const flags = { ...bundledNameiFlags(), LOCKLEAF: 0x8, LOCKPARENT: 0x4 };
+  const k = Kernel.boot({ source: new ObjectSource([['nodedrv', driver('nodedrv', '/dev/nodedrv')]]), nameiFlags: flags });
+  const boot = snapshot(k);
+  const r = await k.load('nodedrv');
+  assert.equal(r.errno, 'ECRASH');
+  assert.match(r.message, /unlocking a vnode of the root file system that is not locked/);
+  assert.deepEqual(diffSnapshots(boot, snapshot(k)), [], 'the crash is rolled back');
 });

@@ -20,7 +20,7 @@ import { lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { compileDevswConf, devswConfFile } from '../kernel/devsw-conf.ts';
-import { bundledNameiFlags, NAMEI_FLAGS, type NameiFlags } from '../kernel/subsys/rootfs.ts';
+import { nameiFlagsFromHeader, type NameiFlags } from '../kernel/subsys/rootfs.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -154,8 +154,7 @@ export class Catalog {
 
   /**
    * namei's operations and flags as the tree's sys/namei.h defines them, which its modules fill
-   * their nameidata with; a name the header lacks keeps the bundled headers' value (NetBSD 5's
-   * namei.h has no WANTPARENT … until it does). Null without a tree or a readable namei.h.
+   * their nameidata with. Null without a tree or a readable namei.h.
    */
   treeNameiFlags(): NameiFlags | null {
     if (this.nameiFlags !== undefined) return this.nameiFlags;
@@ -166,13 +165,7 @@ export class Catalog {
     } catch {
       text = null;
     }
-    if (text === null) return (this.nameiFlags = null);
-    const flags = bundledNameiFlags();
-    for (const name of NAMEI_FLAGS) {
-      const m = new RegExp(`^\\s*#\\s*define\\s+${name}\\s+(0[xX][0-9a-fA-F]+|\\d+)\\b`, 'm').exec(text);
-      if (m) flags[name] = Number(m[1]);
-    }
-    return (this.nameiFlags = flags);
+    return (this.nameiFlags = text === null ? null : nameiFlagsFromHeader(text));
   }
 
   private kernelTree(): string | undefined {

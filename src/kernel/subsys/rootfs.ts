@@ -62,6 +62,29 @@ export function bundledNameiFlags(): NameiFlags {
   return Object.fromEntries(NAMEI_FLAGS.map((n) => [n, constant(n)])) as NameiFlags;
 }
 
+/**
+ * The values a sys/namei.h defines; a name it lacks keeps the bundled headers' value (a NetBSD
+ * whose namei.h has no WANTPARENT has no caller passing it either).
+ */
+export function nameiFlagsFromHeader(text: string): NameiFlags {
+  const defines = new Map<string, string>();
+  for (const m of text.matchAll(/^\s*#\s*define\s+(\w+)\s+\(?\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*)\s*\)?\s*(?:\/\*.*)?$/gm)) {
+    if (!defines.has(m[1]!)) defines.set(m[1]!, m[2]!);
+  }
+  // A name defined as another (`#define LOOKUP NAMEI_LOOKUP`) takes that one's value.
+  const value = (name: string, depth = 0): number | undefined => {
+    const v = defines.get(name);
+    if (v === undefined || depth > 4) return undefined;
+    return /^\d|^0[xX]/.test(v) ? Number(v) : value(v, depth + 1);
+  };
+  const flags = bundledNameiFlags();
+  for (const name of NAMEI_FLAGS) {
+    const n = value(name);
+    if (n !== undefined) flags[name] = n;
+  }
+  return flags;
+}
+
 /** The operations this file system implements, by vnodeop_desc. */
 export const OPERATIONS = ['lookup', 'create', 'mknod', 'remove', 'abortop', 'lease', 'lock', 'unlock', 'islocked', 'inactive', 'reclaim'] as const;
 
