@@ -37,8 +37,11 @@ ${body}`,
   return compileModule([file], { mode, origin: dir });
 }
 
-/** The driver's node code: make on load, remove on unload unless `keep`. */
-function nodeCode(node: string, keep: boolean): string {
+/**
+ * The driver's node code: make on load, remove on unload unless `keep`. After VOP_MKNOD it vputs
+ * the new vnode, as NetBSD 1.5 and later return it (`old`: a 1.4 driver, which gets none back).
+ */
+function nodeCode(node: string, keep: boolean, old = false): string {
   return `
 static int
 mknode(const char *name)
@@ -63,7 +66,9 @@ mknode(const char *name)
 	va.va_type = VCHR;
 	va.va_mode = 0600;
 	va.va_rdev = (77 << 8) | 3;
-	return VOP_MKNOD(nd.ni_dvp, &nd.ni_vp, &nd.ni_cnd, &va);
+	error = VOP_MKNOD(nd.ni_dvp, &nd.ni_vp, &nd.ni_cnd, &va);
+	${old ? '' : 'if (error == 0) vput(nd.ni_vp);'}
+	return error;
 }
 
 static int
@@ -84,10 +89,10 @@ static int node_unload(void) { return ${keep ? '0' : `rmnode("${node}")`}; }
 `;
 }
 
-function driver(name: string, node: string, keep = false): ModuleObject {
+function driver(name: string, node: string, keep = false, old = false): ModuleObject {
   return compile(
     name,
-    `${nodeCode(node, keep)}
+    `${nodeCode(node, keep, old)}
 MODULE(MODULE_CLASS_MISC, ${name}, NULL);
 static int
 ${name}_modcmd(modcmd_t cmd, void *arg)
@@ -139,6 +144,26 @@ test('a driver that forgets to remove its node is reported as leaving it behind'
   const r = await k.load('leaky');
   assert.equal(r.errno, 'EEXIST', r.message);
   assert.deepEqual(diffSnapshots(boot, snapshot(k)).length, 1, 'the refused load released what namei returned');
+});
+
+test('before NetBSD 1.5, VOP_MKNOD releases the new vnode itself: a 1.4 driver that vputs nothing holds nothing', async () => {
+  for (const [version, old, left] of [
+    [104200000, true, ['files /dev/nodedrv: added (character special 77/3, mode 0600, created by nodedrv)']],
+    [104200000, false, ['crash']],
+    [400000000, true, ['files /dev/nodedrv: added (character special 77/3, mode 0600, 1 vnode reference(s) held, vnode locked, created by nodedrv)']],
+  ] as const) {
+    const k = Kernel.boot({ source: new ObjectSource([['nodedrv', driver('nodedrv', '/dev/nodedrv', false, old)]]), version });
+    const boot = snapshot(k);
+    // Built against the bundled (NetBSD 5) headers, loaded into a kernel of another release.
+    const r = await k.load('nodedrv', { force: true });
+    if (left[0] === 'crash') {
+      // Its vput(NULL) is the page fault a 1.4 kernel would take.
+      assert.equal(r.errno, 'ECRASH', `${version}: ${r.message}`);
+      continue;
+    }
+    assert.equal(r.error, 0, r.message);
+    assert.deepEqual(diffSnapshots(boot, snapshot(k), ['ksyms', 'modules']), left, `${version}, ${old ? 'no vput' : 'vput'}`);
+  }
 });
 
 test('namei of a missing path: ENOENT, for a missing directory and for a missing last component', async () => {

@@ -88,6 +88,9 @@ export function nameiFlagsFromHeader(text: string): NameiFlags {
 /** The operations this file system implements, by vnodeop_desc. */
 export const OPERATIONS = ['lookup', 'create', 'mknod', 'remove', 'abortop', 'lease', 'lock', 'unlock', 'islocked', 'inactive', 'reclaim'] as const;
 
+/** The last __NetBSD_Version__ whose VOP_MKNOD released the new vnode (1.5). */
+const MKNOD_RETURNS_VNODE_AFTER = 105000000;
+
 const VOP_T: CType = { kind: 'ptr', to: { kind: 'func', ret: { kind: 'int', name: 'int', size: 4, unsigned: false }, params: null, variadic: false } };
 
 export class RootFs {
@@ -411,8 +414,9 @@ export class RootFs {
 
   /**
    * VOP_CREATE/VOP_MKNOD: a new node named by the componentname, of the vattr's type and mode
-   * (and va_rdev for a device). The directory is vput; mknod's new vnode is released and *vpp
-   * NULL (ufs_mknod), create's is returned referenced and locked.
+   * (and va_rdev for a device). The directory is vput; create's vnode is returned referenced and
+   * locked. mknod's is too after NetBSD 1.5 (sys_mknod vputs it; ipf's mln_ipl.c does so
+   * `#if __NetBSD_Version__ > 105000000`); before, ufs_mknod released it and set *vpp NULL.
    */
   private opMake(a: StructCell, kind: 'create' | 'mknod'): number {
     const dvp = readField(a, 'a_dvp');
@@ -435,7 +439,7 @@ export class RootFs {
       const children = dir.children!;
       children.set(name, n);
       this.k.journal.record(() => children.delete(name));
-      if (kind === 'create') {
+      if (kind === 'create' || this.k.version > MKNOD_RETURNS_VNODE_AFTER) {
         this.ref(n, vnodeT);
         this.lock(n);
         vpp.value = this.vnode(n, vnodeT);
