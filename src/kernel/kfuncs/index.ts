@@ -37,7 +37,6 @@ const FIXED_ERRNO: Record<string, string> = {
   genfs_eopnotsupp: 'EOPNOTSUPP',
   genfs_ebadf: 'EBADF',
   genfs_enoioctl: 'EPASSTHROUGH',
-  vn_default_error: 'EOPNOTSUPP',
 };
 
 let specs: KernelFunctionSpec[] | undefined;
