@@ -17,6 +17,7 @@ import type { ModuleObject } from '../src/kernel/object.ts';
 import { withUndoHint } from '../src/validate/leftovers.ts';
 import { bundledNameiFlags, nameiFlagsFromHeader } from '../src/kernel/subsys/rootfs.ts';
 import { realTree } from './real-tree.ts';
+import { footprint, growth } from '../src/validate/footprint.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-namei-'));
 
@@ -258,4 +259,18 @@ test('a kernel booted with other namei flags reads the nameidata by them', async
   assert.equal(r.errno, 'ECRASH');
   assert.match(r.message, /unlocking a vnode of the root file system that is not locked/);
   assert.deepEqual(diffSnapshots(boot, snapshot(k)), [], 'the crash is rolled back');
+});
+
+test('load/unload cycles that make and remove a node keep nothing of the nodes they removed', async () => {
+  for (const [version, old] of [[500000000, false], [104200000, true]] as const) {
+    const k = Kernel.boot({ source: new ObjectSource([['nodedrv', driver('nodedrv', '/dev/nodedrv', false, old)]]), version });
+    const cycle = async () => {
+      assert.equal((await k.load('nodedrv', { force: true })).error, 0);
+      assert.equal((await k.unload('nodedrv')).error, 0);
+    };
+    await cycle();
+    const first = footprint(k);
+    for (let i = 0; i < 10; i++) await cycle();
+    assert.deepEqual(growth(first, footprint(k)), [], `version ${version}`);
+  }
 });

@@ -300,9 +300,15 @@ export class RootFs {
     bump(this.k, this.vnodeCell(n, vnodeT), 1, 'vref');
   }
 
+  /** A node out of the tree whose last reference is gone: its vnodes are no more (reclaimed). */
   private forget(n: FsNode): void {
     this.unlinked.delete(n);
-    this.k.journal.record(() => this.unlinked.add(n));
+    const cells = [...n.vnodes.values()];
+    for (const c of cells) this.k.journal.unwatch(c);
+    this.k.journal.record(() => {
+      this.unlinked.add(n);
+      for (const c of cells) this.k.journal.watch(c);
+    });
   }
 
   /** A pointer to the node's vnode in the layout `vnodeT`, made on first use. */
