@@ -8,7 +8,7 @@
 import { allocate, asNumber, deref, int, pointerTo, readField, ScalarCell, StructCell, type Value, ZERO } from '../machine/memory.ts';
 import { constant, structType } from '../abi.ts';
 import { Panic } from '../panic.ts';
-import { OPERATIONS } from '../subsys/rootfs.ts';
+import { OPERATIONS } from '../subsys/rootfs-vnops.ts';
 import type { Kernel } from '../kernel.ts';
 import { arg, intArg, needStruct } from './args.ts';
 import type { KernelFunctionSpec } from './define.ts';

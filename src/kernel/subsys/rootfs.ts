@@ -8,7 +8,8 @@
  * A vnode is a `struct vnode` in the layout of the code that asked for it (the module's
  * nameidata says which), one per node and layout, whose v_op is a vector built as
  * vfs_opv_init builds one: a slot per vnodeop_desc at its vdesc_offset, the operations this
- * file system implements in theirs, vn_default_error (EOPNOTSUPP) in every other. References
+ * file system implements (rootfs-vnops.ts) in theirs, vn_default_error (EOPNOTSUPP) in every
+ * other. References
  * are the vnodes' v_usecount, which a 1.x module's inline vref() bumps itself; locks are the
  * node's, one exclusive holder (the only process), as lockmgr keeps them.
  *
@@ -17,7 +18,6 @@
  */
 import {
   ArrayCell,
-  type Callable,
   type Cell,
   type CType,
   allocate,
@@ -36,8 +36,8 @@ import {
 import { constant } from '../abi.ts';
 import { errno } from '../errno.ts';
 import { Panic } from '../panic.ts';
-import { KernelFunction } from '../kfuncs/callable.ts';
 import type { Kernel } from '../kernel.ts';
+import { operationsVector } from './rootfs-vnops.ts';
 
 export interface FsNode {
   /** enum vtype: VDIR, VCHR … */
@@ -85,14 +85,6 @@ export function nameiFlagsFromHeader(text: string): NameiFlags {
   return flags;
 }
 
-/** The operations this file system implements, by vnodeop_desc. */
-export const OPERATIONS = ['lookup', 'create', 'mknod', 'remove', 'abortop', 'lease', 'lock', 'unlock', 'islocked', 'inactive', 'reclaim'] as const;
-
-/** The last __NetBSD_Version__ whose VOP_MKNOD released the new vnode (1.5). */
-const MKNOD_RETURNS_VNODE_AFTER = 105000000;
-
-const VOP_T: CType = { kind: 'ptr', to: { kind: 'func', ret: { kind: 'int', name: 'int', size: 4, unsigned: false }, params: null, variadic: false } };
-
 export class RootFs {
   readonly root: FsNode;
   /** Nodes taken out of the tree while a vnode of theirs was still referenced. */
@@ -106,8 +98,8 @@ export class RootFs {
     flags?: NameiFlags,
   ) {
     this.flags = flags ?? bundledNameiFlags();
-    this.root = this.node(constant('VDIR'), 0o755, 0, null, null);
-    this.root.children!.set('dev', this.node(constant('VDIR'), 0o755, 0, this.root, null));
+    this.root = this.newNode(constant('VDIR'), 0o755, 0, null, null);
+    this.root.children!.set('dev', this.newNode(constant('VDIR'), 0o755, 0, this.root, null));
   }
 
   // ---- the tree ------------------------------------------------------------------------------
@@ -147,7 +139,7 @@ export class RootFs {
     return c ? (this.byCell.get(c) ?? null) : null;
   }
 
-  private node(type: number, mode: number, rdev: number, parent: FsNode | null, owner: string | null): FsNode {
+  newNode(type: number, mode: number, rdev: number, parent: FsNode | null, owner: string | null): FsNode {
     return { type, mode, rdev, children: type === constant('VDIR') ? new Map() : null, parent, owner, locked: false, vnodes: new Map() };
   }
 
@@ -283,20 +275,45 @@ export class RootFs {
     return 0;
   }
 
-  private lock(n: FsNode): void {
+  /** A new entry `name` in directory `dir`. */
+  link(dir: FsNode, name: string, n: FsNode): void {
+    const children = dir.children!;
+    children.set(name, n);
+    this.k.journal.record(() => children.delete(name));
+  }
+
+  /** The entry goes; the node lives on while a vnode of it is referenced. */
+  unlink(dir: FsNode, name: string): void {
+    const children = dir.children!;
+    const n = children.get(name)!;
+    children.delete(name);
+    this.unlinked.add(n);
+    this.k.journal.record(() => {
+      children.set(name, n);
+      this.unlinked.delete(n);
+    });
+  }
+
+  need(vp: Value, fn: string): FsNode {
+    const n = this.nodeOf(vp);
+    if (!n) throw new Panic(`${fn}: not a vnode of the root file system`);
+    return n;
+  }
+
+  lock(n: FsNode): void {
     // lockmgr: the only process asking again for an exclusive lock it holds would wait forever.
     if (n.locked) throw new Panic('lockmgr: locking against myself (a vnode of the root file system locked twice)');
     n.locked = true;
     this.k.journal.record(() => (n.locked = false));
   }
 
-  private unlock(n: FsNode, who: string): void {
+  unlock(n: FsNode, who: string): void {
     if (!n.locked) throw new Panic(`${who}: unlocking a vnode of the root file system that is not locked`);
     n.locked = false;
     this.k.journal.record(() => (n.locked = true));
   }
 
-  private ref(n: FsNode, vnodeT: CType): void {
+  ref(n: FsNode, vnodeT: CType): void {
     bump(this.k, this.vnodeCell(n, vnodeT), 1, 'vref');
   }
 
@@ -322,7 +339,7 @@ export class RootFs {
     let cell = n.vnodes.get(key);
     if (cell) return cell;
     cell = allocate(vnodeT) as StructCell;
-    if (cell.fields.has('v_op')) setField(cell, 'v_op', pointerTo(this.operations(), 0));
+    if (cell.fields.has('v_op')) setField(cell, 'v_op', pointerTo((this.vector ??= operationsVector(this, this.k)), 0));
     if (cell.fields.has('v_type')) setField(cell, 'v_type', int(n.type));
     if (cell.fields.has('v_rdev')) setField(cell, 'v_rdev', int(n.rdev));
     n.vnodes.set(key, cell);
@@ -330,154 +347,6 @@ export class RootFs {
     // Module code writes vnodes directly (1.x's inline vref bumps v_usecount).
     this.k.journal.watch(cell);
     return cell;
-  }
-
-  // ---- the vnode operations ------------------------------------------------------------------
-
-  /** The operations vector, as vfs_opv_init builds it: every slot filled, the default's in the gaps. */
-  private operations(): ArrayCell {
-    if (this.vector) return this.vector;
-    const count = this.k.vops.count;
-    const impls = this.implementations();
-    const dflt: Value = { k: 'fn', fn: this.k.kfunc('vn_default_error') };
-    const items = Array.from({ length: count }, () => new ScalarCell(VOP_T, dflt));
-    for (const name of OPERATIONS) {
-      const desc = this.k.data.symbols.get(`vop_${name}_desc`);
-      // An operation the model's vnode interface lacks has no slot; nothing calls it here.
-      if (!(desc instanceof StructCell)) continue;
-      items[asNumber(readField(desc, 'vdesc_offset'))]!.value = { k: 'fn', fn: impls[name] };
-    }
-    return (this.vector = new ArrayCell({ kind: 'array', of: VOP_T, length: count }, items));
-  }
-
-  private implementations(): Record<(typeof OPERATIONS)[number], Callable> {
-    const op = (name: string, body: (a: StructCell) => number): Callable =>
-      new KernelFunction(this.k, {
-        name: `rootfs_${name}`,
-        returns: 'value',
-        call: (_k, args) => {
-          const a = deref(args[0] ?? NULL_PTR);
-          if (!(a instanceof StructCell)) throw new Panic(`rootfs_${name}: argument is not a pointer to struct vop_${name}_args`);
-          return int(body(a));
-        },
-      });
-    return {
-      lookup: op('lookup', (a) => this.opLookup(a)),
-      create: op('create', (a) => this.opMake(a, 'create')),
-      mknod: op('mknod', (a) => this.opMake(a, 'mknod')),
-      remove: op('remove', (a) => this.opRemove(a)),
-      // The pathname buffer is not an allocation of its own here, so there is nothing to free.
-      abortop: op('abortop', () => 0),
-      // No NFS server holds leases on this file system.
-      lease: op('lease', () => 0),
-      lock: op('lock', (a) => this.vnLock(readField(a, 'a_vp'), asNumber(readField(a, 'a_flags')))),
-      unlock: op('unlock', (a) => (this.unlock(this.need(readField(a, 'a_vp'), 'rootfs_unlock'), 'VOP_UNLOCK'), 0)),
-      islocked: op('islocked', (a) => (this.need(readField(a, 'a_vp'), 'rootfs_islocked').locked ? constant('LK_EXCLUSIVE') : 0)),
-      // Called with the vnode locked, returns it unlocked (vrele of NetBSD 1.x–4.x).
-      inactive: op('inactive', (a) => {
-        const n = this.need(readField(a, 'a_vp'), 'rootfs_inactive');
-        if (n.locked) this.unlock(n, 'VOP_INACTIVE');
-        return 0;
-      }),
-      reclaim: op('reclaim', () => 0),
-    };
-  }
-
-  private need(vp: Value, fn: string): FsNode {
-    const n = this.nodeOf(vp);
-    if (!n) throw new Panic(`${fn}: not a vnode of the root file system`);
-    return n;
-  }
-
-  /** VOP_LOOKUP of one component: *vpp referenced and locked; EJUSTRETURN for a name to create. */
-  private opLookup(a: StructCell): number {
-    const dvp = readField(a, 'a_dvp');
-    const dir = this.need(dvp, 'rootfs_lookup');
-    const cnp = deref(readField(a, 'a_cnp'));
-    if (!(cnp instanceof StructCell)) throw new Panic('rootfs_lookup: a_cnp is NULL');
-    if (!dir.children) return errno('ENOTDIR');
-    const name = componentName(cnp);
-    const vpp = deref(readField(a, 'a_vpp'));
-    if (!(vpp instanceof ScalarCell)) throw new Panic('rootfs_lookup: a_vpp is NULL');
-    const vnodeT = (vpp.type as { to?: CType }).to ?? (deref(dvp) as Cell).type;
-    const found = name === '.' ? dir : name === '..' ? (dir.parent ?? dir) : dir.children.get(name);
-    const F = this.flags;
-    const op = asNumber(readField(cnp, 'cn_nameiop')) & F.OPMASK;
-    const last = (asNumber(readField(cnp, 'cn_flags')) & F.ISLASTCN) !== 0;
-    if (!found) {
-      if (last && (op === F.CREATE || op === F.RENAME)) {
-        setField(cnp, 'cn_flags', int(asNumber(readField(cnp, 'cn_flags')) | F.SAVENAME));
-        vpp.value = NULL_PTR;
-        return errno('EJUSTRETURN');
-      }
-      return errno('ENOENT');
-    }
-    this.ref(found, vnodeT);
-    if (found !== dir) this.lock(found);
-    vpp.value = this.vnode(found, vnodeT);
-    return 0;
-  }
-
-  /**
-   * VOP_CREATE/VOP_MKNOD: a new node named by the componentname, of the vattr's type and mode
-   * (and va_rdev for a device). The directory is vput; create's vnode is returned referenced and
-   * locked. mknod's is too after NetBSD 1.5 (sys_mknod vputs it; ipf's mln_ipl.c does so
-   * `#if __NetBSD_Version__ > 105000000`); before, ufs_mknod released it and set *vpp NULL.
-   */
-  private opMake(a: StructCell, kind: 'create' | 'mknod'): number {
-    const dvp = readField(a, 'a_dvp');
-    const dir = this.need(dvp, `rootfs_${kind}`);
-    const cnp = deref(readField(a, 'a_cnp'));
-    const vap = deref(readField(a, 'a_vap'));
-    const vpp = deref(readField(a, 'a_vpp'));
-    if (!(cnp instanceof StructCell) || !(vap instanceof StructCell) || !(vpp instanceof ScalarCell)) {
-      throw new Panic(`rootfs_${kind}: a NULL argument`);
-    }
-    const name = componentName(cnp);
-    let error = 0;
-    if (!dir.children) error = errno('ENOTDIR');
-    else if (dir.children.has(name)) error = errno('EEXIST');
-    const type = asNumber(readField(vap, 'va_type'));
-    if (!error && kind === 'mknod' && type !== constant('VCHR') && type !== constant('VBLK')) error = errno('EINVAL');
-    const vnodeT = (vpp.type as { to?: CType }).to ?? (deref(dvp) as Cell).type;
-    if (!error) {
-      const n = this.node(kind === 'create' ? (type || constant('VREG')) : type, asNumber(readField(vap, 'va_mode')) & 0o7777, kind === 'mknod' ? asNumber(readField(vap, 'va_rdev')) : 0, dir, this.k.activeModule);
-      const children = dir.children!;
-      children.set(name, n);
-      this.k.journal.record(() => children.delete(name));
-      if (kind === 'create' || this.k.version > MKNOD_RETURNS_VNODE_AFTER) {
-        this.ref(n, vnodeT);
-        this.lock(n);
-        vpp.value = this.vnode(n, vnodeT);
-      } else {
-        vpp.value = NULL_PTR;
-      }
-    }
-    this.vput(dvp);
-    return error;
-  }
-
-  /** VOP_REMOVE: the entry goes; vp and dvp are released (vput, vrele when they are the same). */
-  private opRemove(a: StructCell): number {
-    const dvp = readField(a, 'a_dvp');
-    const vp = readField(a, 'a_vp');
-    const dir = this.need(dvp, 'rootfs_remove');
-    const n = this.need(vp, 'rootfs_remove');
-    let error = 0;
-    const entry = dir.children ? [...dir.children].find(([, c]) => c === n) : undefined;
-    if (n.children) error = errno('EPERM');
-    else if (!entry) error = errno('ENOENT');
-    else {
-      const children = dir.children!;
-      children.delete(entry[0]);
-      this.k.journal.record(() => children.set(entry[0], n));
-      this.unlinked.add(n);
-      this.k.journal.record(() => this.unlinked.delete(n));
-    }
-    if (dir === n) this.vrele(vp);
-    else this.vput(vp);
-    this.vput(dvp);
-    return error;
   }
 }
 
@@ -492,13 +361,13 @@ function layoutKey(t: CType & { kind: 'struct' }): string {
   return `${t.tag}{${(t.members ?? []).map((m) => m.name).join(',')}}`;
 }
 
-function componentName(cnp: StructCell): string {
+export function componentName(cnp: StructCell): string {
   const s = readCString(readField(cnp, 'cn_nameptr')) ?? '';
   const len = cnp.fields.has('cn_namelen') ? asNumber(readField(cnp, 'cn_namelen')) : s.length;
   return s.slice(0, len);
 }
 
-function setField(cell: StructCell, member: string, v: Value): void {
+export function setField(cell: StructCell, member: string, v: Value): void {
   const f = cell.fields.get(member);
   if (f instanceof ScalarCell) f.value = v;
 }
