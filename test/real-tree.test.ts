@@ -114,3 +114,13 @@ test('validate on NetBSD 1.4T: cd9660 no longer leaks what its vfs_init made (1.
   assert.ok(eq.details.some((d) => /the original LKM itself leaves behind on unload: memory pool cd9660nopl/.test(d)), eq.details.join('\n'));
   assert.ok(eq.details.some((d) => /FINI also releases what the LKM left behind on every unload .*: free, pool_destroy/.test(d)), eq.details.join('\n'));
 });
+
+test('validate on NetBSD 1.4T: if_ipl\'s original LKM makes its /dev nodes through namei on load and removes them on unload', { skip }, () => {
+  if ('skip' in tree) return;
+  const r = runCli(['validate', '--json', 'lkm/netinet/if_ipl'], { cwd: tree.sys });
+  const report = JSON.parse(r.stdout) as { modules: { name: string; checks: { name: string; ok: boolean; details: string[] }[] }[] };
+  const eq = report.modules[0]!.checks.find((c) => c.name === 'equivalence')!;
+  // It used to stop in ipl_remove() at VOP_LEASE(nd.ni_vp …), namei having returned no vnode.
+  assert.ok(!eq.details.some((d) => /original LKM does not (load|unload)/.test(d)), eq.details.join('\n'));
+  assert.ok(!eq.details.some((d) => /original LKM itself leaves behind/.test(d)), eq.details.join('\n'));
+});

@@ -121,3 +121,11 @@ test('without --cc the compile check is skipped, saying how to run it', async ()
   assert.equal(c.skipped, true);
   assert.match(c.details[0]!, /pass --cc/);
 });
+
+test('lifecycle and repeat catch a FINI that leaves the /dev node INIT made', async () => {
+  const [m] = await validate('keeps-devnode');
+  failing(check(m, 'lifecycle'), /left behind after unload: files \/dev\/keepnode: added \(character special 201\/0, mode 0600, created by keepnode\) — undo it with namei\(\) with DELETE and VOP_REMOVE\(\)/);
+  // The next load finds the node and refuses, as the driver's own EEXIST check says.
+  failing(check(m, 'repeat'), /cycle 2: load failed after 1 good cycle\(s\): EEXIST/);
+  assert.equal(m!.ok, false);
+});

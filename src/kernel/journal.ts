@@ -24,6 +24,14 @@ export class Journal {
     this.scalars = null;
   }
 
+  /** Stop watching a cell that no longer exists for the kernel (a vnode of a removed node). */
+  unwatch(cell: Cell): void {
+    const at = this.roots.indexOf(cell);
+    if (at < 0) return;
+    this.roots.splice(at, 1);
+    this.scalars = null;
+  }
+
   record(undo: Undo): void {
     this.frames.at(-1)?.push(undo);
   }

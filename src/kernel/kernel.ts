@@ -24,6 +24,7 @@ import { Lwp } from './proc.ts';
 import { SyscallTable, type SyscallEra } from './subsys/syscall.ts';
 import { declareModularSyscalls, type ModularSyscall } from './subsys/syscall-autoload.ts';
 import { VfsList } from './subsys/vfs.ts';
+import { type NameiFlags, RootFs } from './subsys/rootfs.ts';
 import { Devsw } from './subsys/devsw.ts';
 import { ExecSwitch } from './subsys/exec.ts';
 import { Emulations } from './subsys/emul.ts';
@@ -92,6 +93,11 @@ export interface KernelOptions {
    * this kernel's are then those, with the tree's size and entries.
    */
   devswConf?: ModuleObject;
+  /**
+   * namei's operations and flags as the tree's sys/namei.h defines them (default: the bundled
+   * headers'): modules fill in their nameidata with their own header's values.
+   */
+  nameiFlags?: NameiFlags;
 }
 
 /** What every outside request answers: NetBSD's errno (0 for success) and why. */
@@ -134,6 +140,8 @@ export class Kernel {
   readonly data: KernelData;
   readonly syscalls: SyscallTable;
   readonly vfs: VfsList;
+  /** The root file system: `/` and `/dev`, where namei looks names up. */
+  readonly rootfs: RootFs;
   readonly devsw: Devsw;
   readonly exec: ExecSwitch;
   readonly emuls: Emulations;
@@ -177,6 +185,7 @@ export class Kernel {
     this.emuls = new Emulations(this);
     this.exec = new ExecSwitch(this);
     this.vfs = new VfsList(this);
+    this.rootfs = new RootFs(this, opts.nameiFlags);
     const conf = opts.devswConf ? this.linkConf(opts.devswConf) : null;
     this.devsw = new Devsw(this, conf?.bdevsw ?? this.data.bdevsw0, conf?.cdevsw ?? this.data.cdevsw0);
     this.autoconf = new Autoconf(this);

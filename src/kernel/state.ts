@@ -28,6 +28,7 @@ export const SECTIONS = [
   'cfdata',
   'devices',
   'sysctl',
+  'files',
   'memory',
   'sync',
   'lockdebug',
@@ -83,6 +84,11 @@ export function snapshot(k: Kernel): KernelSnapshot {
     s.devices[d.xname] = `at ${d.parent?.xname ?? 'root'}, driver ${d.driver.name}, attachment ${readCString(readField(d.ca, 'ca_name'))}`;
   }
   for (const { path, node } of k.sysctl.walk()) s.sysctl[path] = `#${node.num}, type ${node.type}${node.owner ? `, created by ${node.owner}` : ''}`;
+  // The root file system's nodes (a /dev node a module made) and vnode references and locks held.
+  for (const { path, node } of k.rootfs.walk()) {
+    const key = s.files[path] === undefined ? path : `${path} #${Object.keys(s.files).length}`;
+    s.files[key] = k.rootfs.describe(node);
+  }
   const mem = new Map<string, { n: number; bytes: number }>();
   for (const a of k.kmem.allocations()) {
     const key = `${a.allocator} ${a.kind}${a.owner ? ` by ${a.owner}` : ''}`;

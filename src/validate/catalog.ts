@@ -20,6 +20,7 @@ import { lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { compileDevswConf, devswConfFile } from '../kernel/devsw-conf.ts';
+import { nameiFlagsFromHeader, type NameiFlags } from '../kernel/subsys/rootfs.ts';
 
 export class Catalog {
   private readonly byName = new Map<string, ModuleSpec>();
@@ -149,6 +150,24 @@ export class Catalog {
   }
 
   /** The kernel tree ($S) the modules sit in, or undefined outside one. */
+  private nameiFlags: NameiFlags | null | undefined;
+
+  /**
+   * namei's operations and flags as the tree's sys/namei.h defines them, which its modules fill
+   * their nameidata with. Null without a tree or a readable namei.h.
+   */
+  treeNameiFlags(): NameiFlags | null {
+    if (this.nameiFlags !== undefined) return this.nameiFlags;
+    const S = this.kernelTree();
+    let text: string | null = null;
+    try {
+      text = S ? fs.readFileSync(path.join(S, 'sys', 'namei.h'), 'utf8') : null;
+    } catch {
+      text = null;
+    }
+    return (this.nameiFlags = text === null ? null : nameiFlagsFromHeader(text));
+  }
+
   private kernelTree(): string | undefined {
     for (const s of this.byName.values()) {
       const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);

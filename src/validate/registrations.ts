@@ -18,7 +18,7 @@ import type { KernelSnapshot, Section } from '../kernel/state.ts';
 import { comparableCall } from '../migrate/era-calls.ts';
 
 /** Tables both worlds have; `emul` is LKM-only (module(9) has no emulation registry). */
-const COMPARED: readonly Section[] = ['sysent', 'vfs', 'vnodeops', 'bdevsw', 'cdevsw', 'execsw', 'cfdriver', 'cfdata', 'devices', 'sysctl'];
+const COMPARED: readonly Section[] = ['sysent', 'vfs', 'vnodeops', 'bdevsw', 'cdevsw', 'execsw', 'cfdriver', 'cfdata', 'devices', 'sysctl', 'files'];
 
 /** `sysent[210]` → `sys_uptime`, `vfs kernfs` → `&kernfs_vfsops` …, for entries that changed. */
 export function tableChanges(before: KernelSnapshot, after: KernelSnapshot, sections: readonly Section[] = COMPARED): Map<string, string> {

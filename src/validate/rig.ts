@@ -36,6 +36,7 @@ export class Rig {
       // A module of the tree named like a built-in (ffs) replaces it, as in a kernel configured without it.
       omitBuiltins: catalog.specs().map((s) => s.name),
       devswConf: conf instanceof Error ? undefined : (conf ?? undefined),
+      nameiFlags: catalog.treeNameiFlags() ?? undefined,
     });
   }
 

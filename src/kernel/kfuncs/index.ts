@@ -18,6 +18,7 @@ import { syscallFunctions, neutralSyscall } from './syscalls.ts';
 import { lkmFunctions } from './lkm.ts';
 import { moduleFunctions } from './module.ts';
 import { compatFunctions } from './compat.ts';
+import { vnodeFunctions } from './vnode.ts';
 import { constant } from '../abi.ts';
 import { kernelTypes } from '../cc/kernel-types.ts';
 
@@ -36,7 +37,6 @@ const FIXED_ERRNO: Record<string, string> = {
   genfs_eopnotsupp: 'EOPNOTSUPP',
   genfs_ebadf: 'EBADF',
   genfs_enoioctl: 'EPASSTHROUGH',
-  vn_default_error: 'EOPNOTSUPP',
 };
 
 let specs: KernelFunctionSpec[] | undefined;
@@ -54,6 +54,7 @@ export function kernelFunctionSpecs(): KernelFunctionSpec[] {
     ...lkmFunctions,
     ...moduleFunctions,
     ...compatFunctions,
+    ...vnodeFunctions,
   ];
   const names = new Set(modelled.map((s) => s.name));
   const neutral: KernelFunctionSpec[] = [];

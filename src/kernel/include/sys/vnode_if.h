@@ -392,4 +392,13 @@ struct vop_putpages_args {
 extern const struct vnodeop_desc vop_putpages_desc;
 int VOP_PUTPAGES(struct vnode *, off_t, off_t, int);
 
+struct vop_lease_args {
+	const struct vnodeop_desc *a_desc;
+	struct vnode *a_vp;
+	struct kauth_cred *a_cred;
+	int a_flag;
+};
+extern const struct vnodeop_desc vop_lease_desc;
+int VOP_LEASE(struct vnode *, struct kauth_cred *, int);
+
 #endif /* !_SYS_VNODE_IF_H_ */
