@@ -123,4 +123,8 @@ test('validate on NetBSD 1.4T: if_ipl\'s original LKM makes its /dev nodes throu
   // It used to stop in ipl_remove() at VOP_LEASE(nd.ni_vp …), namei having returned no vnode.
   assert.ok(!eq.details.some((d) => /original LKM does not (load|unload)/.test(d)), eq.details.join('\n'));
   assert.ok(!eq.details.some((d) => /original LKM itself leaves behind/.test(d)), eq.details.join('\n'));
+  // 1.4's DISPATCH ran ipl's load handler before lkmdispatch() wired it in; INIT runs it after
+  // devsw_attach(), and its free-slot search became the major attach chose: every check passes.
+  assert.ok(eq.details.some((d) => /ran load\(\) before lkmdispatch\(\) wired the LKM in/.test(d)), eq.details.join('\n'));
+  assert.deepEqual(report.modules[0]!.checks.filter((c) => !c.ok).map((c) => c.name), []);
 });

@@ -100,6 +100,27 @@ export function lkmVersion(sysDir: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * Whether the tree's DISPATCH runs the module's load() before lkmdispatch() wires the module
+ * in: NetBSD 1.x's macro calls load() in its switch and lkmdispatch() after it, for every
+ * command; later headers (LKM_DISPATCH) wire first and run load() once wired. Null without a
+ * header or a DISPATCH this can read.
+ */
+export function dispatchLoadsFirst(sysDir: string): boolean | null {
+  const text = readText(path.join(sysDir, 'sys', 'lkm.h'));
+  if (text === null) return null;
+  let body: string | undefined;
+  for (const l of logicalLines(text)) {
+    const m = /^\s*#\s*define\s+(LKM_DISPATCH|DISPATCH)\s*\([^)]*\)(.*)$/.exec(l.text);
+    // DISPATCH is an alias of LKM_DISPATCH where both exist: the latter says what happens.
+    if (m && (m[1] === 'LKM_DISPATCH' || body === undefined)) body = m[2];
+  }
+  const load = body ? /\bcase\s+LKM_E_LOAD\s*:([\s\S]*?)\bcase\s+LKM_E_UNLOAD\b/.exec(body) : null;
+  if (!load) return null;
+  if (/\blkmdispatch\s*\(/.test(load[1]!)) return false;
+  return /\bload\s*\(/.test(load[1]!) ? true : null;
+}
+
 /** `__NetBSD_Version__` of sys/param.h (MMmmrrpp00), or null. */
 export function netbsdVersion(sysDir: string): number | null {
   const text = readText(path.join(sysDir, 'sys', 'param.h'));

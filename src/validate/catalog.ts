@@ -16,7 +16,7 @@ import type { ModuleSource } from '../kernel/source.ts';
 import type { CheckSettings, ModuleSpec } from './spec.ts';
 import { TreeIndex } from './tree-symbols.ts';
 import { DEFAULT_MACHINE } from '../source/make-env.ts';
-import { lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
+import { dispatchLoadsFirst, lkmVersion, netbsdVersion } from '../source/lkm-header.ts';
 import type { TreeSymbols } from '../kernel/unmodelled.ts';
 import { findKernelTree } from '../kernel/cc/pp/include-path.ts';
 import { compileDevswConf, devswConfFile } from '../kernel/devsw-conf.ts';
@@ -43,6 +43,7 @@ export class Catalog {
 
   private tree: { index: TreeIndex; moduleFiles: Set<string>; lkmFiles: Set<string>; lkmRoots: Set<string> } | null = null;
   private release: { version: number | null; lkmVersion: number | null } | undefined;
+  private loadsFirst: boolean | undefined;
 
   /**
    * The release the modules' kernel tree names (its sys/param.h): the kernel the checks boot is
@@ -55,6 +56,25 @@ export class Catalog {
   /** LKM_VERSION of the tree's sys/lkm.h: the old loader the equivalence check boots is the tree's. */
   treeLkmVersion(): number | null {
     return this.treeRelease().lkmVersion;
+  }
+
+  /**
+   * Whether the tree's DISPATCH ran an LKM's load() before lkmdispatch() wired it in (NetBSD
+   * 1.x), as opposed to after (later LKM_DISPATCH, and module(9)'s attach-then-handler).
+   */
+  treeDispatchLoadsFirst(): boolean {
+    if (this.loadsFirst === undefined) {
+      this.loadsFirst = false;
+      for (const s of this.byName.values()) {
+        const S = s.lkm ? findKernelTree(s.lkm.moduleDir.dir) : undefined;
+        const first = S ? dispatchLoadsFirst(S) : null;
+        if (first !== null) {
+          this.loadsFirst = first;
+          break;
+        }
+      }
+    }
+    return this.loadsFirst;
   }
 
   private treeRelease(): { version: number | null; lkmVersion: number | null } {

@@ -35,6 +35,15 @@ export function tableChanges(before: KernelSnapshot, after: KernelSnapshot, sect
   return out;
 }
 
+/**
+ * A device switch entry as tableChanges() describes it, split: the name it is known by and the
+ * code (`(d_open iplopen)`).
+ */
+export function devswParts(value: string): { name: string; code: string } {
+  const code = / \(d_open [^)]*\)$/.exec(value)?.[0] ?? '';
+  return { name: value.slice(0, value.length - code.length), code };
+}
+
 /** The emulations an LKM registered (MOD_COMPAT), which a module(9) module cannot. */
 export function emulChanges(before: KernelSnapshot, after: KernelSnapshot): string[] {
   return [...tableChanges(before, after, ['emul']).keys()].map((k) => k.replace(/^emul /, ''));
@@ -48,7 +57,8 @@ function describeEntry(sec: Section, desc: string): string {
   if (sec === 'bdevsw' || sec === 'cdevsw') {
     // `md: &md_cdevsw@md (d_open mdopen@md)`: the device's name and code, not which copy of the
     // switch holds them (the four-argument MOD_DEV copied it into the static table).
-    const m = /^([^:]*):[^(]*(\(.*\))?$/.exec(desc);
+    // The name may hold colons itself (an LKM named "IP Filter: v3.3.8"): the last ": " ends it.
+    const m = /^(.*): [^:(]*(\(.*\))?$/.exec(desc);
     if (m) return normalise(`${m[1]}${m[2] ? ` ${m[2]}` : ''}`);
   }
   return normalise(desc);

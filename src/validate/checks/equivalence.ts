@@ -8,7 +8,11 @@
  * DISPATCH fixes that order: on load the kernel wires the module in, then load() runs; on
  * unload, unload() runs, then the kernel unwires it. So what load() did is what the LKM called
  * after its (last) registration, and INIT must call the same after its own; what unload() did
- * comes before the unregistration, and FINI must do the same before its own. Everything else
+ * comes before the unregistration, and FINI must do the same before its own. NetBSD 1.x's
+ * DISPATCH ran load() first and wired the module in after it: there, what load() did is what
+ * the LKM called before its registration (the entry's own set-up aside), and INIT, which
+ * attaches first as module(9) modules do, must make the same calls after its attach, following
+ * those the attach made itself (vfs_init), as they followed lkmdispatch()'s. Everything else
  * the LKM called (its entry's set-up, the subsystem's callbacks) must still happen, in any
  * order. Calls the entry function made for every command (visible on LKM_E_STAT, e.g. a
  * vnode-op vector set up before DISPATCH) belong to INIT only and are not expected on unload.
@@ -20,7 +24,7 @@ import type { KernelResult } from '../../kernel/kernel.ts';
 import type { ModuleDir } from '../../kernel/moddir.ts';
 import type { KernelSnapshot } from '../../kernel/state.ts';
 import { Outcome, skipped } from '../outcome.ts';
-import { callSteps, emulChanges, formatSteps, REGISTRATION, tableChanges } from '../registrations.ts';
+import { callSteps, devswParts, emulChanges, formatSteps, REGISTRATION, tableChanges } from '../registrations.ts';
 import { changes, describe, Rig } from '../rig.ts';
 import { modcmdSite, type Subject } from '../subject.ts';
 import type { ModuleSpec } from '../spec.ts';
@@ -62,7 +66,8 @@ export async function equivalence(s: Subject): Promise<CheckResult> {
   }
   const lkmSide = (steps: string[]) => steps.filter((x) => !moved.has(x));
   const modSide = (steps: string[], lkm: string[]) => (moved.size ? steps.filter((x) => x === REGISTRATION || lkm.includes(x)) : steps);
-  compareCalls(o, s, 'load', lkmSide(old.run.load), modSide(now.load, lkmSide(old.run.load)), wires);
+  const loadsFirst = s.catalog.treeDispatchLoadsFirst() ? lkmSide(old.prelude) : null;
+  compareCalls(o, s, 'load', lkmSide(old.run.load), modSide(now.load, lkmSide(old.run.load)), wires, [], loadsFirst);
   if (old.run.unload && now.unload) {
     const unload = lkmSide(startsWith(old.run.unload, old.prelude) ? old.run.unload.slice(old.prelude.length) : old.run.unload);
     compareCalls(o, s, 'unload', unload, modSide(now.unload, unload), wires, old.left);
@@ -292,7 +297,9 @@ function compareTables(o: Outcome, s: Subject, was: Map<string, string>, is: Map
     if (now === undefined) {
       o.fail(`${key}: the LKM set it to ${value}; the converted module leaves it alone — its registration was lost in the conversion`, sites);
     } else if (now !== value) {
-      o.fail(`${key}: the LKM set it to ${value}; the converted module sets it to ${now}`, sites);
+      const renamed = renamedDevice(key, value, now);
+      if (renamed) o.note(renamed);
+      else o.fail(`${key}: the LKM set it to ${value}; the converted module sets it to ${now}`, sites);
     } else same++;
   }
   for (const [key, value] of is) {
@@ -303,7 +310,33 @@ function compareTables(o: Outcome, s: Subject, was: Map<string, string>, is: Map
   else if (same) o.note(`the same ${same} table change(s): ${[...was.keys()].filter((k) => !moved.has(k) && is.get(k) === was.get(k)).join(', ')}`);
 }
 
-function compareCalls(o: Outcome, s: Subject, phase: 'load' | 'unload', lkm: string[], all: string[], wires: boolean, leaked: readonly string[] = []): void {
+/**
+ * `loadsFirst`: the LKM's DISPATCH ran load() before wiring the module in (NetBSD 1.x), after
+ * the entry's own set-up, which is these steps.
+ */
+/**
+ * A device switch entry that differs only in its name: a kernel of the LKM era has no names for
+ * majors (devsw_attach() brought them), so the LKM side shows the LKM's own name, which convert
+ * may have changed (module-renamed); the switch itself is what counts.
+ */
+function renamedDevice(key: string, was: string, is: string): string | null {
+  if (!/^[bc]devsw\[/.test(key)) return null;
+  const a = devswParts(was);
+  const b = devswParts(is);
+  if (a.code !== b.code || a.name === b.name) return null;
+  return `${key}: the same switch${b.code}; the LKM-era kernel knew it by the LKM's name, ${a.name}, and devsw_attach() names it ${b.name}`;
+}
+
+function compareCalls(
+  o: Outcome,
+  s: Subject,
+  phase: 'load' | 'unload',
+  lkm: string[],
+  all: string[],
+  wires: boolean,
+  leaked: readonly string[] = [],
+  loadsFirst: readonly string[] | null = null,
+): void {
   const cmd = phase === 'load' ? 'INIT' : 'FINI';
   const sites = modcmdSite(s);
   const releases = leakReleases(minus(all, lkm), leaked);
@@ -320,13 +353,21 @@ function compareCalls(o: Outcome, s: Subject, phase: 'load' | 'unload', lkm: str
   }
   // The handler's work: after the last registration on load, before the first on unload.
   const work = (steps: string[]) => (phase === 'load' ? steps.slice(steps.lastIndexOf(REGISTRATION) + 1) : steps.slice(0, steps.indexOf(REGISTRATION)));
-  const a = work(lkm);
+  const beforeWiring = (steps: string[], setUp: readonly string[]) => steps.slice(startsWith(steps, setUp) ? setUp.length : 0, steps.indexOf(REGISTRATION));
+  const handlerFirst = phase === 'load' && loadsFirst !== null;
+  // Wiring itself calls back into the module (vfs_attach runs vfs_init), after a handler that
+  // ran first there and before one that runs once attached here.
+  const first = handlerFirst ? beforeWiring(lkm, loadsFirst) : [];
+  const a = [...work(lkm), ...first];
   const b = work(mod);
   const when = phase === 'load' ? 'after the module is registered' : 'before it is unregistered';
+  const as = first.length
+    ? `as module(9) modules do (the tree's DISPATCH, NetBSD 1.x's, ran load() before lkmdispatch() wired the LKM in, so there its ${first.length} call(s) came first)`
+    : 'as DISPATCH did';
   if (equal(a, b)) {
-    o.note(`${cmd} makes the ${phase} handler's calls ${when}, as DISPATCH did: ${formatSteps(b)}`);
+    o.note(`${cmd} makes the ${phase} handler's calls ${when}, ${as}: ${formatSteps(b)}`);
   } else {
-    o.fail(`${cmd} does not make the LKM ${phase} handler's calls ${when}: the LKM called ${formatSteps(a)}; ${cmd} calls ${formatSteps(b)}`, sites);
+    o.fail(`${cmd} does not make the LKM ${phase} handler's calls ${when}: the LKM called ${formatSteps(a)}${first.length ? ` (${formatSteps(first)} before it was wired in, as its DISPATCH ran load() first)` : ''}; ${cmd} calls ${formatSteps(b)}`, sites);
   }
   const lost = minus(lkm, mod);
   const added = minus(mod, lkm);
