@@ -44,3 +44,17 @@ export function writeTree(files: Record<string, string | Buffer>, prefix = 'lkm2
   }
   return root;
 }
+
+/**
+ * A 1.x-style kernel tree in a new temporary folder: the devsw tree's conf.c (LKM slots 3 and
+ * 4) with the slotfind LKM alone under lkm/ (a driver whose load handler searches cdevsw[] for
+ * a free lkmenodev slot). Remove it when done.
+ */
+export function slotfindTree(prefix: string): string {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.cpSync(path.join(ROOT, 'test/fixtures/validate/devsw-tree'), work, { recursive: true });
+  fs.rmSync(path.join(work, 'sys/lkm'), { recursive: true });
+  fs.rmSync(path.join(work, 'sys/modules'), { recursive: true });
+  fs.cpSync(path.join(ROOT, 'test/fixtures/validate/slotfind'), path.join(work, 'sys/lkm/dev/slotfind'), { recursive: true });
+  return work;
+}

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { dispatchLoadsFirst } from '../src/source/lkm-header.ts';
 import { validatePaths } from '../src/validate/validate.ts';
 import { realTree } from './real-tree.ts';
+import { ROOT, slotfindTree } from './helpers.ts';
 
 function tree(lkmH: string | null): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-dispatch-'));
@@ -82,17 +82,12 @@ test('NetBSD 1.4T: its DISPATCH runs load() first', { skip: 'skip' in real ? rea
   assert.equal(dispatchLoadsFirst(real.sys), true);
 });
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 test("validate: under a 1.x DISPATCH the load handler's calls came before the wiring, and INIT making them after its attach is equivalent; a renamed LKM's device is the same switch", async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-loadfirst-'));
+  // A 1.x-style tree: one device LKM whose load handler prints the major it found, and a
+  // sys/lkm.h (the bundled one) whose DISPATCH is 1.x's.
+  const work = slotfindTree('lkm2mod-loadfirst-');
   try {
-    // A 1.x-style tree: the devsw tree's conf.c, one device LKM whose load handler prints the
-    // major it found, and a sys/lkm.h (the bundled one) whose DISPATCH is 1.x's.
-    fs.cpSync(path.join(ROOT, 'test/fixtures/validate/devsw-tree'), work, { recursive: true });
-    fs.rmSync(path.join(work, 'sys/lkm'), { recursive: true });
-    fs.rmSync(path.join(work, 'sys/modules'), { recursive: true });
-    fs.cpSync(path.join(ROOT, 'test/fixtures/validate/slotfind'), path.join(work, 'sys/lkm/dev/slotfind'), { recursive: true });
     const bundled = fs.readFileSync(path.join(ROOT, 'src/kernel/include/sys/lkm.h'), 'utf8');
     const from = bundled.indexOf('#define\tLKM_DISPATCH(');
     const to = bundled.indexOf('int\tlkm_nofunc(');

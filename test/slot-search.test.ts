@@ -8,9 +8,8 @@ import assert from 'node:assert/strict';
 import { parseC } from '../src/source/cparse.ts';
 import { slotSearches } from '../src/discover/slot-search.ts';
 import { validatePaths } from '../src/validate/validate.ts';
-import { ROOT } from './helpers.ts';
+import { slotfindTree } from './helpers.ts';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 function found(statements: string) {
@@ -104,13 +103,8 @@ test('a test after the loop that is not "none found" is not taken for one', () =
 });
 
 test('converted, the search is the major devsw_attach chose: in a 1.x kernel the module attaches where the LKM installed itself', async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lkm2mod-slotfind-'));
+  const work = slotfindTree('lkm2mod-slotfind-');
   try {
-    // The devsw tree's conf.c (LKM slots 3 and 4) with this LKM alone under lkm/.
-    fs.cpSync(path.join(ROOT, 'test/fixtures/validate/devsw-tree'), work, { recursive: true });
-    fs.rmSync(path.join(work, 'sys/lkm'), { recursive: true });
-    fs.rmSync(path.join(work, 'sys/modules'), { recursive: true });
-    fs.cpSync(path.join(ROOT, 'test/fixtures/validate/slotfind'), path.join(work, 'sys/lkm/dev/slotfind'), { recursive: true });
     // Declared for LKMs only, as 1.4T's sys/systm.h does: a module(9) build has no lkmenodev.
     const conf = path.join(work, 'sys/sys/conf.h');
     const decl = 'int\tlkmenodev __P((void));\n';

@@ -13,6 +13,7 @@
 import { sideEffectFree } from '../source/c-effects.ts';
 import type { SyntaxNode } from '../source/cparse.ts';
 import { oneLine } from '../source/quote.ts';
+import { bare } from '../source/c-bare.ts';
 
 export interface OffsetBookkeeping {
   /** Whole statements to delete: stores, dead reads, `args = lkmtp->private.lkm_x;`. */
@@ -139,14 +140,6 @@ function isPrivateDescriptor(e: SyntaxNode, lkmtp: string): boolean {
   return new RegExp(`^\\(*${lkmtp}\\)*->private\\.lkm_\\w+$`).test(t);
 }
 
-function bare(e: SyntaxNode): SyntaxNode {
-  let n = e;
-  for (;;) {
-    if (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0]!;
-    else if (n.type === 'cast_expression' && n.childForFieldName('value')) n = n.childForFieldName('value')!;
-    else return n;
-  }
-}
 
 /** Declarations in the body, by the name of each single pointer they declare. */
 function localDeclarations(body: SyntaxNode): Map<string, SyntaxNode> {

@@ -18,6 +18,7 @@
  * so its lkmenodev stays for a person.
  */
 import type { SyntaxNode } from '../source/cparse.ts';
+import { bare } from '../source/c-bare.ts';
 
 export type SwitchTable = 'cdevsw' | 'bdevsw';
 
@@ -215,11 +216,3 @@ function flatten(e: SyntaxNode, op: string): SyntaxNode[] {
   return [b];
 }
 
-function bare(e: SyntaxNode): SyntaxNode {
-  let n = e;
-  for (;;) {
-    if (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0]!;
-    else if (n.type === 'cast_expression' && n.childForFieldName('value')) n = n.childForFieldName('value')!;
-    else return n;
-  }
-}
