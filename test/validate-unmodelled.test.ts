@@ -176,4 +176,9 @@ test('a NULL read through a stand-in variable crashes the load, naming the varia
 test('the tree\'s curproc is modload\'s process: a struct proc of the module\'s layout with root\'s credentials, not a NULL', async () => {
   const m = await validate('rootonly');
   for (const c of m.checks) assert.ok(c.ok, `${c.name}: ${c.details.join('\n')}`);
+  // Listed with the other stand-ins, saying what it holds rather than calling it zero-filled.
+  const curproc = m.unmodelled?.variables?.find((v) => v.name === 'curproc');
+  assert.equal(curproc?.holds, "modload's process, root's credentials");
+  const text = renderValidationText(relativeReport({ modules: [m], passed: 1, failed: 0 }, ROOT), { color: false });
+  assert.match(text, /~ unmodelled variables of the tree's kernel, zero-filled stand-ins unless said: .*curproc \([^)]*; holds modload's process, root's credentials\)/);
 });

@@ -298,7 +298,8 @@ export class Kernel {
         const n = TUNABLES[name];
         if (n !== undefined) for (let i = 0; i < 4; i++) cell.writeByte(i, int((n >> (8 * i)) & 0xff));
       }
-      if (module) this.unmodelled.linked(module, name, where);
+      const holds = PROCESS_VARIABLES.has(name) ? "modload's process, root's credentials" : TUNABLES[name] !== undefined ? `${TUNABLES[name]}` : undefined;
+      if (module) this.unmodelled.linked(module, name, where, holds);
       return { cell };
     }
     const f = new KernelFunction(this, { name, returns: 'value', call: () => ZERO, unmodelled: where });

@@ -26,17 +26,19 @@ export interface UnmodelledFunction {
 export interface UnmodelledVariable {
   name: string;
   where: string;
+  /** What the stand-in holds when it is not zeros: `modload's process (root)`, `1086`. */
+  holds?: string;
 }
 
 export class UnmodelledCalls {
   private readonly counts = new Map<string, Map<string, UnmodelledFunction>>();
   private readonly variables = new Map<string, Map<string, UnmodelledVariable>>();
 
-  /** `module` linked against a zero-filled stand-in for a variable of the tree's kernel. */
-  linked(module: string, name: string, where: string): void {
+  /** `module` linked against a stand-in for a variable of the tree's kernel: zeros, unless `holds` says. */
+  linked(module: string, name: string, where: string, holds?: string): void {
     let m = this.variables.get(module);
     if (!m) this.variables.set(module, (m = new Map()));
-    if (!m.has(name)) m.set(name, { name, where });
+    if (!m.has(name)) m.set(name, { name, where, ...(holds ? { holds } : {}) });
   }
 
   variablesOf(module: string): UnmodelledVariable[] {

@@ -117,11 +117,12 @@ export function unmodelledLine(u: Unmodelled, shown = 6): string {
   );
 }
 
-/** `unmodelled variables, zero-filled stand-ins: msgbufp (sys/kern/subr_log.c:69), …` */
+/** `unmodelled variables, zero-filled stand-ins: msgbufp (sys/kern/subr_log.c:69), curproc (…; holds …), …` */
 export function variablesLine(vs: NonNullable<Unmodelled['variables']>, shown = 6): string {
-  const list = vs.slice(0, shown).map((v) => `${v.name} (${v.where})`);
+  const list = vs.slice(0, shown).map((v) => `${v.name} (${v.where}${v.holds ? `; holds ${v.holds}` : ''})`);
   const more = vs.length > shown ? `, and ${vs.length - shown} more` : '';
-  return `unmodelled variables of the tree's kernel, zero-filled stand-ins: ${list.join(', ')}${more}`;
+  const filled = vs.slice(0, shown).some((v) => v.holds) ? ' unless said' : '';
+  return `unmodelled variables of the tree's kernel, zero-filled stand-ins${filled}: ${list.join(', ')}${more}`;
 }
 
 function seconds(ms: number): string {

@@ -38,8 +38,8 @@ export interface CheckResult {
 export interface Unmodelled {
   calls: number;
   functions: { name: string; calls: number; where: string }[];
-  /** Variables of the tree's kernel the module linked against zero-filled stand-ins for. */
-  variables?: { name: string; where: string }[];
+  /** Variables of the tree's kernel the module linked against stand-ins for: zero-filled, unless `holds` says what else. */
+  variables?: { name: string; where: string; holds?: string }[];
 }
 
 export interface ModuleResult {
