@@ -49,6 +49,13 @@ const TREE_OBJECT_BYTES = 4096;
  */
 const TUNABLES: Record<string, number> = { desiredvnodes: 1086, maxproc: 532, maxfiles: 1772, hz: 100, tick: 10000, nmbclusters: 1024 };
 
+/** What the stand-in for the tree's variable `name` holds, when treeSymbol() fills it with more than zeros. */
+function standInHolds(name: string): string | undefined {
+  if (PROCESS_VARIABLES.has(name)) return "modload's process, root's credentials";
+  const n = TUNABLES[name];
+  return n === undefined ? undefined : String(n);
+}
+
 export interface KernelOptions {
   /**
    * Which NetBSD the kernel models where the two differ: 'module' (default) is the module(9)
@@ -272,17 +279,17 @@ export class Kernel {
     return f;
   }
 
-  /**
-   * A symbol the linker did not find, looked up in the tree's sources: a function there gets a
-   * stand-in that returns 0 (NULL) and counts as unmodelled; a variable there cannot be stood in
-   * for (its type and contents are the tree's), and the reason says where it is.
-   */
   /** Where the tree's sources define `name` outside the modules (file:line), without linking anything to it. */
   treeDefinition(name: string): string | undefined {
     const t = this.treeSymbols?.(name);
     return t ? `${t.file}:${t.line}` : undefined;
   }
 
+  /**
+   * A symbol the linker did not find, looked up in the tree's sources: a function there gets a
+   * stand-in that returns 0 (NULL) and counts as unmodelled; a variable there cannot be stood in
+   * for (its type and contents are the tree's), and the reason says where it is.
+   */
   treeSymbol(name: string, module?: string): SymbolValue | string | undefined {
     const known = this.treeFunctions.get(name);
     if (known) return { fn: known };
@@ -298,8 +305,7 @@ export class Kernel {
         const n = TUNABLES[name];
         if (n !== undefined) for (let i = 0; i < 4; i++) cell.writeByte(i, int((n >> (8 * i)) & 0xff));
       }
-      const holds = PROCESS_VARIABLES.has(name) ? "modload's process, root's credentials" : TUNABLES[name] !== undefined ? `${TUNABLES[name]}` : undefined;
-      if (module) this.unmodelled.linked(module, name, where, holds);
+      if (module) this.unmodelled.linked(module, name, where, standInHolds(name));
       return { cell };
     }
     const f = new KernelFunction(this, { name, returns: 'value', call: () => ZERO, unmodelled: where });

@@ -33,6 +33,8 @@ export interface LkmInterface {
    * lkm_modver/sysver/envver and lkm_devname … lkm_cdevmaj.
    */
   structs: Map<string, string[]>;
+  /** Whether its DISPATCH runs load() before lkmdispatch() (see dispatchLoadsFirst); null if it cannot tell. */
+  loadsFirst: boolean | null;
 }
 
 const cache = new Map<string, LkmInterface | null>();
@@ -49,14 +51,18 @@ function read(sysDir: string): LkmInterface | null {
   const text = readText(file);
   if (text === null) return null;
   const macros = new Map<string, MacroForm>();
+  let dispatch: string | undefined;
   // Continued lines are joined, as cpp does, so a definition spread over lines is one line.
   for (const l of logicalLines(text)) {
-    const m = /^\s*#\s*define\s+((?:MOD|LKM)_[A-Z0-9_]+|DISPATCH)\(([^)]*)\)/.exec(l.text);
-    if (!m || macros.has(m[1]!)) continue;
+    const m = /^\s*#\s*define\s+((?:MOD|LKM)_[A-Z0-9_]+|DISPATCH)\(([^)]*)\)(.*)$/.exec(l.text);
+    if (!m) continue;
+    // DISPATCH is an alias of LKM_DISPATCH where both exist: the latter says what happens.
+    if (m[1] === 'LKM_DISPATCH' || (m[1] === 'DISPATCH' && dispatch === undefined)) dispatch = m[3];
+    if (macros.has(m[1]!)) continue;
     const params = m[2]!.split(',').map((p) => p.trim()).filter(Boolean);
     macros.set(m[1]!, { params, line: l.line });
   }
-  return { file, macros, version: netbsdVersion(sysDir), structs: structMembers(text) };
+  return { file, macros, version: netbsdVersion(sysDir), structs: structMembers(text), loadsFirst: loadsFirst(dispatch) };
 }
 
 /** `struct lkm_x { MODTYPE lkm_type; ... union { ... } lkm_dev; };` → lkm_x: [lkm_type, …, lkm_dev]. */
@@ -107,14 +113,11 @@ export function lkmVersion(sysDir: string): number | null {
  * header or a DISPATCH this can read.
  */
 export function dispatchLoadsFirst(sysDir: string): boolean | null {
-  const text = readText(path.join(sysDir, 'sys', 'lkm.h'));
-  if (text === null) return null;
-  let body: string | undefined;
-  for (const l of logicalLines(text)) {
-    const m = /^\s*#\s*define\s+(LKM_DISPATCH|DISPATCH)\s*\([^)]*\)(.*)$/.exec(l.text);
-    // DISPATCH is an alias of LKM_DISPATCH where both exist: the latter says what happens.
-    if (m && (m[1] === 'LKM_DISPATCH' || body === undefined)) body = m[2];
-  }
+  return lkmInterface(sysDir)?.loadsFirst ?? null;
+}
+
+/** From a DISPATCH body: does its LKM_E_LOAD case leave lkmdispatch() for after the switch? */
+function loadsFirst(body: string | undefined): boolean | null {
   const load = body ? /\bcase\s+LKM_E_LOAD\s*:([\s\S]*?)\bcase\s+LKM_E_UNLOAD\b/.exec(body) : null;
   if (!load) return null;
   if (/\blkmdispatch\s*\(/.test(load[1]!)) return false;

@@ -169,7 +169,6 @@ export class Catalog {
     return this.confs.get(key)!;
   }
 
-  /** The kernel tree ($S) the modules sit in, or undefined outside one. */
   private nameiFlags: NameiFlags | null | undefined;
 
   /**
@@ -188,6 +187,7 @@ export class Catalog {
     return (this.nameiFlags = text === null ? null : nameiFlagsFromHeader(text));
   }
 
+  /** The kernel tree ($S) the modules sit in, or undefined outside one. */
   private kernelTree(): string | undefined {
     for (const s of this.byName.values()) {
       const S = findKernelTree(s.lkm?.moduleDir.dir ?? s.moduleDir.dir);
